@@ -1,0 +1,179 @@
+// The lab's budget problem and its exact solution. A plan is a total spend per channel over a
+// 13-week horizon, spent flat and split across geos as in the last year; its value is the
+// incremental KPI it causes during the horizon and in the carryover weeks after it, given the
+// carryover already in flight from history. Channels are additive, so the value is a sum of
+// one-dimensional functions, which a grid dynamic programme optimises globally (S-shaped curves
+// included) before a continuous polish.
+
+import { type ChannelTruthParams, channelContribution } from "./response.js";
+
+export interface BudgetProblem {
+  horizonWeeks: number;
+  /** Weeks after the horizon whose carryover is credited to the plan. */
+  carryoverWeeks: number;
+  flighting: "flat";
+  totalBudget: number;
+  currentAllocation: Record<string, number>;
+  bounds: Record<string, [number, number]>;
+  /** Share of each channel's spend going to each geo (sums to 1 per channel). */
+  geoSplit: Record<string, number[]>;
+  /** Last weeks of history spend per channel and geo (USD), whose carryover reaches the horizon. */
+  historyTail: Record<string, number[][]>;
+}
+
+export interface BudgetSolution {
+  allocation: Record<string, number>;
+  /** Incremental KPI of the allocation. */
+  value: number;
+  /** d value / d spend per channel at the allocation (KPI per USD). */
+  marginalValue: Record<string, number>;
+}
+
+/** Incremental KPI of spending `amount` on one channel over the horizon (flat weekly, split by geo). */
+export function channelPlanValue(p: ChannelTruthParams, problem: BudgetProblem, amount: number): number {
+  const H = problem.horizonWeeks;
+  const tailAfter = problem.carryoverWeeks;
+  const split = problem.geoSplit[p.name];
+  const history = problem.historyTail[p.name];
+  let value = 0;
+  for (let g = 0; g < split.length; g++) {
+    const past = history[g];
+    const n = past.length + H + tailAfter;
+    const withPlan = new Float64Array(n);
+    const withoutPlan = new Float64Array(n);
+    withPlan.set(past);
+    withoutPlan.set(past);
+    const weekly = (amount * split[g]) / H;
+    for (let t = 0; t < H; t++) withPlan[past.length + t] = weekly;
+    const a = channelContribution(p, g, withPlan);
+    const b = channelContribution(p, g, withoutPlan);
+    for (let t = past.length; t < n; t++) value += a[t] - b[t];
+  }
+  return value;
+}
+
+/** Total incremental KPI of an allocation; channels missing from it get zero spend. */
+export function planValue(
+  channels: ChannelTruthParams[],
+  problem: BudgetProblem,
+  allocation: Record<string, number>,
+): number {
+  let v = 0;
+  for (const p of channels) v += channelPlanValue(p, problem, allocation[p.name] ?? 0);
+  return v;
+}
+
+/**
+ * Maximises Σ_i f_i(a_i) subject to Σ a_i = total and lo_i ≤ a_i ≤ hi_i. A dynamic programme over
+ * a grid of `steps` budget units finds the global optimum to grid resolution whatever the shape
+ * of the f_i; pairwise transfers with golden-section search then polish it continuously.
+ */
+export function maximiseSeparable(
+  fns: ((a: number) => number)[],
+  bounds: [number, number][],
+  total: number,
+  steps = 2000,
+): { allocation: number[]; value: number } {
+  const n = fns.length;
+  const lowSum = bounds.reduce((s, b) => s + b[0], 0);
+  const highSum = bounds.reduce((s, b) => s + b[1], 0);
+  if (lowSum > total * (1 + 1e-12) || highSum < total * (1 - 1e-12)) {
+    throw new Error(`budget ${total} is outside the bounds' range [${lowSum}, ${highSum}]`);
+  }
+  // work on the budget above the lower bounds, in grid units
+  const free = total - lowSum;
+  const unit = free / steps;
+  const maxUnits = bounds.map((b) => (unit > 0 ? Math.min(steps, Math.floor((b[1] - b[0]) / unit + 1e-9)) : 0));
+  const tables = fns.map((f, i) => Float64Array.from({ length: maxUnits[i] + 1 }, (_, u) => f(bounds[i][0] + u * unit)));
+  let best = new Float64Array(steps + 1).fill(Number.NEGATIVE_INFINITY);
+  best[0] = 0;
+  const choice: Int32Array[] = [];
+  for (let i = 0; i < n; i++) {
+    const next = new Float64Array(steps + 1).fill(Number.NEGATIVE_INFINITY);
+    const pick = new Int32Array(steps + 1).fill(-1);
+    for (let used = 0; used <= steps; used++) {
+      if (best[used] === Number.NEGATIVE_INFINITY) continue;
+      const cap = Math.min(maxUnits[i], steps - used);
+      for (let u = 0; u <= cap; u++) {
+        const v = best[used] + tables[i][u];
+        if (v > next[used + u]) {
+          next[used + u] = v;
+          pick[used + u] = u;
+        }
+      }
+    }
+    best = next;
+    choice.push(pick);
+  }
+  if (best[steps] === Number.NEGATIVE_INFINITY) throw new Error("no feasible grid allocation");
+  const units = new Array<number>(n).fill(0);
+  for (let i = n - 1, left = steps; i >= 0; i--) {
+    units[i] = choice[i][left];
+    left -= units[i];
+  }
+  const allocation = units.map((u, i) => bounds[i][0] + u * unit);
+  polishPairwise(fns, bounds, allocation, unit);
+  return { allocation, value: allocation.reduce((s, a, i) => s + fns[i](a), 0) };
+}
+
+/** Moves money between pairs of channels while any move within ±2 grid units improves the total. */
+function polishPairwise(fns: ((a: number) => number)[], bounds: [number, number][], a: number[], unit: number): void {
+  const n = a.length;
+  const golden = (Math.sqrt(5) - 1) / 2;
+  for (let sweep = 0; sweep < 50; sweep++) {
+    let improved = false;
+    for (let i = 0; i < n; i++) {
+      for (let j = i + 1; j < n; j++) {
+        // transfer d from j to i, with d bounded by both channels' bounds and the search radius
+        const lo = Math.max(bounds[i][0] - a[i], a[j] - bounds[j][1], -2 * unit);
+        const hi = Math.min(bounds[i][1] - a[i], a[j] - bounds[j][0], 2 * unit);
+        if (!(hi > lo)) continue;
+        const g = (d: number) => fns[i](a[i] + d) + fns[j](a[j] - d);
+        let x0 = lo;
+        let x1 = hi;
+        let c = x1 - golden * (x1 - x0);
+        let d = x0 + golden * (x1 - x0);
+        let gc = g(c);
+        let gd = g(d);
+        for (let k = 0; k < 60 && x1 - x0 > 1e-9 * (1 + Math.abs(a[i])); k++) {
+          if (gc > gd) {
+            x1 = d;
+            d = c;
+            gd = gc;
+            c = x1 - golden * (x1 - x0);
+            gc = g(c);
+          } else {
+            x0 = c;
+            c = d;
+            gc = gd;
+            d = x0 + golden * (x1 - x0);
+            gd = g(d);
+          }
+        }
+        const dBest = (x0 + x1) / 2;
+        const gain = g(dBest) - g(0);
+        if (gain > 1e-12 * Math.max(1, Math.abs(g(0)))) {
+          a[i] += dBest;
+          a[j] -= dBest;
+          improved = true;
+        }
+      }
+    }
+    if (!improved) break;
+  }
+}
+
+/** Solves the lab's budget problem exactly. */
+export function solveBudget(channels: ChannelTruthParams[], problem: BudgetProblem): BudgetSolution {
+  const fns = channels.map((p) => (a: number) => channelPlanValue(p, problem, a));
+  const bounds = channels.map((p) => problem.bounds[p.name]);
+  const { allocation, value } = maximiseSeparable(fns, bounds, problem.totalBudget);
+  const result: Record<string, number> = {};
+  const marginal: Record<string, number> = {};
+  channels.forEach((p, i) => {
+    result[p.name] = allocation[i];
+    const h = Math.max(1, allocation[i] * 1e-5);
+    marginal[p.name] = (fns[i](allocation[i] + h) - fns[i](Math.max(0, allocation[i] - h))) / (allocation[i] + h - Math.max(0, allocation[i] - h));
+  });
+  return { allocation: result, value, marginalValue: marginal };
+}

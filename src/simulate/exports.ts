@@ -1,0 +1,181 @@
+// Turns the lab's weekly world into the raw daily exports a real brand has: ad-platform spend by
+// day and campaign (dirty names, renames, an ignorable test campaign, attributed conversions that
+// leak the KPI), orders by day, and the price/promotion calendar. Weekly totals split into days
+// and campaigns in whole cents and whole orders, so re-aggregating them is exact.
+
+import { type DayNumber, formatDay } from "../core/dates.js";
+import { apportion, type Rng } from "../core/rng.js";
+import { catalogueFor, type RealisedCampaign, realiseCampaigns } from "./campaigns.js";
+import type { DailyCalendars, GeoInfo } from "./lab.js";
+import type { ScenarioSpec } from "./scenarios.js";
+
+export interface RawTable {
+  /** File name the table is written to (inside the dataset's raw/ folder). */
+  file: string;
+  columns: string[];
+  rows: (string | number)[][];
+}
+
+export interface RawExports {
+  adSpend: RawTable;
+  orders: RawTable;
+  pricing: RawTable;
+  regions: RawTable | null;
+  /** Impressions per channel, geo and week, summed from the exported daily rows. */
+  weeklyImpressions: Record<string, Float64Array[]>;
+  campaigns: (RealisedCampaign & { renameDate?: string })[];
+}
+
+const DIGITAL_WEEKDAY_PROFILE = [1.1, 1.08, 1.05, 1.02, 0.95, 0.88, 0.92];
+const FLAT_WEEKDAY_PROFILE = [1, 1, 1, 1, 1, 1, 1];
+const ORDERS_WEEKDAY_PROFILE = [1.12, 1.08, 1.04, 1.0, 0.92, 0.88, 0.96];
+const OFFLINE = new Set(["tv", "ctv", "radio", "ooh", "podcast"]);
+
+interface ExportInput {
+  spec: ScenarioSpec;
+  geos: GeoInfo[];
+  weekStarts: DayNumber[];
+  firstDay: DayNumber;
+  lastDay: DayNumber;
+  geoCents: Record<string, Float64Array[]>;
+  orders: Float64Array[];
+  calendars: DailyCalendars;
+  rng: Rng;
+}
+
+export function buildRawExports(input: ExportInput): RawExports {
+  const { spec, geos, weekStarts, firstDay, lastDay, geoCents, orders, calendars, rng } = input;
+  const G = geos.length;
+  const W = weekStarts.length;
+  const isGeo = G > 1;
+  const crng = rng.fork("campaigns");
+  const campaigns: Record<string, RealisedCampaign[]> = {};
+  for (const ch of spec.channels) campaigns[ch.name] = realiseCampaigns(ch.name, crng, firstDay, lastDay, isGeo ? 2 : Number.POSITIVE_INFINITY);
+
+  // daily orders per geo: each week's count split over its days
+  const orng = rng.fork("orders");
+  const dailyOrders: Float64Array[] = geos.map(() => new Float64Array(W * 7));
+  for (let g = 0; g < G; g++) {
+    for (let w = 0; w < W; w++) {
+      const weights = ORDERS_WEEKDAY_PROFILE.map((p) => p * orng.logNormal(0, 0.03));
+      orng.multinomial(orders[g][w], weights).forEach((n, d) => {
+        dailyOrders[g][w * 7 + d] = n;
+      });
+    }
+  }
+
+  const weeklyImpressions: Record<string, Float64Array[]> = {};
+  for (const ch of spec.channels) weeklyImpressions[ch.name] = geos.map(() => new Float64Array(W));
+
+  const srng = rng.fork("spend-rows");
+  // campaign mix drifts slowly: a log random walk of weights per channel
+  const mix: Record<string, number[]> = {};
+  for (const ch of spec.channels) mix[ch.name] = campaigns[ch.name].map(() => srng.gamma(3));
+  const rows: (string | number)[][] = [];
+  for (let w = 0; w < W; w++) {
+    // cents[d][g] = list of [channel, campaign index, cents]
+    const dayCells: { g: number; ch: string; k: number; cents: number }[][] = Array.from({ length: 7 }, () => []);
+    for (const ch of spec.channels) {
+      mix[ch.name] = mix[ch.name].map((m) => m * srng.logNormal(0, 0.1));
+      const profile = OFFLINE.has(ch.name) ? FLAT_WEEKDAY_PROFILE : DIGITAL_WEEKDAY_PROFILE;
+      for (let g = 0; g < G; g++) {
+        const total = geoCents[ch.name][g][w];
+        if (total === 0) continue;
+        const perCampaign = apportion(total, mix[ch.name]);
+        perCampaign.forEach((cents, k) => {
+          if (cents === 0) return;
+          const daily = apportion(cents, profile.map((p) => p * srng.logNormal(0, 0.05)));
+          daily.forEach((c, d) => {
+            if (c > 0) dayCells[d].push({ g, ch: ch.name, k, cents: c });
+          });
+        });
+      }
+    }
+    for (let d = 0; d < 7; d++) {
+      const day = weekStarts[w] + d;
+      if (day > lastDay) break;
+      const geoSpend = new Float64Array(G);
+      for (const cell of dayCells[d]) geoSpend[cell.g] += cell.cents;
+      const cells = dayCells[d]
+        .map((cell) => ({ ...cell, campaign: campaigns[cell.ch][cell.k] }))
+        .sort(
+          (a, b) =>
+            a.campaign.platform.localeCompare(b.campaign.platform) ||
+            nameOn(a.campaign, day).localeCompare(nameOn(b.campaign, day)) ||
+            a.g - b.g,
+        );
+      for (const cell of cells) {
+        const cat = catalogueFor(cell.ch);
+        const usd = cell.cents / 100;
+        const impressions = Math.round((usd / cat.cpm) * 1000 * srng.logNormal(0, 0.08));
+        const clicks = Math.round(impressions * cat.ctr * srng.logNormal(0, 0.1));
+        const attributed = Math.round(
+          0.6 * dailyOrders[cell.g][w * 7 + d] * (cell.cents / geoSpend[cell.g]) * srng.logNormal(0, 0.15),
+        );
+        weeklyImpressions[cell.ch][cell.g][w] += impressions;
+        const row: (string | number)[] = [formatDay(day), cell.campaign.platform, nameOn(cell.campaign, day)];
+        if (isGeo) row.push(geos[cell.g].name);
+        row.push("USD", usd.toFixed(2), impressions, clicks, attributed);
+        rows.push(row);
+      }
+    }
+  }
+  addTestCampaign(rows, spec, campaigns, geos, firstDay, lastDay, rng.fork("test-campaign"));
+
+  const adSpend: RawTable = {
+    file: "ad_spend.csv",
+    columns: ["date", "platform", "campaign_name", ...(isGeo ? ["region"] : []), "currency", "spend", "impressions", "clicks", "platform_conversions"],
+    rows,
+  };
+  const orderRows: (string | number)[][] = [];
+  for (let day = firstDay; day <= lastDay; day++) {
+    const i = day - weekStarts[0];
+    for (let g = 0; g < G; g++) {
+      orderRows.push(isGeo ? [formatDay(day), geos[g].name, dailyOrders[g][i]] : [formatDay(day), dailyOrders[g][i]]);
+    }
+  }
+  const pricingRows: (string | number)[][] = [];
+  for (let day = firstDay; day <= lastDay; day++) {
+    const i = day - calendars.firstDay;
+    pricingRows.push([formatDay(day), calendars.price[i].toFixed(2), calendars.promo[i], calendars.discount[i]]);
+  }
+  return {
+    adSpend,
+    orders: { file: "orders.csv", columns: ["date", ...(isGeo ? ["region"] : []), "new_subscriptions"], rows: orderRows },
+    pricing: { file: "pricing.csv", columns: ["date", "list_price", "promo_active", "promo_discount_pct"], rows: pricingRows },
+    regions: isGeo
+      ? { file: "regions.csv", columns: ["region", "population"], rows: geos.map((g) => [g.name, g.population ?? 0]) }
+      : null,
+    weeklyImpressions,
+    campaigns: Object.values(campaigns)
+      .flat()
+      .map((c) => (c.renameDay === undefined ? c : { ...c, renameDate: formatDay(c.renameDay) })),
+  };
+}
+
+function nameOn(c: RealisedCampaign, day: DayNumber): string {
+  return c.renamedName !== undefined && c.renameDay !== undefined && day >= c.renameDay ? c.renamedName : c.name;
+}
+
+/** A handful of days of an internal test campaign: a few dollars that the taxonomy must ignore. */
+function addTestCampaign(
+  rows: (string | number)[][],
+  spec: ScenarioSpec,
+  campaigns: Record<string, RealisedCampaign[]>,
+  geos: GeoInfo[],
+  firstDay: DayNumber,
+  lastDay: DayNumber,
+  rng: Rng,
+): void {
+  const host = campaigns[spec.channels[0].name][0];
+  const days = new Set<number>();
+  while (days.size < 5) days.add(rng.integer(firstDay, lastDay));
+  for (const day of [...days].sort((a, b) => a - b)) {
+    const row: (string | number)[] = [formatDay(day), host.platform, "TEST_pixel_check"];
+    if (geos.length > 1) row.push(geos[0].name);
+    row.push("USD", (rng.integer(100, 500) / 100).toFixed(2), rng.integer(10, 200), 0, 0);
+    // keep the file in date order: insert before the first row of a later day
+    const at = rows.findIndex((r) => (r[0] as string) > formatDay(day));
+    rows.splice(at < 0 ? rows.length : at, 0, row);
+  }
+}

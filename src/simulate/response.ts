@@ -1,0 +1,50 @@
+// The lab's true media response: per channel and geo, adstock then Hill saturation scaled by a
+// coefficient. Everything the truth reports (contributions, ROI, marginal ROI, response curves,
+// the value of a budget plan) is computed from these few functions.
+
+import { type AdstockSpec, adstockWeights, applyAdstock } from "../model/adstock.js";
+import { saturate, saturateDerivative } from "../model/saturation.js";
+
+export interface ChannelTruthParams {
+  name: string;
+  adstock: AdstockSpec;
+  /** Hill slope, shared by all geos. */
+  slope: number;
+  /** Half-saturation per geo, in USD of adstocked weekly spend. */
+  halfSaturation: number[];
+  /** Coefficient per geo: weekly KPI at full saturation. */
+  beta: number[];
+}
+
+/** Weekly contribution of one channel in one geo for a weekly spend path (USD). */
+export function channelContribution(p: ChannelTruthParams, geo: number, spend: ArrayLike<number>): Float64Array {
+  const a = applyAdstock(spend, adstockWeights(p.adstock));
+  const spec = { type: "hill" as const, halfSaturation: p.halfSaturation[geo], slope: p.slope };
+  for (let t = 0; t < a.length; t++) a[t] = p.beta[geo] * saturate(a[t], spec);
+  return a;
+}
+
+/**
+ * d/dθ of Σ_t contribution when the spend path is scaled by θ, at θ = 1. Adstock is linear, so
+ * scaling spend scales the adstocked series and the derivative is Σ β·s'(A_t)·A_t.
+ */
+export function contributionScaleDerivative(
+  p: ChannelTruthParams,
+  geo: number,
+  spend: ArrayLike<number>,
+  from = 0,
+  to = spend.length,
+): number {
+  const a = applyAdstock(spend, adstockWeights(p.adstock));
+  const spec = { type: "hill" as const, halfSaturation: p.halfSaturation[geo], slope: p.slope };
+  let d = 0;
+  // s'(A)·A → 0 as A → 0 for every slope, so weeks without adstock add nothing (and avoid 0·∞)
+  for (let t = from; t < to; t++) if (a[t] > 0) d += p.beta[geo] * saturateDerivative(a[t], spec) * a[t];
+  return d;
+}
+
+export function sumRange(xs: ArrayLike<number>, from = 0, to = xs.length): number {
+  let s = 0;
+  for (let t = from; t < to; t++) s += xs[t];
+  return s;
+}
