@@ -3,13 +3,24 @@
 
 export type DayNumber = number;
 
-export const WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] as const;
+export const WEEKDAYS = [
+  "monday",
+  "tuesday",
+  "wednesday",
+  "thursday",
+  "friday",
+  "saturday",
+  "sunday",
+] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 
 const MS_PER_DAY = 86_400_000;
 
 export function dayFromYmd(year: number, month: number, day: number): DayNumber {
-  return Math.round(Date.UTC(year, month - 1, day) / MS_PER_DAY);
+  // setUTCFullYear, because Date.UTC maps years 0–99 to 1900–1999
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  return Math.round(date.getTime() / MS_PER_DAY);
 }
 
 export function ymdFromDay(d: DayNumber): { year: number; month: number; day: number } {
@@ -37,7 +48,14 @@ export function weekStartOf(d: DayNumber, startWeekday: number): DayNumber {
   return d - ((weekdayOf(d) - startWeekday + 7) % 7);
 }
 
-export const DATE_FORMATS = ["YYYY-MM-DD", "YYYY/MM/DD", "YYYYMMDD", "MM/DD/YYYY", "DD/MM/YYYY", "DD.MM.YYYY"] as const;
+export const DATE_FORMATS = [
+  "YYYY-MM-DD",
+  "YYYY/MM/DD",
+  "YYYYMMDD",
+  "MM/DD/YYYY",
+  "DD/MM/YYYY",
+  "DD.MM.YYYY",
+] as const;
 export type DateFormat = (typeof DATE_FORMATS)[number];
 
 const PATTERNS: Record<DateFormat, { re: RegExp; order: [number, number, number] }> = {
@@ -61,7 +79,7 @@ export function parseDay(text: string, format: DateFormat = "YYYY-MM-DD"): DayNu
   if (month < 1 || month > 12 || day < 1 || day > 31) return null;
   const d = dayFromYmd(year, month, day);
   const back = ymdFromDay(d);
-  return back.month === month && back.day === day ? d : null;
+  return back.year === year && back.month === month && back.day === day ? d : null;
 }
 
 /** Day number of a JS Date at its UTC calendar day (how Parquet DATE and TIMESTAMP values arrive). */

@@ -21,7 +21,7 @@ export function slugify(name: string): string {
     .replace(/[\u0300-\u036f]/g, "")
     .replace(/\(substitute day\)/i, "")
     .toLowerCase()
-    .replace(/'s\b/g, "s")
+    .replace(/['\u2019]s\b/g, "s")
     .replace(/[^a-z0-9]+/g, "_")
     .replace(/^_+|_+$/g, "");
 }
@@ -48,9 +48,16 @@ export function holidayEvents(country: string, fromYear: number, toYear: number)
   const events: HolidayEvent[] = [];
   for (let year = fromYear; year <= toYear; year++) {
     for (const h of calendar.getHolidays(year) || []) {
+      // an observed day off (a Sunday holiday moved to Monday) is not when shoppers behave differently
+      if (h.substitute) continue;
       const day = parseDay(h.date.slice(0, 10));
       if (day === null) continue;
-      events.push({ slug: slugify(h.name), name: h.name.replace(/\s*\(substitute day\)/i, ""), day, kind: "public" });
+      events.push({
+        slug: slugify(h.name),
+        name: h.name.replace(/\s*\(substitute day\)/i, ""),
+        day,
+        kind: "public",
+      });
     }
     const tg = thanksgiving(year);
     events.push({ slug: "black_friday", name: "Black Friday", day: tg + 1, kind: "retail" });

@@ -4,7 +4,7 @@
 
 import type { DayNumber, Weekday } from "./dates.js";
 
-export type ColumnRole = "kpi" | "spend" | "exposure" | "control" | "holiday" | "population";
+export type ColumnRole = "kpi" | "kpi_value" | "spend" | "exposure" | "control" | "holiday" | "population";
 export type AggregationRule = "sum" | "mean" | "max" | "min" | "first" | "last";
 
 export interface TableColumn {
@@ -18,6 +18,8 @@ export interface TableColumn {
   /** How daily values became weekly ones. */
   aggregation?: AggregationRule;
   description?: string;
+  /** Expected sign of a control's effect, when the user knows it (price ≤ 0, promotion ≥ 0). */
+  sign?: "positive" | "negative";
 }
 
 export interface ModelingTable {

@@ -9,7 +9,13 @@ export class Rng {
   private spareNormal: number | null = null;
 
   constructor(seed: number | string) {
-    let x = typeof seed === "string" ? hashString(seed) : seed >>> 0 ^ Math.floor(seed / 2 ** 32);
+    if (typeof seed === "number" && !Number.isSafeInteger(seed))
+      throw new RangeError(`Rng seed must be a safe integer, got ${seed}`);
+    // fold both 32-bit halves of an integer seed so that negative and large seeds stay distinct
+    let x =
+      typeof seed === "string"
+        ? hashString(seed)
+        : ((seed >>> 0) ^ Math.imul((Math.floor(seed / 2 ** 32) >>> 0) ^ 0x5bd1e995, 0x9e3779b1)) >>> 0;
     const next = () => {
       // splitmix32
       x = (x + 0x9e3779b9) | 0;
@@ -126,7 +132,10 @@ export class Rng {
       const k = Math.floor(((2 * a) / us + b) * u + lambda + 0.43);
       if (us >= 0.07 && v <= vr) return k;
       if (k < 0 || (us < 0.013 && v > us)) continue;
-      if (Math.log(v) + Math.log(invalpha) - Math.log(a / (us * us) + b) <= -lambda + k * loglam - logFactorial(k)) {
+      if (
+        Math.log(v) + Math.log(invalpha) - Math.log(a / (us * us) + b) <=
+        -lambda + k * loglam - logFactorial(k)
+      ) {
         return k;
       }
     }
@@ -175,7 +184,8 @@ export class Rng {
       remaining -= out[i];
       remainingWeight -= weights[i];
     }
-    out[weights.length - 1] += remaining;
+    // whatever is left (all remaining weights zero) goes to the first cell, as in `apportion`
+    out[remainingWeight > 0 ? weights.length - 1 : 0] += remaining;
     return out;
   }
 
@@ -199,7 +209,9 @@ export function apportion(total: number, weights: ArrayLike<number>): number[] {
   const exact = Array.from({ length: n }, (_, i) => (total * weights[i]) / sum);
   const out = exact.map(Math.floor);
   let rest = total - out.reduce((a, b) => a + b, 0);
-  const order = exact.map((x, i) => [x - Math.floor(x), i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  const order = exact
+    .map((x, i) => [x - Math.floor(x), i] as const)
+    .sort((a, b) => b[0] - a[0] || a[1] - b[1]);
   for (let j = 0; rest > 0; j = (j + 1) % n, rest--) out[order[j][1]] += 1;
   return out;
 }
@@ -221,7 +233,8 @@ export function hashString(s: string): number {
 const LOG_FACTORIAL_TABLE: number[] = [0];
 function logFactorial(k: number): number {
   if (k < 256) {
-    for (let i = LOG_FACTORIAL_TABLE.length; i <= k; i++) LOG_FACTORIAL_TABLE[i] = LOG_FACTORIAL_TABLE[i - 1] + Math.log(i);
+    for (let i = LOG_FACTORIAL_TABLE.length; i <= k; i++)
+      LOG_FACTORIAL_TABLE[i] = LOG_FACTORIAL_TABLE[i - 1] + Math.log(i);
     return LOG_FACTORIAL_TABLE[k];
   }
   // Stirling series, accurate to double precision for k ≥ 256

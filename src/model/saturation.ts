@@ -32,9 +32,12 @@ export function saturateDerivative(x: number, spec: SaturationSpec): number {
   if (x < 0) return 0;
   switch (spec.type) {
     case "hill": {
-      if (x === 0) return spec.slope === 1 ? 1 / spec.halfSaturation : spec.slope > 1 ? 0 : Number.POSITIVE_INFINITY;
+      if (x === 0)
+        return spec.slope === 1 ? 1 / spec.halfSaturation : spec.slope > 1 ? 0 : Number.POSITIVE_INFINITY;
+      // n·r / (x·(1+r)²) with r = (K/x)^n, written so that r → ∞ or r → 0 gives 0, not ∞/∞
       const r = (spec.halfSaturation / x) ** spec.slope;
-      return (spec.slope * r) / (x * (1 + r) ** 2);
+      if (!Number.isFinite(r) || r === 0) return 0;
+      return spec.slope / (x * (1 / r + 2 + r));
     }
     case "logistic": {
       const e = Math.exp(-spec.lambda * x);

@@ -82,9 +82,15 @@ export function maximiseSeparable(
   }
   // work on the budget above the lower bounds, in grid units
   const free = total - lowSum;
+  if (!(free > 0)) {
+    const allocation = bounds.map((b) => b[0]);
+    return { allocation, value: allocation.reduce((s, a, i) => s + fns[i](a), 0) };
+  }
   const unit = free / steps;
-  const maxUnits = bounds.map((b) => (unit > 0 ? Math.min(steps, Math.floor((b[1] - b[0]) / unit + 1e-9)) : 0));
-  const tables = fns.map((f, i) => Float64Array.from({ length: maxUnits[i] + 1 }, (_, u) => f(bounds[i][0] + u * unit)));
+  const maxUnits = bounds.map((b) => Math.min(steps, Math.floor((b[1] - b[0]) / unit + 1e-9)));
+  const tables = fns.map((f, i) =>
+    Float64Array.from({ length: maxUnits[i] + 1 }, (_, u) => f(bounds[i][0] + u * unit)),
+  );
   let best = new Float64Array(steps + 1).fill(Number.NEGATIVE_INFINITY);
   best[0] = 0;
   const choice: Int32Array[] = [];
@@ -105,19 +111,33 @@ export function maximiseSeparable(
     best = next;
     choice.push(pick);
   }
-  if (best[steps] === Number.NEGATIVE_INFINITY) throw new Error("no feasible grid allocation");
+  // rounding each range down to whole units can leave the last few units unreachable near the
+  // upper bounds: take the fullest reachable grid point and hand out the remainder below
+  let reached = steps;
+  while (reached > 0 && best[reached] === Number.NEGATIVE_INFINITY) reached--;
   const units = new Array<number>(n).fill(0);
-  for (let i = n - 1, left = steps; i >= 0; i--) {
+  for (let i = n - 1, left = reached; i >= 0; i--) {
     units[i] = choice[i][left];
     left -= units[i];
   }
   const allocation = units.map((u, i) => bounds[i][0] + u * unit);
+  let rest = total - allocation.reduce((s, a) => s + a, 0);
+  for (let i = 0; i < n && rest > 0; i++) {
+    const add = Math.min(rest, bounds[i][1] - allocation[i]);
+    allocation[i] += add;
+    rest -= add;
+  }
   polishPairwise(fns, bounds, allocation, unit);
   return { allocation, value: allocation.reduce((s, a, i) => s + fns[i](a), 0) };
 }
 
 /** Moves money between pairs of channels while any move within ±2 grid units improves the total. */
-function polishPairwise(fns: ((a: number) => number)[], bounds: [number, number][], a: number[], unit: number): void {
+function polishPairwise(
+  fns: ((a: number) => number)[],
+  bounds: [number, number][],
+  a: number[],
+  unit: number,
+): void {
   const n = a.length;
   const golden = (Math.sqrt(5) - 1) / 2;
   for (let sweep = 0; sweep < 50; sweep++) {
@@ -173,7 +193,9 @@ export function solveBudget(channels: ChannelTruthParams[], problem: BudgetProbl
   channels.forEach((p, i) => {
     result[p.name] = allocation[i];
     const h = Math.max(1, allocation[i] * 1e-5);
-    marginal[p.name] = (fns[i](allocation[i] + h) - fns[i](Math.max(0, allocation[i] - h))) / (allocation[i] + h - Math.max(0, allocation[i] - h));
+    marginal[p.name] =
+      (fns[i](allocation[i] + h) - fns[i](Math.max(0, allocation[i] - h))) /
+      (allocation[i] + h - Math.max(0, allocation[i] - h));
   });
   return { allocation: result, value, marginalValue: marginal };
 }

@@ -138,7 +138,13 @@ export const CAMPAIGN_CATALOGUE: ChannelCatalogue[] = [
     channel: "tiktok",
     platforms: ["TikTok Ads", "tiktok_ads"],
     campaigns: [
-      { names: ["TT_Spark_Ads_Prospecting", "tiktok - spark ads - prospecting", "TikTk_Spark_Ads_Prospecting"] },
+      {
+        names: [
+          "TT_Spark_Ads_Prospecting",
+          "tiktok - spark ads - prospecting",
+          "TikTk_Spark_Ads_Prospecting",
+        ],
+      },
     ],
     cpm: 7,
     ctr: 0.009,
@@ -161,7 +167,8 @@ export function allDirtyNames(entry: ChannelCatalogue): string[] {
   const out: string[] = [];
   for (const c of entry.campaigns) {
     for (const base of [...c.names, ...(c.renamedTo ?? [])]) {
-      for (const prefix of AGENCY_PREFIXES) for (const style of CASE_STYLES) out.push(dirtyName(base, prefix, style));
+      for (const prefix of AGENCY_PREFIXES)
+        for (const style of CASE_STYLES) out.push(dirtyName(base, prefix, style));
     }
   }
   return out;
@@ -189,12 +196,20 @@ export function realiseCampaigns(
   const style = rng.pick(CASE_STYLES);
   const platform = rng.pick(entry.platforms);
   return entry.campaigns.slice(0, maxCampaigns).map((c) => {
-    const realised: RealisedCampaign = { channel, platform, name: dirtyName(rng.pick(c.names), prefix, style) };
+    const realised: RealisedCampaign = {
+      channel,
+      platform,
+      name: dirtyName(rng.pick(c.names), prefix, style),
+    };
     if (c.renamedTo) {
       // renamed somewhere in the middle third of the history, as agencies do at a re-org
       const span = lastDay - firstDay;
       realised.renameDay = firstDay + Math.floor(span / 3 + rng.uniform() * (span / 3));
-      realised.renamedName = dirtyName(rng.pick(c.renamedTo), rng.pick(AGENCY_PREFIXES), rng.pick(CASE_STYLES));
+      realised.renamedName = dirtyName(
+        rng.pick(c.renamedTo),
+        rng.pick(AGENCY_PREFIXES),
+        rng.pick(CASE_STYLES),
+      );
     }
     return realised;
   });

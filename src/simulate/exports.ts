@@ -50,7 +50,14 @@ export function buildRawExports(input: ExportInput): RawExports {
   const isGeo = G > 1;
   const crng = rng.fork("campaigns");
   const campaigns: Record<string, RealisedCampaign[]> = {};
-  for (const ch of spec.channels) campaigns[ch.name] = realiseCampaigns(ch.name, crng, firstDay, lastDay, isGeo ? 2 : Number.POSITIVE_INFINITY);
+  for (const ch of spec.channels)
+    campaigns[ch.name] = realiseCampaigns(
+      ch.name,
+      crng,
+      firstDay,
+      lastDay,
+      isGeo ? 2 : Number.POSITIVE_INFINITY,
+    );
 
   // daily orders per geo: each week's count split over its days
   const orng = rng.fork("orders");
@@ -74,7 +81,10 @@ export function buildRawExports(input: ExportInput): RawExports {
   const rows: (string | number)[][] = [];
   for (let w = 0; w < W; w++) {
     // cents[d][g] = list of [channel, campaign index, cents]
-    const dayCells: { g: number; ch: string; k: number; cents: number }[][] = Array.from({ length: 7 }, () => []);
+    const dayCells: { g: number; ch: string; k: number; cents: number }[][] = Array.from(
+      { length: 7 },
+      () => [],
+    );
     for (const ch of spec.channels) {
       mix[ch.name] = mix[ch.name].map((m) => m * srng.logNormal(0, 0.1));
       const profile = OFFLINE.has(ch.name) ? FLAT_WEEKDAY_PROFILE : DIGITAL_WEEKDAY_PROFILE;
@@ -84,7 +94,10 @@ export function buildRawExports(input: ExportInput): RawExports {
         const perCampaign = apportion(total, mix[ch.name]);
         perCampaign.forEach((cents, k) => {
           if (cents === 0) return;
-          const daily = apportion(cents, profile.map((p) => p * srng.logNormal(0, 0.05)));
+          const daily = apportion(
+            cents,
+            profile.map((p) => p * srng.logNormal(0, 0.05)),
+          );
           daily.forEach((c, d) => {
             if (c > 0) dayCells[d].push({ g, ch: ch.name, k, cents: c });
           });
@@ -124,27 +137,56 @@ export function buildRawExports(input: ExportInput): RawExports {
 
   const adSpend: RawTable = {
     file: "ad_spend.csv",
-    columns: ["date", "platform", "campaign_name", ...(isGeo ? ["region"] : []), "currency", "spend", "impressions", "clicks", "platform_conversions"],
+    columns: [
+      "date",
+      "platform",
+      "campaign_name",
+      ...(isGeo ? ["region"] : []),
+      "currency",
+      "spend",
+      "impressions",
+      "clicks",
+      "platform_conversions",
+    ],
     rows,
   };
   const orderRows: (string | number)[][] = [];
   for (let day = firstDay; day <= lastDay; day++) {
     const i = day - weekStarts[0];
     for (let g = 0; g < G; g++) {
-      orderRows.push(isGeo ? [formatDay(day), geos[g].name, dailyOrders[g][i]] : [formatDay(day), dailyOrders[g][i]]);
+      orderRows.push(
+        isGeo ? [formatDay(day), geos[g].name, dailyOrders[g][i]] : [formatDay(day), dailyOrders[g][i]],
+      );
     }
   }
   const pricingRows: (string | number)[][] = [];
   for (let day = firstDay; day <= lastDay; day++) {
     const i = day - calendars.firstDay;
-    pricingRows.push([formatDay(day), calendars.price[i].toFixed(2), calendars.promo[i], calendars.discount[i]]);
+    pricingRows.push([
+      formatDay(day),
+      calendars.price[i].toFixed(2),
+      calendars.promo[i],
+      calendars.discount[i],
+    ]);
   }
   return {
     adSpend,
-    orders: { file: "orders.csv", columns: ["date", ...(isGeo ? ["region"] : []), "new_subscriptions"], rows: orderRows },
-    pricing: { file: "pricing.csv", columns: ["date", "list_price", "promo_active", "promo_discount_pct"], rows: pricingRows },
+    orders: {
+      file: "orders.csv",
+      columns: ["date", ...(isGeo ? ["region"] : []), "new_subscriptions"],
+      rows: orderRows,
+    },
+    pricing: {
+      file: "pricing.csv",
+      columns: ["date", "list_price", "promo_active", "promo_discount_pct"],
+      rows: pricingRows,
+    },
     regions: isGeo
-      ? { file: "regions.csv", columns: ["region", "population"], rows: geos.map((g) => [g.name, g.population ?? 0]) }
+      ? {
+          file: "regions.csv",
+          columns: ["region", "population"],
+          rows: geos.map((g) => [g.name, g.population ?? 0]),
+        }
       : null,
     weeklyImpressions,
     campaigns: Object.values(campaigns)
@@ -154,7 +196,9 @@ export function buildRawExports(input: ExportInput): RawExports {
 }
 
 function nameOn(c: RealisedCampaign, day: DayNumber): string {
-  return c.renamedName !== undefined && c.renameDay !== undefined && day >= c.renameDay ? c.renamedName : c.name;
+  return c.renamedName !== undefined && c.renameDay !== undefined && day >= c.renameDay
+    ? c.renamedName
+    : c.name;
 }
 
 /** A handful of days of an internal test campaign: a few dollars that the taxonomy must ignore. */

@@ -9,7 +9,12 @@ import { apportion, Rng } from "../core/rng.js";
 import { type AdstockSpec, adstockWeights, applyAdstock } from "../model/adstock.js";
 import { type BudgetProblem, planValue, solveBudget } from "./budget.js";
 import { buildRawExports, type RawExports } from "./exports.js";
-import { type ChannelTruthParams, channelContribution, contributionScaleDerivative, sumRange } from "./response.js";
+import {
+  type ChannelTruthParams,
+  channelContribution,
+  contributionScaleDerivative,
+  sumRange,
+} from "./response.js";
 import { SCENARIOS, type ScenarioSpec } from "./scenarios.js";
 import { simulateSpend } from "./spend.js";
 import type { LabTruth, TruthChannel } from "./truth.js";
@@ -26,9 +31,32 @@ const HOLIDAY_EFFECTS: Record<string, number> = {
   christmas_day: -0.12,
 };
 const METROS = [
-  "New York", "Los Angeles", "Chicago", "Philadelphia", "Dallas", "San Francisco", "Washington DC", "Houston",
-  "Boston", "Atlanta", "Phoenix", "Tampa", "Seattle", "Detroit", "Minneapolis", "Miami", "Denver", "Orlando",
-  "Cleveland", "Sacramento", "Charlotte", "Portland", "Raleigh", "St. Louis", "Pittsburgh", "Nashville",
+  "New York",
+  "Los Angeles",
+  "Chicago",
+  "Philadelphia",
+  "Dallas",
+  "San Francisco",
+  "Washington DC",
+  "Houston",
+  "Boston",
+  "Atlanta",
+  "Phoenix",
+  "Tampa",
+  "Seattle",
+  "Detroit",
+  "Minneapolis",
+  "Miami",
+  "Denver",
+  "Orlando",
+  "Cleveland",
+  "Sacramento",
+  "Charlotte",
+  "Portland",
+  "Raleigh",
+  "St. Louis",
+  "Pittsburgh",
+  "Nashville",
 ];
 
 export interface SimulatedDataset {
@@ -55,7 +83,8 @@ function drawGeos(spec: ScenarioSpec, rng: Rng): GeoInfo[] {
   const logMax = Math.log(populationMax);
   const pops = Array.from({ length: count }, (_, i) => {
     const base = logMin + ((logMax - logMin) * i) / (count - 1);
-    const jitter = i === 0 || i === count - 1 ? 0 : rng.uniformIn(-0.3, 0.3) * ((logMax - logMin) / (count - 1));
+    const jitter =
+      i === 0 || i === count - 1 ? 0 : rng.uniformIn(-0.3, 0.3) * ((logMax - logMin) / (count - 1));
     return Math.round(Math.exp(base + jitter) / 1000) * 1000;
   }).sort((a, b) => b - a);
   const total = pops.reduce((s, p) => s + p, 0);
@@ -75,7 +104,11 @@ function jitterAdstock(a: AdstockSpec, rng: Rng): AdstockSpec {
       return { ...a, alpha: round4(Math.min(0.9, Math.max(0.1, a.alpha + rng.normal(0, 0.05)))) };
     case "weibull_cdf":
     case "weibull_pdf":
-      return { ...a, shape: round4(a.shape * rng.logNormal(0, 0.1)), scale: round4(a.scale * rng.logNormal(0, 0.1)) };
+      return {
+        ...a,
+        shape: round4(a.shape * rng.logNormal(0, 0.1)),
+        scale: round4(a.scale * rng.logNormal(0, 0.1)),
+      };
   }
 }
 
@@ -119,7 +152,11 @@ export function simulateScenario(name: string, seed: number): SimulatedDataset {
   const roiTargets: Record<string, number> = {};
   for (const ch of spec.channels) {
     const adstock = jitterAdstock(ch.adstock, prng);
-    const slope = round4(ch.slope > 1 ? Math.max(1.2, ch.slope * prng.logNormal(0, 0.1)) : Math.min(1, ch.slope * prng.logNormal(0, 0.08)));
+    const slope = round4(
+      ch.slope > 1
+        ? Math.max(1.2, ch.slope * prng.logNormal(0, 0.1))
+        : Math.min(1, ch.slope * prng.logNormal(0, 0.08)),
+    );
     const roi = ch.targetRoi * prng.logNormal(0, 0.25);
     roiTargets[ch.name] = roi;
     const geoMultiplier = geos.map(() => (G > 1 ? Math.exp(prng.normal(0, betaSd)) : 1));
@@ -139,7 +176,9 @@ export function simulateScenario(name: string, seed: number): SimulatedDataset {
         activeCount++;
       }
     }
-    const K = round4((activeSum / Math.max(1, activeCount)) * ch.halfSaturationMultiple * prng.logNormal(0, 0.15));
+    const K = round4(
+      (activeSum / Math.max(1, activeCount)) * ch.halfSaturationMultiple * prng.logNormal(0, 0.15),
+    );
     params.halfSaturation = geos.map((g) => K * g.share);
     // coefficient that makes the revenue ROI over the history equal the target
     params.beta = geos.map((g, i) => g.share * geoMultiplier[i]);
@@ -182,7 +221,8 @@ export function simulateScenario(name: string, seed: number): SimulatedDataset {
   const fourierSin = [brng.normal(0, 0.03), brng.normal(0, 0.02)].map((c) => round4(c * intercept));
   const holidayTable = weeklyHolidays(weekStarts, HOLIDAY_COUNTRY);
   const holidayEffects: Record<string, number> = {};
-  for (const [slug, frac] of Object.entries(HOLIDAY_EFFECTS)) holidayEffects[slug] = round4(frac * intercept * brng.logNormal(0, 0.2));
+  for (const [slug, frac] of Object.entries(HOLIDAY_EFFECTS))
+    holidayEffects[slug] = round4(frac * intercept * brng.logNormal(0, 0.2));
   const priceCoefficient = round4(-0.012 * intercept * brng.logNormal(0, 0.2));
   const promoCoefficient = round4(0.1 * intercept * brng.logNormal(0, 0.2));
   const referencePrice = calendars.price[0];
@@ -195,7 +235,8 @@ export function simulateScenario(name: string, seed: number): SimulatedDataset {
       const angle = 2 * Math.PI * (k + 1) * weekMid[w];
       b += fourierSin[k] * Math.sin(angle) + fourierCos[k] * Math.cos(angle);
     }
-    for (const [slug, effect] of Object.entries(holidayEffects)) b += effect * (holidayTable.indicator[slug]?.[w] ?? 0);
+    for (const [slug, effect] of Object.entries(holidayEffects))
+      b += effect * (holidayTable.indicator[slug]?.[w] ?? 0);
     b += priceCoefficient * (weeklyPrice[w] - referencePrice) + promoCoefficient * weeklyPromo[w];
     b += intercept * kpiLift * paths.demandShock[w];
     baselineNational[w] = b;
@@ -221,8 +262,13 @@ export function simulateScenario(name: string, seed: number): SimulatedDataset {
     const y = new Float64Array(W);
     for (let w = 0; w < W; w++) {
       if (mu[w] <= 0) throw new Error(`lab bug: non-positive mean KPI in week ${w}`);
-      if (spec.noise.family === "negative_binomial") y[w] = nrng.negativeBinomial(mu[w], spec.noise.phi ?? 30);
-      else y[w] = Math.max(0, Math.round(mu[w] + nrng.normal(0, (spec.noise.cv ?? 0.03) * intercept * Math.sqrt(geos[g].share))));
+      if (spec.noise.family === "negative_binomial")
+        y[w] = nrng.negativeBinomial(mu[w], spec.noise.phi ?? 30);
+      else
+        y[w] = Math.max(
+          0,
+          Math.round(mu[w] + nrng.normal(0, (spec.noise.cv ?? 0.03) * intercept * Math.sqrt(geos[g].share))),
+        );
     }
     observed.push(y);
   }
@@ -267,7 +313,16 @@ export function simulateScenario(name: string, seed: number): SimulatedDataset {
     const multipliers = Array.from({ length: 31 }, (_, i) => round4(i * 0.1));
     const curve = multipliers.map((m) => {
       let c = 0;
-      for (let g = 0; g < G; g++) c += sumRange(channelContribution(p, g, spendUsd(p.name, g).subarray(0, N).map((x) => x * m)));
+      for (let g = 0; g < G; g++)
+        c += sumRange(
+          channelContribution(
+            p,
+            g,
+            spendUsd(p.name, g)
+              .subarray(0, N)
+              .map((x) => x * m),
+          ),
+        );
       return c;
     });
     return {
@@ -319,23 +374,44 @@ export function simulateScenario(name: string, seed: number): SimulatedDataset {
       noise:
         spec.noise.family === "negative_binomial"
           ? { family: "negative_binomial", phi: spec.noise.phi ?? 30 }
-          : { family: "normal", sd: (spec.noise.cv ?? 0.03) * intercept, sdByGeo: geos.map((g) => (spec.noise.cv ?? 0.03) * intercept * Math.sqrt(g.share)) },
+          : {
+              family: "normal",
+              sd: (spec.noise.cv ?? 0.03) * intercept,
+              sdByGeo: geos.map((g) => (spec.noise.cv ?? 0.03) * intercept * Math.sqrt(g.share)),
+            },
       rounding: spec.noise.family === "normal" ? "nearest integer, floored at 0" : "none (counts)",
     },
     geos: geos.map((g) => ({ ...g })),
     baseline: {
       intercept,
       trendPerWeek,
-      fourier: { order: 2, sin: fourierSin, cos: fourierCos, period: "year (365.25 days), at each week's Thursday" },
+      fourier: {
+        order: 2,
+        sin: fourierSin,
+        cos: fourierCos,
+        period: "year (365.25 days), at each week's Thursday",
+      },
       holidays: holidayEffects,
       controls: {
-        list_price: { coefficient: priceCoefficient, reference: referencePrice, effect: "coefficient × (weekly mean price − reference)" },
-        promo_active: { coefficient: promoCoefficient, effect: "coefficient × weekly max of the daily promo flag" },
+        list_price: {
+          coefficient: priceCoefficient,
+          reference: referencePrice,
+          effect: "coefficient × (weekly mean price − reference)",
+        },
+        promo_active: {
+          coefficient: promoCoefficient,
+          effect: "coefficient × weekly max of the daily promo flag",
+        },
         promo_discount_pct: { coefficient: 0, effect: "none: recorded but without effect" },
       },
       geoScaling: "every baseline term is multiplied by the geo's share × baselineMultiplier",
       demandShock: spec.endogenous
-        ? { observed: false, kpiLift, series: Array.from(paths.demandShock.subarray(0, N)), drivesSpendOf: spec.endogenous.channel }
+        ? {
+            observed: false,
+            kpiLift,
+            series: Array.from(paths.demandShock.subarray(0, N)),
+            drivesSpendOf: spec.endogenous.channel,
+          }
         : null,
     },
     channels,
@@ -353,14 +429,17 @@ export function simulateScenario(name: string, seed: number): SimulatedDataset {
       baseline: Array.from(nationalSum(baseline)),
       observed: Array.from(nationalSum(observed)),
     },
-    geoSeries: G > 1
-      ? geos.map((g, i) => ({
-          geo: g.name,
-          mean: Array.from(mean[i].subarray(0, N)),
-          baseline: Array.from(baseline[i].subarray(0, N)),
-          contributions: Object.fromEntries(media.map((p) => [p.name, Array.from(contributions[p.name][i].subarray(0, N))])),
-        }))
-      : null,
+    geoSeries:
+      G > 1
+        ? geos.map((g, i) => ({
+            geo: g.name,
+            mean: Array.from(mean[i].subarray(0, N)),
+            baseline: Array.from(baseline[i].subarray(0, N)),
+            contributions: Object.fromEntries(
+              media.map((p) => [p.name, Array.from(contributions[p.name][i].subarray(0, N))]),
+            ),
+          }))
+        : null,
     budget: {
       ...budget,
       currentValue,
@@ -438,8 +517,15 @@ function labTable(
     return v;
   };
   const columns: TableColumn[] = [];
-  if (G > 1) columns.push({ name: "population", role: "population", values: panel((g) => geos[g].population ?? 0) });
-  columns.push({ name: KPI_NAME, role: "kpi", values: panel((g, t) => observed[g][t]), aggregation: "sum", unit: "subscriptions" });
+  if (G > 1)
+    columns.push({ name: "population", role: "population", values: panel((g) => geos[g].population ?? 0) });
+  columns.push({
+    name: KPI_NAME,
+    role: "kpi",
+    values: panel((g, t) => observed[g][t]),
+    aggregation: "sum",
+    unit: "subscriptions",
+  });
   for (const ch of spec.channels) {
     columns.push({
       name: `spend_${ch.name}`,
@@ -460,13 +546,32 @@ function labTable(
       unit: "impressions",
     });
   }
-  const rules: Record<string, "mean" | "max"> = { list_price: "mean", promo_active: "max", promo_discount_pct: "max" };
+  const rules: Record<string, "mean" | "max"> = {
+    list_price: "mean",
+    promo_active: "max",
+    promo_discount_pct: "max",
+  };
+  const signs: Record<string, "positive" | "negative" | undefined> = {
+    list_price: "negative",
+    promo_active: "positive",
+  };
   for (const [name, series] of Object.entries(controls)) {
-    columns.push({ name, role: "control", values: panel((_, t) => series[t]), aggregation: rules[name] });
+    columns.push({
+      name,
+      role: "control",
+      values: panel((_, t) => series[t]),
+      aggregation: rules[name],
+      sign: signs[name],
+    });
   }
   const holidays = weeklyHolidays(weeks, HOLIDAY_COUNTRY);
   for (const slug of holidays.slugs) {
-    columns.push({ name: `holiday_${slug}`, role: "holiday", values: panel((_, t) => holidays.indicator[slug][t]), description: holidays.names[slug] });
+    columns.push({
+      name: `holiday_${slug}`,
+      role: "holiday",
+      values: panel((_, t) => holidays.indicator[slug][t]),
+      description: holidays.names[slug],
+    });
   }
   return {
     weekStart: "monday",
@@ -476,13 +581,22 @@ function labTable(
     kpi: KPI_NAME,
     currency: "USD",
     columns,
-    channels: spec.channels.map((c) => ({ name: c.name, spend: `spend_${c.name}`, exposure: `exposure_${c.name}` })),
+    channels: spec.channels.map((c) => ({
+      name: c.name,
+      spend: `spend_${c.name}`,
+      exposure: `exposure_${c.name}`,
+    })),
     holidayCountry: HOLIDAY_COUNTRY,
   };
 }
 
 /** The 13-week budget problem after the history: current plan, total, bounds and carryover state. */
-function budgetProblem(media: ChannelTruthParams[], geos: GeoInfo[], geoCents: Record<string, Float64Array[]>, N: number): BudgetProblem {
+function budgetProblem(
+  media: ChannelTruthParams[],
+  geos: GeoInfo[],
+  geoCents: Record<string, Float64Array[]>,
+  N: number,
+): BudgetProblem {
   const H = 13;
   const lookback = Math.min(52, N);
   const maxLag = Math.max(...media.map((p) => p.adstock.maxLag));
@@ -496,7 +610,9 @@ function budgetProblem(media: ChannelTruthParams[], geos: GeoInfo[], geoCents: R
     current[p.name] = Math.round((total / lookback) * H * 100) / 100;
     bounds[p.name] = [Math.round(current[p.name] * 50) / 100, Math.round(current[p.name] * 200) / 100];
     geoSplit[p.name] = perGeo.map((x) => x / total);
-    historyTail[p.name] = geos.map((_, g) => Array.from(geoCents[p.name][g].subarray(N - (p.adstock.maxLag - 1), N), (c) => c / 100));
+    historyTail[p.name] = geos.map((_, g) =>
+      Array.from(geoCents[p.name][g].subarray(N - (p.adstock.maxLag - 1), N), (c) => c / 100),
+    );
   }
   return {
     horizonWeeks: H,

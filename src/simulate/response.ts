@@ -17,7 +17,11 @@ export interface ChannelTruthParams {
 }
 
 /** Weekly contribution of one channel in one geo for a weekly spend path (USD). */
-export function channelContribution(p: ChannelTruthParams, geo: number, spend: ArrayLike<number>): Float64Array {
+export function channelContribution(
+  p: ChannelTruthParams,
+  geo: number,
+  spend: ArrayLike<number>,
+): Float64Array {
   const a = applyAdstock(spend, adstockWeights(p.adstock));
   const spec = { type: "hill" as const, halfSaturation: p.halfSaturation[geo], slope: p.slope };
   for (let t = 0; t < a.length; t++) a[t] = p.beta[geo] * saturate(a[t], spec);

@@ -46,7 +46,13 @@ export interface ScenarioSpec {
   noise: NoiseSpec;
   geo?: { count: number; populationMin: number; populationMax: number; betaSd: number };
   collinear?: { a: string; b: string; logCorrelation: number };
-  endogenous?: { channel: string; shockSd: number; shockPersistence: number; kpiLift: number; spendLoading: number };
+  endogenous?: {
+    channel: string;
+    shockSd: number;
+    shockPersistence: number;
+    kpiLift: number;
+    spendLoading: number;
+  };
 }
 
 const TEMPLATES: Record<string, ChannelTemplate> = {
@@ -184,13 +190,16 @@ const TEMPLATES: Record<string, ChannelTemplate> = {
   },
 };
 
-const SIX = ["tv", "paid_search", "paid_social", "online_video", "display", "podcast"].map((n) => TEMPLATES[n]);
+const SIX = ["tv", "paid_search", "paid_social", "online_video", "display", "podcast"].map(
+  (n) => TEMPLATES[n],
+);
 const TWELVE = Object.values(TEMPLATES);
 
 export const SCENARIOS: Record<string, ScenarioSpec> = {
   clean: {
     name: "clean",
-    description: "3 years weekly, 6 channels (2 flighted), Gaussian noise: the well-specified reference case.",
+    description:
+      "3 years weekly, 6 channels (2 flighted), Gaussian noise: the well-specified reference case.",
     weeks: 156,
     start: "2023-01-02",
     channels: SIX,
@@ -200,7 +209,8 @@ export const SCENARIOS: Record<string, ScenarioSpec> = {
   },
   collinear: {
     name: "collinear",
-    description: "As clean, but paid social and online video budgets move together (spend correlation ≈ 0.9).",
+    description:
+      "As clean, but paid social and online video budgets move together (spend correlation ≈ 0.9).",
     weeks: 156,
     start: "2023-01-02",
     channels: SIX,
@@ -229,7 +239,13 @@ export const SCENARIOS: Record<string, ScenarioSpec> = {
     intercept: 6000,
     spendScale: 1,
     noise: { family: "normal", cv: 0.03 },
-    endogenous: { channel: "paid_search", shockSd: 0.06, shockPersistence: 0.85, kpiLift: 1, spendLoading: 4 },
+    endogenous: {
+      channel: "paid_search",
+      shockSd: 0.06,
+      shockPersistence: 0.85,
+      kpiLift: 1,
+      spendLoading: 4,
+    },
   },
   counts: {
     name: "counts",
@@ -243,7 +259,8 @@ export const SCENARIOS: Record<string, ScenarioSpec> = {
   },
   geo: {
     name: "geo",
-    description: "24 regions × 2 years; populations differ 10×, per-region media effects vary around a national mean.",
+    description:
+      "24 regions × 2 years; populations differ 10×, per-region media effects vary around a national mean.",
     weeks: 104,
     start: "2024-01-01",
     channels: SIX,

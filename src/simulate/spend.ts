@@ -35,7 +35,12 @@ export interface SpendPaths {
   levels: Record<string, number>;
 }
 
-export function simulateSpend(spec: ScenarioSpec, weeks: number, weekMidYearFraction: Float64Array, rng: Rng): SpendPaths {
+export function simulateSpend(
+  spec: ScenarioSpec,
+  weeks: number,
+  weekMidYearFraction: Float64Array,
+  rng: Rng,
+): SpendPaths {
   // shared budget factor: a yearly cycle peaking in Q4 plus persistent noise
   const budgetNoise = standardAr1(weeks, 0.85, rng.fork("budget"));
   const budget = new Float64Array(weeks);
@@ -77,7 +82,8 @@ export function simulateSpend(spec: ScenarioSpec, weeks: number, weekMidYearFrac
     for (let t = 0; t < weeks; t++) {
       if (!active[t]) continue;
       let logSpend = Math.log(level) + ch.budgetLoading * budget[t] + vol * z[ch.name][t] - (vol * vol) / 2;
-      if (spec.endogenous && ch.name === spec.endogenous.channel) logSpend += spec.endogenous.spendLoading * demandShock[t];
+      if (spec.endogenous && ch.name === spec.endogenous.channel)
+        logSpend += spec.endogenous.spendLoading * demandShock[t];
       series[t] = Math.round(Math.exp(logSpend) * 100);
     }
     cents[ch.name] = series;

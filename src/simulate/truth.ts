@@ -46,7 +46,13 @@ export interface LabTruth {
   scenario: string;
   seed: number;
   description: string;
-  calendar: { weekStart: "monday"; firstWeek: string; lastWeek: string; weeks: number; holidayCountry: string };
+  calendar: {
+    weekStart: "monday";
+    firstWeek: string;
+    lastWeek: string;
+    weeks: number;
+    holidayCountry: string;
+  };
   kpi: {
     name: string;
     unit: string;
@@ -66,9 +72,18 @@ export interface LabTruth {
     demandShock: { observed: false; kpiLift: number; series: number[]; drivesSpendOf: string } | null;
   };
   channels: TruthChannel[];
-  totals: { observedKpi: number; meanKpi: number; baseline: number; media: number; mediaShareOfKpi: number; spend: number };
+  totals: {
+    observedKpi: number;
+    meanKpi: number;
+    baseline: number;
+    media: number;
+    mediaShareOfKpi: number;
+    spend: number;
+  };
   series: { week: string[]; mean: number[]; baseline: number[]; observed: number[] };
-  geoSeries: { geo: string; mean: number[]; baseline: number[]; contributions: Record<string, number[]> }[] | null;
+  geoSeries:
+    | { geo: string; mean: number[]; baseline: number[]; contributions: Record<string, number[]> }[]
+    | null;
   budget: TruthBudget;
 }
 
@@ -89,7 +104,8 @@ export function truthMediaParams(truth: LabTruth): ChannelTruthParams[] {
  */
 export function trueAllocationValue(truth: LabTruth, allocation: Record<string, number>): number {
   for (const name of Object.keys(allocation)) {
-    if (!truth.channels.some((c) => c.name === name)) throw new Error(`allocation names unknown channel '${name}'`);
+    if (!truth.channels.some((c) => c.name === name))
+      throw new Error(`allocation names unknown channel '${name}'`);
   }
   return planValue(truthMediaParams(truth), truth.budget, allocation);
 }

@@ -1,0 +1,80 @@
+// The `mmm` command line: parses arguments, runs one command, turns errors into a clear message
+// and a non-zero exit code. Each command's work lives in its own module.
+
+import { Command, CommanderError } from "commander";
+import { isMmmError } from "../core/errors.js";
+import { codeVersion } from "../data/lineage.js";
+import { SCENARIOS } from "../simulate/scenarios.js";
+import { runDemo } from "./demo.js";
+import { type CliIo, EXIT, processIo } from "./io.js";
+import { runPrepare } from "./prepare.js";
+import { runSimulate } from "./simulate.js";
+
+function buildProgram(io: CliIo): Command {
+  const program = new Command("mmm")
+    .description("MMM-OS: Bayesian marketing mix modeling, from raw exports to decisions.")
+    .version(codeVersion().version)
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .showHelpAfterError();
+
+  program
+    .command("simulate")
+    .description("Simulate a ground-truth lab dataset: raw daily exports plus the truth behind them.")
+    .requiredOption("--scenario <name>", `scenario: ${Object.keys(SCENARIOS).join(", ")}`)
+    .option("--seed <n>", "random seed (same seed, same data)", "1")
+    .requiredOption("--out <dir>", "output folder (must not exist unless --force)")
+    .option("--format <csv|parquet>", "file format of the raw exports", "csv")
+    .option("--force", "replace the output folder if it exists")
+    .action((opts) => {
+      runSimulate(opts, io);
+    });
+
+  program
+    .command("prepare")
+    .description("Turn raw exports into the weekly modeling table, with QA report and lineage.")
+    .requiredOption("--config <file>", "prepare config (YAML)")
+    .requiredOption("--out <dir>", "output folder (must not exist unless --force)")
+    .option("--force", "replace the output folder if it exists")
+    .action(async (opts) => {
+      await runPrepare(opts, io);
+    });
+
+  program
+    .command("scenarios")
+    .description("List the lab's scenarios.")
+    .action(() => {
+      for (const s of Object.values(SCENARIOS))
+        io.out(
+          `${s.name.padEnd(11)} ${s.weeks} weeks, ${s.channels.length} channels${s.geo ? `, ${s.geo.count} geos` : ""} — ${s.description}`,
+        );
+    });
+
+  program
+    .command("demo")
+    .description("Run the quick-start job on the embedded lab brand.")
+    .option("--out <dir>", "where to write the demo outputs", "out/demo")
+    .option("--seed <n>", "random seed", "1")
+    .action(async (opts) => {
+      await runDemo(opts, io);
+    });
+  return program;
+}
+
+/** Runs the CLI; returns the exit code instead of exiting, so tests can call it in-process. */
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return EXIT.ok;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.input;
+    if (isMmmError(e)) {
+      io.err(`error [${e.code}]: ${e.message}`);
+      return EXIT.input;
+    }
+    io.err(`internal error: ${(e as Error).stack ?? String(e)}`);
+    io.err("This is a bug in MMM-OS; please report it with the command you ran.");
+    return EXIT.internal;
+  }
+}
