@@ -110,8 +110,8 @@ export async function prepare(loaded: LoadedConfig): Promise<PrepareResult> {
   // ---- the spine: every week from the KPI's first to its last, trimmed to the calendar window ----
   const kpiDays = days.get(config.kpi.source)!;
   const kpiWeeks = kpiDays.map((d) => weekStartOf(d, weekStart));
-  let first = Math.min(...kpiWeeks);
-  let last = Math.max(...kpiWeeks);
+  let first = minOf(kpiWeeks);
+  let last = maxOf(kpiWeeks);
   if (config.calendar.start)
     first = Math.max(
       first,
@@ -698,8 +698,8 @@ function aggregateLongMedia(
   const totalSpend = campaigns.reduce((s, c) => s + c.spend, 0);
   const unmapped = campaigns.filter((c) => c.status === "unmapped");
   const ignored = campaigns.filter((c) => c.status === "ignored");
-  const dataFirst = Math.min(...p.days);
-  const dataLast = Math.max(...p.days);
+  const dataFirst = minOf(p.days);
+  const dataLast = maxOf(p.days);
   const renames = findRenames(campaigns, dataFirst, dataLast);
   if (unmapped.length > 0) {
     const unmappedSpend = unmapped.reduce((s, c) => s + c.spend, 0);
@@ -868,6 +868,19 @@ function slug(s: string): string {
       .replace(/[^a-z0-9]+/g, "_")
       .replace(/^_+|_+$/g, "") || "blank"
   );
+}
+
+// loops, not Math.min(...xs): spreading 100k+ rows overflows the call stack
+function minOf(xs: number[]): number {
+  let m = Number.POSITIVE_INFINITY;
+  for (const x of xs) if (x < m) m = x;
+  return m;
+}
+
+function maxOf(xs: number[]): number {
+  let m = Number.NEGATIVE_INFINITY;
+  for (const x of xs) if (x > m) m = x;
+  return m;
 }
 
 function naturalCompare(a: string, b: string): number {

@@ -88,12 +88,15 @@ function drawGeos(spec: ScenarioSpec, rng: Rng): GeoInfo[] {
     return Math.round(Math.exp(base + jitter) / 1000) * 1000;
   }).sort((a, b) => b - a);
   const total = pops.reduce((s, p) => s + p, 0);
-  return pops.map((population, i) => ({
-    name: METROS[i],
-    population,
-    share: population / total,
-    baselineMultiplier: Math.exp(rng.normal(0, 0.08)),
-  }));
+  // the largest population goes to the largest metro; geos are then listed by name, as tables list them
+  return pops
+    .map((population, i) => ({
+      name: METROS[i],
+      population,
+      share: population / total,
+      baselineMultiplier: Math.exp(rng.normal(0, 0.08)),
+    }))
+    .sort((a, b) => a.name.localeCompare(b.name, "en", { numeric: true }));
 }
 
 function jitterAdstock(a: AdstockSpec, rng: Rng): AdstockSpec {
