@@ -35,7 +35,9 @@ describe("mmm prepare reproduces the lab's weekly table", () => {
       expect(qa.status).not.toBe("fail");
       // every dirty name mapped by the shipped rules; only the internal test campaign ignored
       expect(campaigns.filter((c) => c.status === "unmapped")).toEqual([]);
-      expect(campaigns.filter((c) => c.status === "ignored").map((c) => c.campaign)).toEqual(["TEST_pixel_check"]);
+      expect(campaigns.filter((c) => c.status === "ignored").map((c) => c.campaign)).toEqual([
+        "TEST_pixel_check",
+      ]);
       // byte-identical files
       expect(tableCsv(table)).toBe(tableCsv(ds.table));
       expect(JSON.stringify(tableSchema(table))).toBe(JSON.stringify(tableSchema(ds.table)));
@@ -49,7 +51,9 @@ describe("mmm prepare reproduces the lab's weekly table", () => {
         for (let i = 0; i < col.values.length; i++) {
           const tol = col.role === "spend" || col.role === "kpi" ? 0.005 : 1e-9;
           if (Math.abs(mine!.values[i] - col.values[i]) > tol) {
-            throw new Error(`${scenario} ${col.name}[${i}]: prepared ${mine!.values[i]} vs lab ${col.values[i]}`);
+            throw new Error(
+              `${scenario} ${col.name}[${i}]: prepared ${mine!.values[i]} vs lab ${col.values[i]}`,
+            );
           }
         }
       }
@@ -58,7 +62,9 @@ describe("mmm prepare reproduces the lab's weekly table", () => {
       expect(partial).toHaveLength(1);
       expect(partial[0].message).toMatch(/only 3 of 7 days/);
       // the platform-attributed conversions column is flagged as leaking the KPI
-      expect(qa.findings.some((f) => f.check === "leakage" && f.message.includes("platform_conversions"))).toBe(true);
+      expect(
+        qa.findings.some((f) => f.check === "leakage" && f.message.includes("platform_conversions")),
+      ).toBe(true);
     });
   }
 
@@ -75,12 +81,16 @@ describe("mmm prepare reproduces the lab's weekly table", () => {
     const sha = (b: Buffer | string) => createHash("sha256").update(b).digest("hex");
     const spendInput = lineage.inputs.find((i: { name: string }) => i.name === "ad_spend");
     expect(spendInput.sha256).toBe(sha(readFileSync(join(dir, "raw/ad_spend.csv"))));
-    expect(spendInput.rows).toBe(readFileSync(join(dir, "raw/ad_spend.csv"), "utf8").trim().split("\n").length - 1);
+    expect(spendInput.rows).toBe(
+      readFileSync(join(dir, "raw/ad_spend.csv"), "utf8").trim().split("\n").length - 1,
+    );
     expect(lineage.config.sha256).toBe(sha(readFileSync(join(dir, "prepare.yaml"), "utf8")));
     expect(lineage.taxonomy.sha256).toBe(sha(readFileSync(join(dir, "taxonomy.yaml"), "utf8")));
     expect(lineage.taxonomy.version).toBe("dtc-lab-2026.11.1");
     const tableFile = files.find((f) => f.name === "table.csv")!;
-    expect(lineage.outputs.find((o: { file: string }) => o.file === "table.csv").sha256).toBe(sha(String(tableFile.content)));
+    expect(lineage.outputs.find((o: { file: string }) => o.file === "table.csv").sha256).toBe(
+      sha(String(tableFile.content)),
+    );
     expect(lineage.code.name).toBe("mmm-os");
     expect(lineage.table.weeks).toBe(156);
   });
