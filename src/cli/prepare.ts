@@ -25,7 +25,8 @@ export async function runPrepare(opts: PrepareOptions, io: CliIo): Promise<Prepa
     throw new MmmError(
       "E_QA_FAILED",
       `Data checks failed with ${errors.length} error(s); nothing was written. First: [${errors[0].check}] ${errors[0].message}`,
-      { file: opts.config },
+      // point at the data when the finding knows where the problem sits, else at the config
+      errors[0].where?.file || errors[0].where?.column ? errors[0].where : { file: opts.config },
       errors[0].fix ?? "fix the errors listed above (or re-grade a check with qa.severity in the config)",
     );
   }

@@ -21,7 +21,7 @@ export function parseSeed(text: string, flag = "--seed"): number {
     throw new MmmError(
       "E_BAD_OPTION",
       `${flag} must be a whole number between 0 and 4294967295, got '${text}'.`,
-      { key: flag },
+      { option: flag },
       `e.g. ${flag} 1`,
     );
   }
@@ -33,7 +33,7 @@ export function runSimulate(opts: SimulateOptions, io: CliIo): SimulatedDataset 
     throw new MmmError(
       "E_BAD_OPTION",
       `Unknown scenario '${opts.scenario}'.`,
-      { key: "--scenario" },
+      { option: "--scenario" },
       `choose one of: ${SCENARIO_NAMES.join(", ")} (mmm scenarios describes them)`,
     );
   }
@@ -41,7 +41,7 @@ export function runSimulate(opts: SimulateOptions, io: CliIo): SimulatedDataset 
     throw new MmmError(
       "E_BAD_OPTION",
       `--format must be csv or parquet, got '${opts.format}'.`,
-      { key: "--format" },
+      { option: "--format" },
       "use --format csv (default) or --format parquet",
     );
   }

@@ -9,6 +9,8 @@ export interface ErrorLocation {
   column?: string;
   /** Dotted path of a config key, e.g. `sources.orders.date`. */
   key?: string;
+  /** A command-line option, e.g. `--seed`. */
+  option?: string;
 }
 
 export class MmmError extends Error {
@@ -37,6 +39,7 @@ export function describeLocation(where: ErrorLocation): string {
   if (where.row !== undefined) parts.push(`${where.rowKind ?? "row"} ${where.row}`);
   if (where.column !== undefined) parts.push(`column '${where.column}'`);
   if (where.key) parts.push(`config key ${where.key}`);
+  if (where.option) parts.push(`option ${where.option}`);
   return parts.join(", ");
 }
 

@@ -76,7 +76,9 @@ export function parseNumberCell(cell: Cell): number | null {
   if (typeof cell === "boolean") return cell ? 1 : 0;
   if (typeof cell !== "string") return null;
   const s = cell.trim();
-  return PLAIN_NUMBER.test(s) ? Number(s) : null;
+  if (!PLAIN_NUMBER.test(s)) return null;
+  const v = Number(s);
+  return Number.isFinite(v) ? v : null; // '1e999' overflows to Infinity: not a usable number
 }
 
 export interface NumberOptions {

@@ -163,7 +163,8 @@ export function parsePrepareConfig(text: string, file: string): PrepareConfig {
   }
   const result = PrepareConfigSchema.safeParse(raw);
   if (!result.success) {
-    const issue = result.error.issues[0];
+    // a misspelt key also makes the intended key look missing: name the misspelling first
+    const issue = result.error.issues.find((i) => i.code === "unrecognized_keys") ?? result.error.issues[0];
     const key = issue.path.join(".") || "(top level)";
     const extra =
       result.error.issues.length > 1 ? ` (and ${result.error.issues.length - 1} more problem(s))` : "";

@@ -82,6 +82,8 @@ function sniffBinary(bytes: Buffer): string | null {
     return "a legacy Excel .xls workbook";
   if (head[0] === 0x1f && head[1] === 0x8b) return "a gzip-compressed file";
   if (head.subarray(0, 5).toString("latin1") === "%PDF-") return "a PDF document";
+  if (head[0] === 0x89 && head.subarray(1, 4).toString("latin1") === "PNG") return "a PNG image";
+  if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return "a JPEG image";
   if (head.includes(0)) return "a binary file (it contains NUL bytes)";
   return null;
 }
@@ -121,10 +123,12 @@ function loadCsv(opts: LoadOptions, bytes: Buffer, sha256: string): Frame {
     }) as unknown as typeof parsed;
   } catch (e) {
     const err = e as { code?: string; lines?: number; message: string };
+    // csv-parse reports an unclosed quote where the file ends: find the line where it opened
+    const line = err.code === "CSV_QUOTE_NOT_CLOSED" ? (openQuoteLine(text) ?? err.lines) : err.lines;
     throw new MmmError(
       "E_CSV_PARSE",
-      `File ${file} is not valid CSV: ${err.message.replace(/ on line \d+$/, "")}.`,
-      { file, row: err.lines, rowKind: "line", key },
+      `File ${file} is not valid CSV: ${err.message.replace(/ (on|at) line \d+$/, "")}.`,
+      { file, row: line, rowKind: "line", key },
       err.code === "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH"
         ? "every row must have as many fields as the header; look for an unquoted delimiter in a value or a truncated row"
         : "check quoting: values containing the delimiter, quotes or newlines must be wrapped in double quotes",
@@ -202,4 +206,24 @@ async function loadParquet(opts: LoadOptions, bytes: Buffer, sha256: string): Pr
     bytes: bytes.length,
     sha256,
   };
+}
+
+/** Line on which a quoted field that never closes was opened, if any. */
+function openQuoteLine(text: string): number | null {
+  let line = 1;
+  let open = false;
+  let openedAt = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === "\n") line++;
+    else if (ch === '"') {
+      if (open && text[i + 1] === '"')
+        i++; // an escaped quote inside a quoted field
+      else {
+        open = !open;
+        if (open) openedAt = line;
+      }
+    }
+  }
+  return open ? openedAt : null;
 }

@@ -110,6 +110,7 @@ export async function prepare(loaded: LoadedConfig): Promise<PrepareResult> {
   // ---- the spine: every week from the KPI's first to its last, trimmed to the calendar window ----
   const kpiDays = days.get(config.kpi.source)!;
   const kpiWeeks = kpiDays.map((d) => weekStartOf(d, weekStart));
+  checkIsolatedDates(kpiFrame, kpiDays, kpiSrc.date!);
   let first = minOf(kpiWeeks);
   let last = maxOf(kpiWeeks);
   if (config.calendar.start)
@@ -220,7 +221,10 @@ export async function prepare(loaded: LoadedConfig): Promise<PrepareResult> {
             : null;
       if (!gaps) continue;
       gaps[geos[g]] ??= [];
-      gaps[geos[g]].push(formatDay(spine[t]));
+      if (gaps === missing) gaps[geos[g]].push(formatDay(spine[t]));
+      else
+        for (let d = 0; d < 7; d++)
+          if (!daySets[g * T + t].has(spine[t] + d)) gaps[geos[g]].push(formatDay(spine[t] + d));
     }
   }
   for (const [geo, weeks] of Object.entries(missing)) {
@@ -240,13 +244,13 @@ export async function prepare(loaded: LoadedConfig): Promise<PrepareResult> {
       ),
     );
   }
-  for (const [geo, weeks] of Object.entries(short)) {
+  for (const [geo, dates] of Object.entries(short)) {
     findings.push(
       finding(
         "missing_days",
-        `${weeks.length} week(s) lack some days of KPI data${geoLevel ? ` for geo '${geo}'` : ""}: ${listSome(weeks)}; their weekly totals would be too low.`,
+        `${dates.length} day(s) of KPI data are missing inside the weeks${geoLevel ? ` for geo '${geo}'` : ""}: ${listSome(dates)}; those weeks' totals would be too low.`,
         {
-          where: { file: kpiFrame.file, weeks, geos: geoLevel ? [geo] : undefined },
+          where: { file: kpiFrame.file, column: kpiSrc.date, geos: geoLevel ? [geo] : undefined },
           fix: "supply the missing days (0 if there truly were none)",
         },
       ),
@@ -628,6 +632,14 @@ function aggregateLongMedia(
     let amount = spend[i];
     if (currencies && currencies[i] !== config.currency) {
       const rate = config.fx[currencies[i]];
+      if (rate === undefined && currencies[i] === "") {
+        throw new MmmError(
+          "E_MIXED_CURRENCY",
+          `Spend row without a currency (blank), in a table kept in ${config.currency}.`,
+          { ...rowLocation(frame, i), column: long.currency },
+          `fill the row's currency (${config.currency} if it is in ${config.currency})`,
+        );
+      }
       if (rate === undefined) {
         throw new MmmError(
           "E_MIXED_CURRENCY",
@@ -867,6 +879,35 @@ function slug(s: string): string {
       .toLowerCase()
       .replace(/[^a-z0-9]+/g, "_")
       .replace(/^_+|_+$/g, "") || "blank"
+  );
+}
+
+/**
+ * A few KPI rows far (over half a year) from all the others are almost always a mistyped year;
+ * left in, they would stretch the weekly spine over empty years. Stop at the first such row.
+ */
+function checkIsolatedDates(frame: Frame, days: DayNumber[], column: string): void {
+  const sorted = [...new Set(days)].sort((a, b) => a - b);
+  let bestGap = 0;
+  let at = -1;
+  for (let i = 1; i < sorted.length; i++) {
+    if (sorted[i] - sorted[i - 1] > bestGap) {
+      bestGap = sorted[i] - sorted[i - 1];
+      at = i;
+    }
+  }
+  if (bestGap <= 182) return;
+  const before = sorted.slice(0, at);
+  const after = sorted.slice(at);
+  const isolated = before.length < after.length ? before : after;
+  if (isolated.length > 0.05 * sorted.length) return; // two real blocks of data: the gap check reports it
+  const row = days.findIndex((d) => isolated.includes(d));
+  const main = before.length < after.length ? after : before;
+  throw new MmmError(
+    "E_BAD_DATE",
+    `Date ${formatDay(days[row])} lies ${Math.round(bestGap / 7)} weeks away from the rest of the KPI data (${formatDay(main[0])} … ${formatDay(main[main.length - 1])}): a mistyped year?`,
+    { ...rowLocation(frame, row), column },
+    "correct the date, or limit the window with calendar.start / calendar.end",
   );
 }
 

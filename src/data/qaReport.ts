@@ -2,7 +2,7 @@
 // to do. Errors stop `mmm prepare`; warnings are printed; notes are informational. Users can
 // re-grade any check by its id in the config (qa.severity).
 
-import type { ErrorLocation } from "../core/errors.js";
+import { describeLocation, type ErrorLocation } from "../core/errors.js";
 
 export type Severity = "error" | "warning" | "info";
 
@@ -104,6 +104,8 @@ export function renderReport(report: QaReport): string {
   for (const f of report.findings) {
     const tag = f.severity === "error" ? "ERROR  " : f.severity === "warning" ? "WARNING" : "NOTE   ";
     lines.push(`  ${tag} [${f.check}] ${f.message}`);
+    const place = f.where ? describeLocation(f.where) : "";
+    if (place) lines.push(`          where: ${place}`);
     if (f.fix) lines.push(`          fix: ${f.fix}`);
   }
   return lines.join("\n");

@@ -2,6 +2,8 @@
 // finite convolution with lag weights. Weights are normalised to sum to 1 by default so the
 // adstocked series stays in spend units (a week's spend is spread over the following weeks).
 
+import type { Prior } from "./priors.js";
+
 export type AdstockSpec =
   | { type: "geometric"; alpha: number; maxLag: number; normalize?: boolean }
   | { type: "delayed_geometric"; alpha: number; delay: number; maxLag: number; normalize?: boolean }
@@ -63,4 +65,149 @@ export function applyAdstock(x: ArrayLike<number>, weights: Float64Array, out?: 
 
 export function adstock(x: ArrayLike<number>, spec: AdstockSpec): Float64Array {
   return applyAdstock(x, adstockWeights(spec));
+}
+
+/** The parameters each adstock family estimates, their support and default prior. */
+export const ADSTOCK_PARAMS: Record<
+  AdstockType,
+  { name: string; support: "unit" | "positive" | "lag"; prior: Prior; about: string }[]
+> = {
+  geometric: [
+    {
+      name: "alpha",
+      support: "unit",
+      prior: { dist: "beta", alpha: 2, beta: 3 },
+      about: "share of a week's effect carried to the next week",
+    },
+  ],
+  delayed_geometric: [
+    {
+      name: "alpha",
+      support: "unit",
+      prior: { dist: "beta", alpha: 2, beta: 2 },
+      about: "decay around the peak",
+    },
+    {
+      name: "delay",
+      support: "lag",
+      prior: { dist: "beta", alpha: 1.5, beta: 3 },
+      about: "lag of the peak effect, as a fraction of max_lag − 1",
+    },
+  ],
+  weibull_cdf: [
+    {
+      name: "shape",
+      support: "positive",
+      prior: { dist: "lognormal", mu: 0, sigma: 0.5 },
+      about: "how the decay accelerates (1 = geometric)",
+    },
+    {
+      name: "scale",
+      support: "positive",
+      prior: { dist: "lognormal", mu: 0.7, sigma: 0.5 },
+      about: "weeks until the effect has decayed to 1/e",
+    },
+  ],
+  weibull_pdf: [
+    {
+      name: "shape",
+      support: "positive",
+      prior: { dist: "lognormal", mu: 0.4, sigma: 0.5 },
+      about: "> 1 gives a delayed peak",
+    },
+    {
+      name: "scale",
+      support: "positive",
+      prior: { dist: "lognormal", mu: 0.9, sigma: 0.5 },
+      about: "weeks around which the effect peaks and fades",
+    },
+  ],
+};
+
+/** Builds an adstock spec from a family, its parameter values (in ADSTOCK_PARAMS order) and lags. */
+export function adstockSpec(
+  type: AdstockType,
+  values: ArrayLike<number>,
+  maxLag: number,
+  normalize = true,
+): AdstockSpec {
+  switch (type) {
+    case "geometric":
+      return { type, alpha: values[0], maxLag, normalize };
+    case "delayed_geometric":
+      return { type, alpha: values[0], delay: values[1] * (maxLag - 1), maxLag, normalize };
+    case "weibull_cdf":
+    case "weibull_pdf":
+      return { type, shape: values[0], scale: values[1], maxLag, normalize };
+  }
+}
+
+/**
+ * Weights of an adstock spec into `w`, and into `dw` (row-major [param][lag]) the derivative of
+ * each weight with respect to each family parameter (ADSTOCK_PARAMS order, delay in its unit
+ * scale). Returns false when the raw weights vanish (parameters far outside their priors).
+ */
+export function adstockWeightsWithGradient(spec: AdstockSpec, w: Float64Array, dw: Float64Array): boolean {
+  const L = spec.maxLag;
+  // raw weights and their derivatives
+  for (let l = 0; l < L; l++) {
+    switch (spec.type) {
+      case "geometric": {
+        const a = spec.alpha;
+        w[l] = a ** l;
+        dw[l] = l === 0 ? 0 : l * a ** (l - 1);
+        break;
+      }
+      case "delayed_geometric": {
+        const a = spec.alpha;
+        const d = l - spec.delay;
+        const v = a ** (d * d);
+        w[l] = v;
+        dw[l] = d * d === 0 ? 0 : d * d * a ** (d * d - 1);
+        // d/d(delay fraction) = d/d(delay) · (L − 1)
+        dw[L + l] = v * Math.log(a) * 2 * d * (L - 1);
+        break;
+      }
+      case "weibull_cdf": {
+        const k = spec.shape;
+        const lam = spec.scale;
+        if (l === 0) {
+          w[l] = 1;
+          dw[l] = 0;
+          dw[L + l] = 0;
+          break;
+        }
+        const r = (l / lam) ** k;
+        const v = Math.exp(-r);
+        w[l] = v;
+        dw[l] = -v * r * Math.log(l / lam);
+        dw[L + l] = (v * r * k) / lam;
+        break;
+      }
+      case "weibull_pdf": {
+        const k = spec.shape;
+        const lam = spec.scale;
+        const x = (l + 1) / lam;
+        const xk = x ** k;
+        const v = (k / lam) * x ** (k - 1) * Math.exp(-xk);
+        w[l] = v;
+        dw[l] = v * (1 / k + Math.log(x) - xk * Math.log(x));
+        dw[L + l] = v * (k / lam) * (xk - 1);
+        break;
+      }
+    }
+  }
+  if (!(spec.normalize ?? true)) return true;
+  let s = 0;
+  for (let l = 0; l < L; l++) s += w[l];
+  if (!(s > 0) || !Number.isFinite(s)) return false;
+  const nParams = spec.type === "geometric" ? 1 : 2;
+  for (let p = 0; p < nParams; p++) {
+    // d(w_l / S)/dθ = (dw_l − w̃_l · Σ_j dw_j) / S
+    let ds = 0;
+    for (let l = 0; l < L; l++) ds += dw[p * L + l];
+    for (let l = 0; l < L; l++) dw[p * L + l] = (dw[p * L + l] - (w[l] / s) * ds) / s;
+  }
+  for (let l = 0; l < L; l++) w[l] /= s;
+  return true;
 }

@@ -1,6 +1,8 @@
 // Saturation (diminishing returns) families: each maps effective exposure x ≥ 0 to a response in
 // [0, 1), zero at zero and increasing; the channel coefficient scales it to KPI units.
 
+import type { Prior } from "./priors.js";
+
 export type SaturationSpec =
   | { type: "hill"; halfSaturation: number; slope: number }
   | { type: "logistic"; lambda: number }
@@ -56,4 +58,91 @@ export function saturateSeries(x: ArrayLike<number>, spec: SaturationSpec, out?:
   const y = out ?? new Float64Array(x.length);
   for (let i = 0; i < x.length; i++) y[i] = saturate(x[i], spec);
   return y;
+}
+
+/** The parameters each saturation family estimates (exposure in units of its average active level). */
+export const SATURATION_PARAMS: Record<SaturationType, { name: string; prior: Prior; about: string }[]> = {
+  hill: [
+    {
+      name: "half_saturation",
+      prior: { dist: "lognormal", mu: 0, sigma: 0.7 },
+      about: "exposure (× the average) at which half the maximum effect is reached",
+    },
+    {
+      name: "slope",
+      prior: { dist: "lognormal", mu: 0.2, sigma: 0.5 },
+      about: "> 1 is S-shaped, ≤ 1 concave",
+    },
+  ],
+  logistic: [
+    {
+      name: "lambda",
+      prior: { dist: "lognormal", mu: 0, sigma: 0.7 },
+      about: "curvature: larger saturates sooner",
+    },
+  ],
+  michaelis_menten: [
+    {
+      name: "half_saturation",
+      prior: { dist: "lognormal", mu: 0, sigma: 0.7 },
+      about: "exposure at half the maximum effect",
+    },
+  ],
+  tanh: [
+    {
+      name: "scale",
+      prior: { dist: "lognormal", mu: 0, sigma: 0.7 },
+      about: "exposure where the curve bends",
+    },
+  ],
+};
+
+export function saturationSpec(type: SaturationType, v: ArrayLike<number>): SaturationSpec {
+  switch (type) {
+    case "hill":
+      return { type, halfSaturation: v[0], slope: v[1] };
+    case "logistic":
+      return { type, lambda: v[0] };
+    case "michaelis_menten":
+      return { type, halfSaturation: v[0] };
+    case "tanh":
+      return { type, scale: v[0] };
+  }
+}
+
+/** Derivatives of saturate(x) with respect to the family's parameters, written into `out`. */
+export function saturateParamGradient(x: number, spec: SaturationSpec, out: Float64Array): void {
+  if (x <= 0) {
+    out.fill(0);
+    return;
+  }
+  switch (spec.type) {
+    case "hill": {
+      const K = spec.halfSaturation;
+      const n = spec.slope;
+      const r = (K / x) ** n;
+      if (!Number.isFinite(r) || r === 0) {
+        out[0] = 0;
+        out[1] = 0;
+        return;
+      }
+      const q = 1 / (1 / r + 2 + r); // r / (1 + r)²
+      out[0] = (-n * q) / K;
+      out[1] = -q * Math.log(K / x);
+      return;
+    }
+    case "logistic": {
+      const e = Math.exp(-spec.lambda * x);
+      out[0] = (2 * x * e) / (1 + e) ** 2;
+      return;
+    }
+    case "michaelis_menten":
+      out[0] = -x / (x + spec.halfSaturation) ** 2;
+      return;
+    case "tanh": {
+      const c = Math.cosh(x / spec.scale);
+      out[0] = -x / (spec.scale * spec.scale * c * c);
+      return;
+    }
+  }
 }

@@ -1,0 +1,146 @@
+// The model spec (YAML, validated by zod): which channels and controls enter, with which adstock
+// and saturation families and priors, the baseline (trend, seasonality, holidays, optional
+// time-varying intercept) and the likelihood. Every key has a default that fits the lab's
+// scenarios without tuning; docs/model-spec.md documents each one.
+
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+import { MmmError } from "../core/errors.js";
+
+const PriorSchema = z.discriminatedUnion("dist", [
+  z.strictObject({ dist: z.literal("normal"), mu: z.number(), sigma: z.number().positive() }),
+  z.strictObject({ dist: z.literal("half_normal"), sigma: z.number().positive() }),
+  z.strictObject({ dist: z.literal("lognormal"), mu: z.number(), sigma: z.number().positive() }),
+  z.strictObject({ dist: z.literal("beta"), alpha: z.number().positive(), beta: z.number().positive() }),
+  z.strictObject({ dist: z.literal("gamma"), alpha: z.number().positive(), beta: z.number().positive() }),
+  z.strictObject({
+    dist: z.literal("student_t"),
+    nu: z.number().positive(),
+    mu: z.number(),
+    sigma: z.number().positive(),
+  }),
+  z.strictObject({ dist: z.literal("exponential"), rate: z.number().positive() }),
+]);
+
+const AdstockSchema = z.strictObject({
+  family: z.enum(["geometric", "delayed_geometric", "weibull_cdf", "weibull_pdf"]).default("geometric"),
+  max_lag: z.number().int().min(1).max(52).default(8),
+  normalize: z.boolean().default(true),
+});
+
+const SaturationSchema = z.strictObject({
+  family: z.enum(["hill", "logistic", "michaelis_menten", "tanh"]).default("hill"),
+});
+
+const ChannelSchema = z.strictObject({
+  name: z.string(),
+  /** Model the channel on its spend (default) or its exposure column; ROI is always on spend. */
+  input: z.enum(["spend", "exposure"]).default("spend"),
+  adstock: AdstockSchema.partial().optional(),
+  saturation: SaturationSchema.partial().optional(),
+  /** Prior overrides by parameter name: effect, alpha, delay, shape, scale, half_saturation, slope, lambda. */
+  priors: z.record(z.string(), PriorSchema).default({}),
+});
+
+const ControlSchema = z.strictObject({
+  name: z.string(),
+  sign: z.enum(["positive", "negative", "any"]).optional(),
+  prior: PriorSchema.optional(),
+});
+
+export const ModelSpecSchema = z.strictObject({
+  /** Value of one KPI unit in the currency (e.g. revenue per subscription); ROI = value × contribution ÷ spend. */
+  value_per_unit: z.number().positive().optional(),
+  channels: z.array(ChannelSchema).optional(),
+  media_defaults: z
+    .strictObject({
+      adstock: AdstockSchema.default({ family: "geometric", max_lag: 8, normalize: true }),
+      saturation: SaturationSchema.default({ family: "hill" }),
+      /** Prior of each channel's effect: its weekly contribution at average exposure, as a share of the KPI's mean. */
+      effect_prior: PriorSchema.default({ dist: "half_normal", sigma: 0.2 }),
+    })
+    .default({
+      adstock: { family: "geometric", max_lag: 8, normalize: true },
+      saturation: { family: "hill" },
+      effect_prior: { dist: "half_normal", sigma: 0.2 },
+    }),
+  /** Controls to include (default: every non-constant control of the table, signs from the table). */
+  controls: z.array(ControlSchema).optional(),
+  control_prior: PriorSchema.default({ dist: "normal", mu: 0, sigma: 0.2 }),
+  baseline: z
+    .strictObject({
+      intercept_prior: PriorSchema.default({ dist: "normal", mu: 0.8, sigma: 0.5 }),
+      trend: z.enum(["none", "linear", "changepoint"]).default("linear"),
+      trend_prior: PriorSchema.default({ dist: "normal", mu: 0, sigma: 0.5 }),
+      changepoints: z.number().int().min(1).max(50).default(6),
+      changepoint_prior: PriorSchema.default({ dist: "normal", mu: 0, sigma: 0.2 }),
+      seasonality_order: z.number().int().min(0).max(10).default(2),
+      seasonality_prior: PriorSchema.default({ dist: "normal", mu: 0, sigma: 0.2 }),
+      /** Holiday columns to use: all of the table's, none, or a list of slugs. */
+      holidays: z.union([z.enum(["all", "none"]), z.array(z.string())]).default("all"),
+      holiday_prior: PriorSchema.default({ dist: "normal", mu: 0, sigma: 0.1 }),
+      time_varying_intercept: z.boolean().default(false),
+      /** Weeks between knots of the time-varying intercept's random walk. */
+      tvi_knot_weeks: z.number().int().min(2).max(104).default(13),
+      tvi_scale_prior: PriorSchema.default({ dist: "half_normal", sigma: 0.05 }),
+    })
+    .default({
+      intercept_prior: { dist: "normal", mu: 0.8, sigma: 0.5 },
+      trend: "linear",
+      trend_prior: { dist: "normal", mu: 0, sigma: 0.5 },
+      changepoints: 6,
+      changepoint_prior: { dist: "normal", mu: 0, sigma: 0.2 },
+      seasonality_order: 2,
+      seasonality_prior: { dist: "normal", mu: 0, sigma: 0.2 },
+      holidays: "all",
+      holiday_prior: { dist: "normal", mu: 0, sigma: 0.1 },
+      time_varying_intercept: false,
+      tvi_knot_weeks: 13,
+      tvi_scale_prior: { dist: "half_normal", sigma: 0.05 },
+    }),
+  likelihood: z
+    .strictObject({
+      family: z.enum(["normal", "student_t", "lognormal", "poisson", "negative_binomial"]).default("normal"),
+      /** Prior overrides for the noise parameters: sigma, nu, phi. */
+      priors: z.record(z.string(), PriorSchema).default({}),
+    })
+    .default({ family: "normal", priors: {} }),
+});
+
+export type ModelSpec = z.infer<typeof ModelSpecSchema>;
+export type PriorSpec = z.infer<typeof PriorSchema>;
+
+export function defaultModelSpec(): ModelSpec {
+  return ModelSpecSchema.parse({});
+}
+
+/** Parses a model spec from YAML text (an empty text gives the defaults). */
+export function parseModelSpec(text: string, file: string): ModelSpec {
+  let raw: unknown;
+  try {
+    raw = text.trim() === "" ? {} : parseYaml(text);
+  } catch (e) {
+    throw new MmmError(
+      "E_SPEC_YAML",
+      `Model spec ${file} is not valid YAML: ${(e as Error).message.split("\n")[0]}`,
+      { file },
+      "fix the YAML syntax at that line",
+    );
+  }
+  const result = ModelSpecSchema.safeParse(raw ?? {});
+  if (!result.success) {
+    const issue = result.error.issues.find((i) => i.code === "unrecognized_keys") ?? result.error.issues[0];
+    const key = issue.path.join(".") || "(top level)";
+    const what =
+      issue.code === "unrecognized_keys"
+        ? `unknown key(s) ${issue.keys.map((k) => `'${k}'`).join(", ")}`
+        : issue.message;
+    throw new MmmError(
+      "E_SPEC_SCHEMA",
+      `Model spec ${file} is invalid at '${key}': ${what}.`,
+      { file, key },
+      "see docs/model-spec.md for every key and its allowed values",
+    );
+  }
+  return result.data;
+}
