@@ -5,6 +5,13 @@ export interface CliIo {
   err: (text: string) => void;
 }
 
+// `mmm … | head` closes the pipe early: stop writing quietly instead of crashing on EPIPE
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code !== "EPIPE") throw e;
+  });
+}
+
 export const processIo: CliIo = {
   out: (t) => process.stdout.write(t.endsWith("\n") ? t : `${t}\n`),
   err: (t) => process.stderr.write(t.endsWith("\n") ? t : `${t}\n`),

@@ -35,6 +35,8 @@ export interface ModelingTable {
   /** Channels and their spend/exposure column names. */
   channels: { name: string; spend?: string; exposure?: string }[];
   holidayCountry?: string;
+  /** Value of one KPI unit in the currency (e.g. revenue per subscription), when the user gave it. */
+  valuePerUnit?: number;
 }
 
 export const NATIONAL_GEO = "national";

@@ -369,7 +369,8 @@ export async function prepare(loaded: LoadedConfig): Promise<PrepareResult> {
     const p = placed.get(c.source)!;
     if (c.encode === "onehot") {
       const labels = readLabels(p.frame, c.column, `${key}.column`);
-      const levels = [...new Set(labels)]
+      // levels seen inside the window only: a level that never occurs there would be a constant column
+      const levels = [...new Set(labels.filter((_, r) => p.week[r] >= 0))]
         .filter((l) => !c.baseline_levels.includes(l.toLowerCase()))
         .sort(naturalCompare);
       for (const level of levels) {
@@ -459,6 +460,7 @@ export async function prepare(loaded: LoadedConfig): Promise<PrepareResult> {
     columns,
     channels,
     holidayCountry,
+    valuePerUnit: config.kpi.value_per_unit,
   };
 
   // ---- checks on the finished table, and leakage in columns the config left out ----
@@ -624,6 +626,8 @@ function aggregateLongMedia(
   let negativeRows = 0;
   let negativeFirst = -1;
   let unknownGeoSpend = 0;
+  let outsideRows = 0;
+  let outsideSpend = 0;
   const unknownGeos = new Set<string>();
   const rowKeys = new Map<string, number>();
   let duplicateRows = 0;
@@ -696,7 +700,11 @@ function aggregateLongMedia(
       exposureAcc.set(ch, new WeeklyAccumulator(G, T, "sum"));
       order.push(ch);
     }
-    if (p.week[i] < 0) continue;
+    if (p.week[i] < 0) {
+      outsideRows++;
+      outsideSpend += amount;
+      continue;
+    }
     if (p.geo[i] === -2) {
       unknownGeoSpend += amount;
       unknownGeos.add(p.geoLabels![i]);
@@ -772,6 +780,18 @@ function aggregateLongMedia(
         {
           where: rowLocation(frame, duplicateFirst),
           fix: "remove duplicated rows, or make them distinct if they are real",
+        },
+      ),
+    );
+  }
+  if (outsideRows > 0) {
+    findings.push(
+      finding(
+        "media_outside_window",
+        `${outsideRows} mapped spend row(s) (${money(outsideSpend, config.currency)}) fall outside the table's weeks and are left out.`,
+        {
+          where: { file: frame.file },
+          fix: "expected for partial edge weeks; otherwise check the dates of the spend export against the KPI's",
         },
       ),
     );

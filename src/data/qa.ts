@@ -9,7 +9,11 @@ import { correlation, mad, median } from "../core/stats.js";
 import type { PrepareConfig } from "./config.js";
 import { finding, type QaFinding } from "./qaReport.js";
 
+// names of results that platforms attribute to themselves; outside drivers (competitors, the
+// market, a category) are causes of the KPI, not outcomes of the media, and are not suspects
 const ATTRIBUTED_NAME = /conv|attrib|purchas|order|revenue|sales|signup|subscri|leads?\b|transaction/i;
+const OUTSIDE_DRIVER = /competitor|market|category|industry|macro|weather/i;
+const looksAttributed = (name: string) => ATTRIBUTED_NAME.test(name) && !OUTSIDE_DRIVER.test(name);
 
 export interface LeakageCandidate {
   source: string;
@@ -196,7 +200,7 @@ export function runTableChecks(
 
   // controls: constant ones and ones that are (nearly) the KPI
   for (const c of table.columns.filter((col) => col.role === "control" || col.role === "kpi_value")) {
-    const nat = c.values.subarray(0, T);
+    const nat = c.values;
     if (nat.every((v) => v === nat[0]))
       out.push(
         finding(
@@ -215,10 +219,7 @@ export function runTableChecks(
           { where: { column: c.name }, fix: "remove this control; it is an outcome, not a cause" },
         ),
       );
-    } else if (
-      Math.abs(r) >= qa.leakage_correlation ||
-      (ATTRIBUTED_NAME.test(c.name) && Math.abs(r) >= 0.7)
-    ) {
+    } else if (Math.abs(r) >= qa.leakage_correlation || (looksAttributed(c.name) && Math.abs(r) >= 0.7)) {
       out.push(
         finding(
           "leakage",
@@ -234,11 +235,11 @@ export function runTableChecks(
   for (const cand of candidates) {
     const r = correlation(cand.weekly, kpiNational);
     if (!Number.isFinite(r)) continue;
-    if (Math.abs(r) >= qa.leakage_correlation || (ATTRIBUTED_NAME.test(cand.column) && Math.abs(r) >= 0.7)) {
+    if (Math.abs(r) >= qa.leakage_correlation || (looksAttributed(cand.column) && Math.abs(r) >= 0.7)) {
       out.push(
         finding(
           "leakage",
-          `Column '${cand.column}' in ${cand.file} (not used) tracks the KPI (r = ${r.toFixed(2)})${ATTRIBUTED_NAME.test(cand.column) ? " and looks like platform-attributed results" : ""}: never use it as a control or a media variable.`,
+          `Column '${cand.column}' in ${cand.file} (not used) tracks the KPI (r = ${r.toFixed(2)})${looksAttributed(cand.column) ? " and looks like platform-attributed results" : ""}: if it is an outcome of the marketing (attributed results, visits), keep it out of the model; if it is an outside driver, it may belong among the controls.`,
           { where: { file: cand.file, column: cand.column }, data: { r } },
         ),
       );

@@ -51,6 +51,10 @@ export const QA_CHECKS: Record<string, { severity: Severity; about: string }> = 
     about: "campaigns dropped on purpose by the taxonomy's ignore rules",
   },
   campaign_rename: { severity: "info", about: "a campaign name that replaced another mid-history" },
+  media_outside_window: {
+    severity: "info",
+    about: "spend rows dated outside the KPI's weeks (not in the table)",
+  },
   geo_coverage: { severity: "warning", about: "geos with spend but no KPI, or with no spend at all" },
   short_history: {
     severity: "warning",

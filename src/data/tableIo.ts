@@ -50,6 +50,7 @@ export interface TableSchema {
   geos: string[];
   weeks: { count: number; first: string; last: string };
   holiday_country: string | null;
+  value_per_unit: number | null;
   channels: { name: string; spend?: string; exposure?: string }[];
   columns: {
     name: string;
@@ -92,6 +93,7 @@ export function tableSchema(table: ModelingTable): TableSchema {
     geos: table.geos,
     weeks: { count: T, first: formatDay(table.weeks[0]), last: formatDay(table.weeks[T - 1]) },
     holiday_country: table.holidayCountry ?? null,
+    value_per_unit: table.valuePerUnit ?? null,
     channels: table.channels,
     columns: [
       { name: "week", role: "week", type: "date" },
@@ -201,5 +203,6 @@ export function readModelingTable(dir: string): ModelingTable {
     columns,
     channels: schema.channels,
     holidayCountry: schema.holiday_country ?? undefined,
+    valuePerUnit: schema.value_per_unit ?? undefined,
   };
 }

@@ -590,6 +590,7 @@ function labTable(
       exposure: `exposure_${c.name}`,
     })),
     holidayCountry: HOLIDAY_COUNTRY,
+    valuePerUnit: VALUE_PER_SUBSCRIPTION,
   };
 }
 
