@@ -165,7 +165,7 @@ export function adstockWeightsWithGradient(spec: AdstockSpec, w: Float64Array, d
         w[l] = v;
         dw[l] = d * d === 0 ? 0 : d * d * a ** (d * d - 1);
         // d/d(delay fraction) = d/d(delay) · (L − 1)
-        dw[L + l] = v * Math.log(a) * 2 * d * (L - 1);
+        dw[L + l] = -v * Math.log(a) * 2 * d * (L - 1);
         break;
       }
       case "weibull_cdf": {

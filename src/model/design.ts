@@ -1,0 +1,212 @@
+// The model's data, derived from the modeling table and the spec: KPI scaled by each geo's mean,
+// each channel's input scaled by its geo's average active level, standardised controls, and the
+// baseline's design columns (trend, changepoints, Fourier terms, holidays, intercept knots).
+
+import { MmmError } from "../core/errors.js";
+import { type ModelingTable, column } from "../core/modelingTable.js";
+import { yearFraction } from "../core/dates.js";
+import type { AdstockType } from "./adstock.js";
+import type { SaturationType } from "./saturation.js";
+import type { ModelSpec, PriorSpec } from "./spec.js";
+
+export interface ChannelData {
+  name: string;
+  /** Modelled input (spend or exposure), divided by its per-geo scale; geo-major G·T. */
+  x: Float64Array;
+  /** Per-geo scale of the input (mean over active weeks). */
+  inputScale: Float64Array;
+  /** Spend in the currency, geo-major G·T (ROI is always on spend). */
+  spend: Float64Array;
+  input: "spend" | "exposure";
+  adstock: AdstockType;
+  maxLag: number;
+  normalize: boolean;
+  saturation: SaturationType;
+  priors: Record<string, PriorSpec>;
+}
+
+export interface ControlData {
+  name: string;
+  /** Standardised values, geo-major G·T. */
+  z: Float64Array;
+  center: number;
+  scale: number;
+  sign: "positive" | "negative" | "any";
+  prior?: PriorSpec;
+}
+
+export interface ModelData {
+  G: number;
+  T: number;
+  geos: string[];
+  weeks: number[];
+  kpi: string;
+  /** KPI, geo-major G·T (NaN for weeks left out of the fit). */
+  y: Float64Array;
+  /** Per-geo KPI scale (its mean), and the same per observation. */
+  yScale: Float64Array;
+  obsScale: Float64Array;
+  channels: ChannelData[];
+  controls: ControlData[];
+  /** Trend position in [0, 1] per week. */
+  trend: Float64Array;
+  /** Changepoint positions in trend units. */
+  changepoints: Float64Array;
+  /** Fourier design: [k][t] for sin and cos of order k+1. */
+  fourierSin: Float64Array[];
+  fourierCos: Float64Array[];
+  holidays: { name: string; x: Float64Array }[];
+  /** Time-varying intercept: knot index and interpolation weight per week. */
+  tviKnots: number;
+  tviLeft: Int32Array;
+  tviWeight: Float64Array;
+  valuePerUnit: number | null;
+  currency: string;
+}
+
+function geoMean(values: Float64Array, G: number, T: number, g: number, activeOnly: boolean): number {
+  let s = 0;
+  let n = 0;
+  for (let t = 0; t < T; t++) {
+    const v = values[g * T + t];
+    if (Number.isNaN(v) || (activeOnly && v <= 0)) continue;
+    s += v;
+    n++;
+  }
+  return n > 0 ? s / n : 0;
+}
+
+export function buildModelData(table: ModelingTable, spec: ModelSpec, opts: { holdoutWeeks?: number } = {}): ModelData {
+  const G = table.geos.length;
+  const T = table.weeks.length;
+  const kpiCol = column(table, table.kpi);
+  const y = Float64Array.from(kpiCol.values);
+  if (opts.holdoutWeeks) for (let g = 0; g < G; g++) for (let t = T - opts.holdoutWeeks; t < T; t++) y[g * T + t] = Number.NaN;
+  const yScale = Float64Array.from({ length: G }, (_, g) => geoMean(y, G, T, g, false));
+  for (let g = 0; g < G; g++) {
+    if (!(yScale[g] > 0)) {
+      throw new MmmError("E_MODEL_DATA", `The KPI '${table.kpi}' has no positive values in geo '${table.geos[g]}'.`, { column: table.kpi }, "drop the geo from the table or check the KPI column");
+    }
+  }
+  const obsScale = new Float64Array(G * T);
+  for (let g = 0; g < G; g++) obsScale.fill(yScale[g], g * T, (g + 1) * T);
+
+  // channels: the spec's list, or every channel with spend
+  const defaults = spec.media_defaults;
+  const chosen = spec.channels ?? table.channels.filter((c) => c.spend).map((c) => ({ name: c.name, input: "spend" as const, priors: {} }));
+  const channels: ChannelData[] = chosen.map((c, i) => {
+    const entry = table.channels.find((t) => t.name === c.name);
+    if (!entry) {
+      throw new MmmError("E_SPEC_CHANNEL", `Channel '${c.name}' is not in the modeling table.`, { key: `channels.${i}.name` }, `choose from: ${table.channels.map((t) => t.name).join(", ")}`);
+    }
+    const input = "input" in c ? c.input : "spend";
+    const inputName = input === "spend" ? entry.spend : entry.exposure;
+    if (!inputName || !entry.spend) {
+      throw new MmmError("E_SPEC_CHANNEL", `Channel '${c.name}' has no ${!entry.spend ? "spend" : input} column, which the model needs.`, { key: `channels.${i}` }, "model channels with spend; exposure-only (organic) channels are not supported yet");
+    }
+    const raw = column(table, inputName).values;
+    const inputScale = Float64Array.from({ length: G }, (_, g) => geoMean(raw, G, T, g, true) || 1);
+    const x = new Float64Array(G * T);
+    for (let g = 0; g < G; g++) for (let t = 0; t < T; t++) x[g * T + t] = raw[g * T + t] / inputScale[g];
+    const adstock = { ...defaults.adstock, ...("adstock" in c ? c.adstock : {}) };
+    const saturation = { ...defaults.saturation, ...("saturation" in c ? c.saturation : {}) };
+    return {
+      name: c.name,
+      x,
+      inputScale,
+      spend: Float64Array.from(column(table, entry.spend).values),
+      input,
+      adstock: adstock.family,
+      maxLag: adstock.max_lag,
+      normalize: adstock.normalize,
+      saturation: saturation.family,
+      priors: { effect: defaults.effect_prior, ...c.priors },
+    };
+  });
+  if (channels.length === 0) throw new MmmError("E_SPEC_CHANNEL", "The model has no channels.", { key: "channels" }, "list channels in the spec or use a table with spend columns");
+
+  // controls: standardised; constant ones cannot be estimated and are left out
+  const tableControls = table.columns.filter((c) => c.role === "control");
+  const wanted: ModelSpec["controls"] & object = spec.controls ?? tableControls.map((c) => ({ name: c.name }));
+  const controls: ControlData[] = [];
+  for (const [i, c] of wanted.entries()) {
+    const col = tableControls.find((t) => t.name === c.name);
+    if (!col) throw new MmmError("E_SPEC_CONTROL", `Control '${c.name}' is not in the modeling table.`, { key: `controls.${i}.name` }, `choose from: ${tableControls.map((t) => t.name).join(", ") || "(none)"}`);
+    let s = 0;
+    let n = 0;
+    for (const v of col.values) {
+      if (Number.isNaN(v)) continue;
+      s += v;
+      n++;
+    }
+    const center = s / n;
+    let ss = 0;
+    for (const v of col.values) if (!Number.isNaN(v)) ss += (v - center) ** 2;
+    const scale = Math.sqrt(ss / Math.max(1, n - 1));
+    if (!(scale > 0)) continue;
+    controls.push({
+      name: c.name,
+      z: col.values.map((v) => (v - center) / scale),
+      center,
+      scale,
+      sign: c.sign ?? col.sign ?? "any",
+      prior: c.prior,
+    });
+  }
+
+  // baseline design
+  const trend = Float64Array.from({ length: T }, (_, t) => (T > 1 ? t / (T - 1) : 0));
+  const base = spec.baseline;
+  const changepoints = base.trend === "changepoint" ? Float64Array.from({ length: base.changepoints }, (_, j) => (j + 1) / (base.changepoints + 1)) : new Float64Array(0);
+  const fourierSin: Float64Array[] = [];
+  const fourierCos: Float64Array[] = [];
+  for (let k = 1; k <= base.seasonality_order; k++) {
+    // at each week's Thursday, the middle of a Monday week
+    fourierSin.push(Float64Array.from(table.weeks, (w) => Math.sin(2 * Math.PI * k * yearFraction(w + 3))));
+    fourierCos.push(Float64Array.from(table.weeks, (w) => Math.cos(2 * Math.PI * k * yearFraction(w + 3))));
+  }
+  const holidayCols = table.columns.filter((c) => c.role === "holiday");
+  const wantedHolidays = base.holidays === "all" ? holidayCols.map((c) => c.name) : base.holidays === "none" ? [] : base.holidays.map((h) => (h.startsWith("holiday_") ? h : `holiday_${h}`));
+  const holidays: { name: string; x: Float64Array }[] = [];
+  for (const name of wantedHolidays) {
+    const col = holidayCols.find((c) => c.name === name);
+    if (!col) throw new MmmError("E_SPEC_HOLIDAY", `Holiday column '${name}' is not in the modeling table.`, { key: "baseline.holidays" }, `choose from: ${holidayCols.map((c) => c.name).join(", ") || "(none: set calendar.holidays in the prepare config)"}`);
+    const x = col.values.subarray(0, T);
+    if (x.every((v) => v === 0)) continue;
+    // two holidays always in the same week (Thanksgiving and Black Friday) cannot be told apart: merge them
+    const twin = holidays.find((h) => h.x.every((v, t) => v === x[t]));
+    if (twin) twin.name = `${twin.name}+${name.replace(/^holiday_/, "")}`;
+    else holidays.push({ name, x: Float64Array.from(x) });
+  }
+  const knotWeeks = base.tvi_knot_weeks;
+  const tviKnots = base.time_varying_intercept ? Math.ceil((T - 1) / knotWeeks) + 1 : 0;
+  const tviLeft = new Int32Array(T);
+  const tviWeight = new Float64Array(T);
+  for (let t = 0; t < T && tviKnots > 0; t++) {
+    const pos = t / knotWeeks;
+    tviLeft[t] = Math.min(tviKnots - 2, Math.floor(pos));
+    tviWeight[t] = pos - tviLeft[t];
+  }
+  return {
+    G,
+    T,
+    geos: table.geos,
+    weeks: table.weeks,
+    kpi: table.kpi,
+    y,
+    yScale,
+    obsScale,
+    channels,
+    controls,
+    trend,
+    changepoints,
+    fourierSin,
+    fourierCos,
+    holidays,
+    tviKnots,
+    tviLeft,
+    tviWeight,
+    valuePerUnit: spec.value_per_unit ?? table.valuePerUnit ?? null,
+    currency: table.currency,
+  };
+}

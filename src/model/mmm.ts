@@ -1,0 +1,413 @@
+// The MMM as one log density over an unconstrained parameter vector, with its hand-derived
+// gradient. μ[g,t] = intercept_g + trend + changepoints + seasonality + holidays + time-varying
+// intercept + Σ controls + Σ_c β_c·sat_c(adstock_c(x_c)), all in units of the geo's KPI mean.
+//
+// Each channel's coefficient is parameterised by its effect m_c = β_c·sat_c(1): the weekly
+// contribution at the channel's average active exposure. The data pin m_c down far better than
+// β_c, which trades off against the half-saturation and slope; sampling m_c removes most of that
+// correlation (see docs/methods.md).
+
+import { type Bijector, forward, inverse, type Transformed } from "./bijectors.js";
+import { ADSTOCK_PARAMS, adstockSpec, adstockWeightsWithGradient } from "./adstock.js";
+import type { ModelData } from "./design.js";
+import { type LikelihoodData, type LikelihoodFamily, likelihoodData, logLikelihood, noiseParams } from "./likelihood.js";
+import { type Prior, priorLogDensity, priorMedian, priorSupport } from "./priors.js";
+import { SATURATION_PARAMS, saturate, saturateDerivative, saturateParamGradient, saturationSpec } from "./saturation.js";
+import type { ModelSpec } from "./spec.js";
+
+export interface ParamInfo {
+  name: string;
+  group: "intercept" | "trend" | "changepoint" | "season" | "holiday" | "tvi" | "control" | "effect" | "adstock" | "saturation" | "noise";
+  prior: Prior;
+  bijector: Bijector;
+  /** For controls with a negative sign: the effect is −value. */
+  negate?: boolean;
+}
+
+interface ChannelLayout {
+  effect: number;
+  adstock: number[];
+  saturation: number[];
+}
+
+function bijectorFor(prior: Prior, support?: "unit" | "positive" | "lag" | "real"): Bijector {
+  const s = support ?? priorSupport(prior);
+  if (s === "real") return { kind: "identity" };
+  if (s === "positive") return { kind: "exp" };
+  return { kind: "logit" };
+}
+
+export class MmmModel {
+  readonly data: ModelData;
+  readonly family: LikelihoodFamily;
+  readonly params: ParamInfo[] = [];
+  readonly dim: number;
+  private readonly lik: LikelihoodData;
+  private readonly idx: {
+    intercept: number[];
+    trend: number;
+    changepoints: number[];
+    sin: number[];
+    cos: number[];
+    holidays: number[];
+    tviScale: number;
+    tviZ: number[];
+    controls: number[];
+    channels: ChannelLayout[];
+    noise: number[];
+  };
+  // work buffers (no allocation per evaluation)
+  private readonly x: Float64Array;
+  private readonly gx: Float64Array;
+  private readonly tr: Transformed[];
+  private readonly mu: Float64Array;
+  private readonly dMu: Float64Array;
+  private readonly noise: Float64Array;
+  private readonly dNoise: Float64Array;
+  private readonly adstocked: Float64Array;
+  private readonly sat: Float64Array;
+  private readonly satDx: Float64Array;
+  private readonly satDp: Float64Array;
+  private readonly weights: Float64Array;
+  private readonly dWeights: Float64Array;
+  private readonly dLdw: Float64Array;
+  private readonly baseT: Float64Array;
+  private readonly dBaseT: Float64Array;
+  private readonly tviLevel: Float64Array;
+  private readonly dTviLevel: Float64Array;
+  private readonly pgrad = new Float64Array(2);
+
+  constructor(data: ModelData, spec: ModelSpec) {
+    this.data = data;
+    this.family = spec.likelihood.family;
+    const P = this.params;
+    const add = (p: ParamInfo) => P.push(p) - 1;
+    const base = spec.baseline;
+    const intercept = data.geos.map((g) => add({ name: data.G > 1 ? `intercept[${g}]` : "intercept", group: "intercept", prior: base.intercept_prior, bijector: bijectorFor(base.intercept_prior) }));
+    const trend = base.trend === "none" ? -1 : add({ name: "trend", group: "trend", prior: base.trend_prior, bijector: bijectorFor(base.trend_prior) });
+    const changepoints = Array.from(data.changepoints, (_, j) => add({ name: `changepoint.${j + 1}`, group: "changepoint", prior: base.changepoint_prior, bijector: bijectorFor(base.changepoint_prior) }));
+    const sin: number[] = [];
+    const cos: number[] = [];
+    data.fourierSin.forEach((_, k) => {
+      sin.push(add({ name: `season_sin.${k + 1}`, group: "season", prior: base.seasonality_prior, bijector: bijectorFor(base.seasonality_prior) }));
+      cos.push(add({ name: `season_cos.${k + 1}`, group: "season", prior: base.seasonality_prior, bijector: bijectorFor(base.seasonality_prior) }));
+    });
+    const holidays = data.holidays.map((h) => add({ name: h.name, group: "holiday", prior: base.holiday_prior, bijector: bijectorFor(base.holiday_prior) }));
+    let tviScale = -1;
+    const tviZ: number[] = [];
+    if (data.tviKnots > 0) {
+      tviScale = add({ name: "tvi_scale", group: "tvi", prior: base.tvi_scale_prior, bijector: { kind: "exp" } });
+      // non-centred random walk: the first knot is fixed at 0 (the intercept carries the level)
+      for (let k = 1; k < data.tviKnots; k++) tviZ.push(add({ name: `tvi_z.${k}`, group: "tvi", prior: { dist: "normal", mu: 0, sigma: 1 }, bijector: { kind: "identity" } }));
+    }
+    const controls = data.controls.map((c) => {
+      if (c.sign === "any") {
+        const prior = c.prior ?? spec.control_prior;
+        return add({ name: `control_${c.name}`, group: "control", prior, bijector: bijectorFor(prior) });
+      }
+      const sigma = spec.control_prior.dist === "normal" ? spec.control_prior.sigma : 0.2;
+      const prior: Prior = c.prior ?? { dist: "half_normal", sigma };
+      return add({ name: `control_${c.name}`, group: "control", prior, bijector: { kind: "exp" }, negate: c.sign === "negative" });
+    });
+    const channels = data.channels.map((c) => {
+      const effectPrior = c.priors.effect as Prior;
+      const effect = add({ name: `${c.name}_effect`, group: "effect", prior: effectPrior, bijector: { kind: "exp" } });
+      const adstock = ADSTOCK_PARAMS[c.adstock].map((d) => {
+        const prior = (c.priors[d.name] as Prior | undefined) ?? d.prior;
+        return add({ name: `${c.name}_${d.name}`, group: "adstock", prior, bijector: bijectorFor(prior, d.support === "lag" ? "unit" : d.support) });
+      });
+      const saturation = SATURATION_PARAMS[c.saturation].map((d) => {
+        const prior = (c.priors[d.name] as Prior | undefined) ?? d.prior;
+        return add({ name: `${c.name}_${d.name}`, group: "saturation", prior, bijector: { kind: "exp" } });
+      });
+      return { effect, adstock, saturation };
+    });
+    const noise = noiseParams(this.family).map((d) => {
+      const prior = (spec.likelihood.priors[d.name] as Prior | undefined) ?? d.prior;
+      return add({ name: d.name, group: "noise", prior, bijector: { kind: "exp" } });
+    });
+    this.idx = { intercept, trend, changepoints, sin, cos, holidays, tviScale, tviZ, controls, channels, noise };
+    this.dim = P.length;
+    this.lik = likelihoodData(data.y, data.obsScale);
+    const GT = data.G * data.T;
+    const maxLag = Math.max(...data.channels.map((c) => c.maxLag));
+    this.x = new Float64Array(this.dim);
+    this.gx = new Float64Array(this.dim);
+    this.tr = Array.from({ length: this.dim }, () => ({ value: 0, dValue: 0, logJacobian: 0, dLogJacobian: 0 }));
+    this.mu = new Float64Array(GT);
+    this.dMu = new Float64Array(GT);
+    this.noise = new Float64Array(2);
+    this.dNoise = new Float64Array(2);
+    this.adstocked = new Float64Array(GT);
+    this.sat = new Float64Array(GT);
+    this.satDx = new Float64Array(GT);
+    this.satDp = new Float64Array(2 * GT);
+    this.weights = new Float64Array(maxLag);
+    this.dWeights = new Float64Array(2 * maxLag);
+    this.dLdw = new Float64Array(maxLag);
+    this.baseT = new Float64Array(data.T);
+    this.dBaseT = new Float64Array(data.T);
+    this.tviLevel = new Float64Array(Math.max(1, data.tviKnots));
+    this.dTviLevel = new Float64Array(Math.max(1, data.tviKnots));
+  }
+
+  get names(): string[] {
+    return this.params.map((p) => p.name);
+  }
+
+  /** Constrained values of all parameters. */
+  constrain(u: ArrayLike<number>, out = new Float64Array(this.dim)): Float64Array {
+    const t: Transformed = { value: 0, dValue: 0, logJacobian: 0, dLogJacobian: 0 };
+    for (let i = 0; i < this.dim; i++) out[i] = forward(this.params[i].bijector, u[i], t).value;
+    return out;
+  }
+
+  unconstrain(x: ArrayLike<number>, out = new Float64Array(this.dim)): Float64Array {
+    for (let i = 0; i < this.dim; i++) out[i] = inverse(this.params[i].bijector, x[i]);
+    return out;
+  }
+
+  /** A starting point: every parameter at its prior's median, the intercept at the KPI level left by media. */
+  initialPoint(): Float64Array {
+    const x = new Float64Array(this.dim);
+    this.params.forEach((p, i) => {
+      x[i] = priorMedian(p.prior);
+      if (p.group === "effect") x[i] = Math.max(x[i], 0.02);
+    });
+    for (const i of this.idx.intercept) x[i] = Math.max(0.2, 1 - 0.05 * this.data.channels.length);
+    for (const i of this.idx.noise) if (this.params[i].name === "sigma") x[i] = 0.1;
+    return this.unconstrain(x);
+  }
+
+  /** log p(θ | y) up to a constant, on the unconstrained scale; writes the gradient into `grad`. */
+  logDensity(u: ArrayLike<number>, grad: Float64Array): number {
+    const d = this.data;
+    const { G, T } = d;
+    const P = this.params;
+    const x = this.x;
+    const gx = this.gx;
+    let lp = 0;
+    // transform, Jacobians and priors
+    for (let i = 0; i < this.dim; i++) {
+      const t = forward(P[i].bijector, u[i], this.tr[i]);
+      x[i] = t.value;
+      const [lpi, dlpi] = priorLogDensity(P[i].prior, t.value);
+      lp += lpi + t.logJacobian;
+      gx[i] = dlpi;
+    }
+    if (!Number.isFinite(lp)) return this.reject(grad);
+
+    // ---- mean ----
+    const mu = this.mu;
+    const idx = this.idx;
+    // time-only baseline shared by geos
+    const baseT = this.baseT;
+    for (let t = 0; t < T; t++) {
+      let b = idx.trend >= 0 ? x[idx.trend] * d.trend[t] : 0;
+      for (let j = 0; j < idx.changepoints.length; j++) b += x[idx.changepoints[j]] * Math.max(0, d.trend[t] - d.changepoints[j]);
+      for (let k = 0; k < idx.sin.length; k++) b += x[idx.sin[k]] * d.fourierSin[k][t] + x[idx.cos[k]] * d.fourierCos[k][t];
+      for (let h = 0; h < idx.holidays.length; h++) b += x[idx.holidays[h]] * d.holidays[h].x[t];
+      baseT[t] = b;
+    }
+    const tvi = this.tviLevel;
+    if (d.tviKnots > 0) {
+      const scale = x[idx.tviScale];
+      tvi[0] = 0;
+      for (let k = 1; k < d.tviKnots; k++) tvi[k] = tvi[k - 1] + scale * x[idx.tviZ[k - 1]];
+      for (let t = 0; t < T; t++) {
+        const l = d.tviLeft[t];
+        const w = d.tviWeight[t];
+        baseT[t] += (1 - w) * tvi[l] + w * tvi[l + 1];
+      }
+    }
+    for (let g = 0; g < G; g++) {
+      const a = x[idx.intercept[g]];
+      for (let t = 0; t < T; t++) mu[g * T + t] = a + baseT[t];
+    }
+    for (let c = 0; c < d.controls.length; c++) {
+      const coef = P[idx.controls[c]].negate ? -x[idx.controls[c]] : x[idx.controls[c]];
+      const z = d.controls[c].z;
+      for (let i = 0; i < G * T; i++) mu[i] += coef * z[i];
+    }
+    // media: forward pass stores what the backward pass needs per channel, so run channel by channel
+    // (forward for all, likelihood, then backward) by caching each channel's saturation outputs
+    const nc = d.channels.length;
+    if (!this.mediaForward(x, mu)) return this.reject(grad);
+
+    // ---- likelihood ----
+    const noise = this.noise;
+    for (let k = 0; k < idx.noise.length; k++) noise[k] = x[idx.noise[k]];
+    const ll = logLikelihood(this.family, this.lik, mu, noise, this.dMu, this.dNoise);
+    lp += ll;
+    if (!Number.isFinite(lp)) return this.reject(grad);
+    const dMu = this.dMu;
+    for (let k = 0; k < idx.noise.length; k++) gx[idx.noise[k]] += this.dNoise[k];
+
+    // ---- backward: baseline ----
+    const dBase = this.dBaseT;
+    dBase.fill(0);
+    for (let g = 0; g < G; g++) {
+      let s = 0;
+      for (let t = 0; t < T; t++) {
+        s += dMu[g * T + t];
+        dBase[t] += dMu[g * T + t];
+      }
+      gx[idx.intercept[g]] += s;
+    }
+    for (let t = 0; t < T; t++) {
+      const r = dBase[t];
+      if (idx.trend >= 0) gx[idx.trend] += r * d.trend[t];
+      for (let j = 0; j < idx.changepoints.length; j++) gx[idx.changepoints[j]] += r * Math.max(0, d.trend[t] - d.changepoints[j]);
+      for (let k = 0; k < idx.sin.length; k++) {
+        gx[idx.sin[k]] += r * d.fourierSin[k][t];
+        gx[idx.cos[k]] += r * d.fourierCos[k][t];
+      }
+      for (let h = 0; h < idx.holidays.length; h++) gx[idx.holidays[h]] += r * d.holidays[h].x[t];
+    }
+    if (d.tviKnots > 0) {
+      const dl = this.dTviLevel;
+      dl.fill(0);
+      for (let t = 0; t < T; t++) {
+        const l = d.tviLeft[t];
+        const w = d.tviWeight[t];
+        dl[l] += (1 - w) * dBase[t];
+        dl[l + 1] += w * dBase[t];
+      }
+      // level_k = Σ_{j≤k} scale·z_j  ⇒  dL/dz_j = scale·Σ_{k≥j} dL/dlevel_k
+      const scale = x[idx.tviScale];
+      let tail = 0;
+      let dScale = 0;
+      for (let k = d.tviKnots - 1; k >= 1; k--) {
+        tail += dl[k];
+        gx[idx.tviZ[k - 1]] += scale * tail;
+        dScale += x[idx.tviZ[k - 1]] * tail;
+      }
+      gx[idx.tviScale] += dScale;
+    }
+    for (let c = 0; c < d.controls.length; c++) {
+      const z = d.controls[c].z;
+      let s = 0;
+      for (let i = 0; i < G * T; i++) s += dMu[i] * z[i];
+      gx[idx.controls[c]] += P[idx.controls[c]].negate ? -s : s;
+    }
+    // ---- backward: media ----
+    for (let c = 0; c < nc; c++) this.mediaBackward(c, x, gx);
+
+    // chain rule to the unconstrained scale
+    for (let i = 0; i < this.dim; i++) grad[i] = gx[i] * this.tr[i].dValue + this.tr[i].dLogJacobian;
+    return lp;
+  }
+
+  private reject(grad: Float64Array): number {
+    grad.fill(0);
+    return Number.NEGATIVE_INFINITY;
+  }
+
+  // per-channel caches filled by mediaForward
+  private channelCache: { adstocked: Float64Array; sat: Float64Array; satDx: Float64Array; satDp: Float64Array; weights: Float64Array; dWeights: Float64Array; beta: number; sat1: number; dSat1: Float64Array }[] = [];
+
+  private mediaForward(x: Float64Array, mu: Float64Array): boolean {
+    const d = this.data;
+    const { G, T } = d;
+    if (this.channelCache.length === 0) {
+      this.channelCache = d.channels.map((c) => ({
+        adstocked: new Float64Array(G * T),
+        sat: new Float64Array(G * T),
+        satDx: new Float64Array(G * T),
+        satDp: new Float64Array(2 * G * T),
+        weights: new Float64Array(c.maxLag),
+        dWeights: new Float64Array(2 * c.maxLag),
+        beta: 0,
+        sat1: 0,
+        dSat1: new Float64Array(2),
+      }));
+    }
+    for (let c = 0; c < d.channels.length; c++) {
+      const ch = d.channels[c];
+      const lay = this.idx.channels[c];
+      const cache = this.channelCache[c];
+      const L = ch.maxLag;
+      const aVals = lay.adstock.map((i) => x[i]);
+      const aSpec = adstockSpec(ch.adstock, aVals, L, ch.normalize);
+      if (!adstockWeightsWithGradient(aSpec, cache.weights, cache.dWeights)) return false;
+      const sVals = lay.saturation.map((i) => x[i]);
+      const sSpec = saturationSpec(ch.saturation, sVals);
+      const sat1 = saturate(1, sSpec);
+      if (!(sat1 > 0)) return false;
+      saturateParamGradient(1, sSpec, cache.dSat1);
+      const beta = x[lay.effect] / sat1;
+      cache.beta = beta;
+      cache.sat1 = sat1;
+      const w = cache.weights;
+      const nS = lay.saturation.length;
+      for (let g = 0; g < G; g++) {
+        const off = g * T;
+        for (let t = 0; t < T; t++) {
+          let a = 0;
+          const lmax = t < L - 1 ? t : L - 1;
+          for (let l = 0; l <= lmax; l++) a += w[l] * ch.x[off + t - l];
+          const i = off + t;
+          cache.adstocked[i] = a;
+          const s = saturate(a, sSpec);
+          cache.sat[i] = s;
+          cache.satDx[i] = a > 0 ? saturateDerivative(a, sSpec) : 0;
+          saturateParamGradient(a, sSpec, this.pgrad);
+          for (let k = 0; k < nS; k++) cache.satDp[k * G * T + i] = this.pgrad[k];
+          mu[i] += beta * s;
+        }
+      }
+    }
+    return true;
+  }
+
+  private mediaBackward(c: number, x: Float64Array, gx: Float64Array): void {
+    const d = this.data;
+    const { G, T } = d;
+    const ch = d.channels[c];
+    const lay = this.idx.channels[c];
+    const cache = this.channelCache[c];
+    const dMu = this.dMu;
+    const L = ch.maxLag;
+    const beta = cache.beta;
+    const nS = lay.saturation.length;
+    const dLdw = this.dLdw;
+    dLdw.fill(0, 0, L);
+    let sumRS = 0;
+    const gS = [0, 0];
+    for (let g = 0; g < G; g++) {
+      const off = g * T;
+      for (let t = 0; t < T; t++) {
+        const i = off + t;
+        const r = dMu[i];
+        if (r === 0) continue;
+        sumRS += r * cache.sat[i];
+        for (let k = 0; k < nS; k++) gS[k] += r * cache.satDp[k * G * T + i];
+        const v = r * beta * cache.satDx[i];
+        if (v === 0) continue;
+        const lmax = t < L - 1 ? t : L - 1;
+        for (let l = 0; l <= lmax; l++) dLdw[l] += v * ch.x[i - l];
+      }
+    }
+    // effect m: μ += (m / sat1)·s
+    gx[lay.effect] += sumRS / cache.sat1;
+    // saturation parameters act through s and through β = m / sat1
+    for (let k = 0; k < nS; k++) gx[lay.saturation[k]] += beta * gS[k] - ((beta * sumRS) / cache.sat1) * cache.dSat1[k];
+    // adstock parameters through the lag weights
+    for (let p = 0; p < lay.adstock.length; p++) {
+      let s = 0;
+      for (let l = 0; l < L; l++) s += dLdw[l] * cache.dWeights[p * L + l];
+      gx[lay.adstock[p]] += s;
+    }
+  }
+
+  /** Mean μ (scaled units) at constrained-free point u; a copy. */
+  mean(u: ArrayLike<number>): Float64Array {
+    const grad = new Float64Array(this.dim);
+    this.logDensity(u, grad);
+    return Float64Array.from(this.mu);
+  }
+
+  get layout() {
+    return this.idx;
+  }
+}
