@@ -11,8 +11,8 @@ import { type Bijector, forward, inverse, type Transformed } from "./bijectors.j
 import { ADSTOCK_PARAMS, adstockSpec, adstockWeightsWithGradient } from "./adstock.js";
 import type { ModelData } from "./design.js";
 import { type LikelihoodData, type LikelihoodFamily, likelihoodData, logLikelihood, noiseParams } from "./likelihood.js";
-import { type Prior, priorLogDensity, priorMedian, priorSupport } from "./priors.js";
-import { SATURATION_PARAMS, saturate, saturateDerivative, saturateParamGradient, saturationSpec } from "./saturation.js";
+import { CompiledPrior, type Prior, priorMedian, priorSupport } from "./priors.js";
+import { SATURATION_PARAMS, saturate, saturateParamGradient, saturationKernel, saturationSpec } from "./saturation.js";
 import type { ModelSpec } from "./spec.js";
 
 export interface ParamInfo {
@@ -75,7 +75,9 @@ export class MmmModel {
   private readonly dBaseT: Float64Array;
   private readonly tviLevel: Float64Array;
   private readonly dTviLevel: Float64Array;
-  private readonly pgrad = new Float64Array(2);
+  private readonly kernelOut = new Float64Array(4);
+  private readonly priors: CompiledPrior[];
+  private readonly kernels: ReturnType<typeof saturationKernel>[];
 
   constructor(data: ModelData, spec: ModelSpec) {
     this.data = data;
@@ -129,6 +131,8 @@ export class MmmModel {
     this.idx = { intercept, trend, changepoints, sin, cos, holidays, tviScale, tviZ, controls, channels, noise };
     this.dim = P.length;
     this.lik = likelihoodData(data.y, data.obsScale);
+    this.priors = P.map((p) => new CompiledPrior(p.prior));
+    this.kernels = data.channels.map((c) => saturationKernel(c.saturation));
     const GT = data.G * data.T;
     const maxLag = Math.max(...data.channels.map((c) => c.maxLag));
     this.x = new Float64Array(this.dim);
@@ -191,9 +195,9 @@ export class MmmModel {
     for (let i = 0; i < this.dim; i++) {
       const t = forward(P[i].bijector, u[i], this.tr[i]);
       x[i] = t.value;
-      const [lpi, dlpi] = priorLogDensity(P[i].prior, t.value);
-      lp += lpi + t.logJacobian;
-      gx[i] = dlpi;
+      const prior = this.priors[i];
+      lp += prior.value(t.value) + t.logJacobian;
+      gx[i] = prior.grad;
     }
     if (!Number.isFinite(lp)) return this.reject(grad);
 
@@ -327,11 +331,14 @@ export class MmmModel {
       const lay = this.idx.channels[c];
       const cache = this.channelCache[c];
       const L = ch.maxLag;
-      const aVals = lay.adstock.map((i) => x[i]);
-      const aSpec = adstockSpec(ch.adstock, aVals, L, ch.normalize);
+      const aSpec = adstockSpec(ch.adstock, [x[lay.adstock[0]], lay.adstock.length > 1 ? x[lay.adstock[1]] : 0], L, ch.normalize);
       if (!adstockWeightsWithGradient(aSpec, cache.weights, cache.dWeights)) return false;
-      const sVals = lay.saturation.map((i) => x[i]);
-      const sSpec = saturationSpec(ch.saturation, sVals);
+      const p0 = x[lay.saturation[0]];
+      const p1 = lay.saturation.length > 1 ? x[lay.saturation[1]] : 0;
+      const sSpec = saturationSpec(ch.saturation, [p0, p1]);
+      const kernel = this.kernels[c];
+      const out = this.kernelOut;
+      const GT = G * T;
       const sat1 = saturate(1, sSpec);
       if (!(sat1 > 0)) return false;
       saturateParamGradient(1, sSpec, cache.dSat1);
@@ -348,12 +355,12 @@ export class MmmModel {
           for (let l = 0; l <= lmax; l++) a += w[l] * ch.x[off + t - l];
           const i = off + t;
           cache.adstocked[i] = a;
-          const s = saturate(a, sSpec);
-          cache.sat[i] = s;
-          cache.satDx[i] = a > 0 ? saturateDerivative(a, sSpec) : 0;
-          saturateParamGradient(a, sSpec, this.pgrad);
-          for (let k = 0; k < nS; k++) cache.satDp[k * G * T + i] = this.pgrad[k];
-          mu[i] += beta * s;
+          kernel(a, p0, p1, out);
+          cache.sat[i] = out[0];
+          cache.satDx[i] = out[1];
+          cache.satDp[i] = out[2];
+          if (nS > 1) cache.satDp[GT + i] = out[3];
+          mu[i] += beta * out[0];
         }
       }
     }

@@ -111,3 +111,78 @@ export function describePrior(p: Prior): string {
       return `Exponential(${p.rate})`;
   }
 }
+
+/** A prior with its normalising constant computed once, for the hot loop: value() sets `grad`. */
+export class CompiledPrior {
+  grad = 0;
+  private readonly c: number;
+
+  constructor(readonly prior: Prior) {
+    switch (prior.dist) {
+      case "normal":
+      case "lognormal":
+        this.c = -Math.log(prior.sigma) - LOG_SQRT_2PI;
+        break;
+      case "half_normal":
+        this.c = -Math.log(prior.sigma) - LOG_SQRT_2PI + Math.LN2;
+        break;
+      case "beta":
+        this.c = -(logGamma(prior.alpha) + logGamma(prior.beta) - logGamma(prior.alpha + prior.beta));
+        break;
+      case "gamma":
+        this.c = prior.alpha * Math.log(prior.beta) - logGamma(prior.alpha);
+        break;
+      case "student_t":
+        this.c = logGamma((prior.nu + 1) / 2) - logGamma(prior.nu / 2) - 0.5 * Math.log(prior.nu * Math.PI) - Math.log(prior.sigma);
+        break;
+      case "exponential":
+        this.c = Math.log(prior.rate);
+        break;
+    }
+  }
+
+  value(x: number): number {
+    const p = this.prior;
+    switch (p.dist) {
+      case "normal": {
+        const z = (x - p.mu) / p.sigma;
+        this.grad = -z / p.sigma;
+        return this.c - 0.5 * z * z;
+      }
+      case "half_normal": {
+        const z = x / p.sigma;
+        this.grad = -z / p.sigma;
+        return x < 0 ? Number.NEGATIVE_INFINITY : this.c - 0.5 * z * z;
+      }
+      case "lognormal": {
+        if (x <= 0) return this.fail();
+        const lx = Math.log(x);
+        const z = (lx - p.mu) / p.sigma;
+        this.grad = (-z / p.sigma - 1) / x;
+        return this.c - 0.5 * z * z - lx;
+      }
+      case "beta":
+        if (x <= 0 || x >= 1) return this.fail();
+        this.grad = (p.alpha - 1) / x - (p.beta - 1) / (1 - x);
+        return this.c + (p.alpha - 1) * Math.log(x) + (p.beta - 1) * Math.log1p(-x);
+      case "gamma":
+        if (x <= 0) return this.fail();
+        this.grad = (p.alpha - 1) / x - p.beta;
+        return this.c + (p.alpha - 1) * Math.log(x) - p.beta * x;
+      case "student_t": {
+        const z = (x - p.mu) / p.sigma;
+        this.grad = (-(p.nu + 1) * z) / (p.sigma * (p.nu + z * z));
+        return this.c - ((p.nu + 1) / 2) * Math.log1p((z * z) / p.nu);
+      }
+      case "exponential":
+        if (x < 0) return this.fail();
+        this.grad = -p.rate;
+        return this.c - p.rate * x;
+    }
+  }
+
+  private fail(): number {
+    this.grad = 0;
+    return Number.NEGATIVE_INFINITY;
+  }
+}

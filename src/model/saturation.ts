@@ -146,3 +146,69 @@ export function saturateParamGradient(x: number, spec: SaturationSpec, out: Floa
     }
   }
 }
+
+/**
+ * One pass of a saturation family at exposure x with parameters (p0, p1): writes
+ * [s, ds/dx, ds/dp0, ds/dp1] into `out`. Fused so the hot loop pays one log and one exp per week.
+ */
+export function saturationKernel(type: SaturationType): (x: number, p0: number, p1: number, out: Float64Array) => void {
+  switch (type) {
+    case "hill":
+      return (x, K, n, out) => {
+        if (x <= 0) {
+          out.fill(0);
+          return;
+        }
+        const logRatio = Math.log(K / x);
+        const r = Math.exp(n * logRatio);
+        if (!Number.isFinite(r)) {
+          out.fill(0);
+          return;
+        }
+        const s = 1 / (1 + r);
+        const q = s * (1 - s); // r / (1 + r)²
+        out[0] = s;
+        out[1] = (n * q) / x;
+        out[2] = (-n * q) / K;
+        out[3] = -q * logRatio;
+      };
+    case "logistic":
+      return (x, lambda, _p1, out) => {
+        if (x <= 0) {
+          out.fill(0);
+          return;
+        }
+        const e = Math.exp(-lambda * x);
+        const den = (1 + e) * (1 + e);
+        out[0] = (1 - e) / (1 + e);
+        out[1] = (2 * lambda * e) / den;
+        out[2] = (2 * x * e) / den;
+        out[3] = 0;
+      };
+    case "michaelis_menten":
+      return (x, K, _p1, out) => {
+        if (x <= 0) {
+          out.fill(0);
+          return;
+        }
+        const den = (x + K) * (x + K);
+        out[0] = x / (x + K);
+        out[1] = K / den;
+        out[2] = -x / den;
+        out[3] = 0;
+      };
+    case "tanh":
+      return (x, c, _p1, out) => {
+        if (x <= 0) {
+          out.fill(0);
+          return;
+        }
+        const th = Math.tanh(x / c);
+        const sech2 = 1 - th * th;
+        out[0] = th;
+        out[1] = sech2 / c;
+        out[2] = (-x * sech2) / (c * c);
+        out[3] = 0;
+      };
+  }
+}
