@@ -72,7 +72,7 @@ export const PrepareConfigSchema = z.strictObject({
         )
         .default([]),
     })
-    .default({ channels: [] }),
+    .prefault({}),
   controls: z
     .array(
       z.strictObject({
@@ -105,7 +105,7 @@ export const PrepareConfigSchema = z.strictObject({
         ])
         .default(false),
     })
-    .default({ granularity: "daily", partial_weeks: "drop", holidays: false }),
+    .prefault({}),
   qa: z
     .strictObject({
       spike_threshold: z.number().positive().default(8),
@@ -116,15 +116,7 @@ export const PrepareConfigSchema = z.strictObject({
       min_weeks: z.number().int().positive().default(52),
       severity: z.record(z.string(), SeverityOverride).default({}),
     })
-    .default({
-      spike_threshold: 8,
-      correlation_warn: 0.8,
-      vif_warn: 10,
-      leakage_correlation: 0.95,
-      max_unmapped_spend_share: 0,
-      min_weeks: 52,
-      severity: {},
-    }),
+    .prefault({}),
 });
 
 export type PrepareConfig = z.infer<typeof PrepareConfigSchema>;

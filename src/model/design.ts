@@ -48,10 +48,12 @@ export interface ModelData {
   obsScale: Float64Array;
   channels: ChannelData[];
   controls: ControlData[];
-  /** Trend position in [0, 1] per week. */
+  /** Linear trend design: position in [0, 1] minus its mean (so the intercept is the average level). */
   trend: Float64Array;
-  /** Changepoint positions in trend units. */
+  /** Changepoint positions in [0, 1]. */
   changepoints: Float64Array;
+  /** Changepoint hinge designs max(0, position − changepoint), each minus its mean. */
+  changepointX: Float64Array[];
   /** Fourier design: [k][t] for sin and cos of order k+1. */
   fourierSin: Float64Array[];
   fourierCos: Float64Array[];
@@ -155,9 +157,15 @@ export function buildModelData(table: ModelingTable, spec: ModelSpec, opts: { ho
   }
 
   // baseline design
-  const trend = Float64Array.from({ length: T }, (_, t) => (T > 1 ? t / (T - 1) : 0));
+  const position = Float64Array.from({ length: T }, (_, t) => (T > 1 ? t / (T - 1) : 0));
+  const centred = (v: Float64Array) => {
+    const m = v.reduce((a, b) => a + b, 0) / v.length;
+    return v.map((x) => x - m);
+  };
+  const trend = centred(position);
   const base = spec.baseline;
   const changepoints = base.trend === "changepoint" ? Float64Array.from({ length: base.changepoints }, (_, j) => (j + 1) / (base.changepoints + 1)) : new Float64Array(0);
+  const changepointX = Array.from(changepoints, (c) => centred(position.map((p) => Math.max(0, p - c))));
   const fourierSin: Float64Array[] = [];
   const fourierCos: Float64Array[] = [];
   for (let k = 1; k <= base.seasonality_order; k++) {
@@ -200,6 +208,7 @@ export function buildModelData(table: ModelingTable, spec: ModelSpec, opts: { ho
     controls,
     trend,
     changepoints,
+    changepointX,
     fourierSin,
     fourierCos,
     holidays,

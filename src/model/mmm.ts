@@ -12,7 +12,7 @@ import { ADSTOCK_PARAMS, adstockSpec, adstockWeightsWithGradient } from "./adsto
 import type { ModelData } from "./design.js";
 import { type LikelihoodData, type LikelihoodFamily, likelihoodData, logLikelihood, noiseParams } from "./likelihood.js";
 import { CompiledPrior, type Prior, priorMedian, priorSupport } from "./priors.js";
-import { SATURATION_PARAMS, saturate, saturateParamGradient, saturationKernel, saturationSpec } from "./saturation.js";
+import { SATURATION_PARAMS, saturationKernel } from "./saturation.js";
 import type { ModelSpec } from "./spec.js";
 
 export interface ParamInfo {
@@ -120,7 +120,7 @@ export class MmmModel {
       });
       const saturation = SATURATION_PARAMS[c.saturation].map((d) => {
         const prior = (c.priors[d.name] as Prior | undefined) ?? d.prior;
-        return add({ name: `${c.name}_${d.name}`, group: "saturation", prior, bijector: { kind: "exp" } });
+        return add({ name: `${c.name}_${d.name}`, group: "saturation", prior, bijector: bijectorFor(prior, d.support) });
       });
       return { effect, adstock, saturation };
     });
@@ -176,9 +176,9 @@ export class MmmModel {
     const x = new Float64Array(this.dim);
     this.params.forEach((p, i) => {
       x[i] = priorMedian(p.prior);
-      if (p.group === "effect") x[i] = Math.max(x[i], 0.02);
+
     });
-    for (const i of this.idx.intercept) x[i] = Math.max(0.2, 1 - 0.05 * this.data.channels.length);
+    for (const i of this.idx.intercept) x[i] = 1; // the average level: media and controls are centred
     for (const i of this.idx.noise) if (this.params[i].name === "sigma") x[i] = 0.1;
     return this.unconstrain(x);
   }
@@ -208,7 +208,7 @@ export class MmmModel {
     const baseT = this.baseT;
     for (let t = 0; t < T; t++) {
       let b = idx.trend >= 0 ? x[idx.trend] * d.trend[t] : 0;
-      for (let j = 0; j < idx.changepoints.length; j++) b += x[idx.changepoints[j]] * Math.max(0, d.trend[t] - d.changepoints[j]);
+      for (let j = 0; j < idx.changepoints.length; j++) b += x[idx.changepoints[j]] * d.changepointX[j][t];
       for (let k = 0; k < idx.sin.length; k++) b += x[idx.sin[k]] * d.fourierSin[k][t] + x[idx.cos[k]] * d.fourierCos[k][t];
       for (let h = 0; h < idx.holidays.length; h++) b += x[idx.holidays[h]] * d.holidays[h].x[t];
       baseT[t] = b;
@@ -261,7 +261,7 @@ export class MmmModel {
     for (let t = 0; t < T; t++) {
       const r = dBase[t];
       if (idx.trend >= 0) gx[idx.trend] += r * d.trend[t];
-      for (let j = 0; j < idx.changepoints.length; j++) gx[idx.changepoints[j]] += r * Math.max(0, d.trend[t] - d.changepoints[j]);
+      for (let j = 0; j < idx.changepoints.length; j++) gx[idx.changepoints[j]] += r * d.changepointX[j][t];
       for (let k = 0; k < idx.sin.length; k++) {
         gx[idx.sin[k]] += r * d.fourierSin[k][t];
         gx[idx.cos[k]] += r * d.fourierCos[k][t];
@@ -307,9 +307,22 @@ export class MmmModel {
     return Number.NEGATIVE_INFINITY;
   }
 
-  // per-channel caches filled by mediaForward
-  private channelCache: { adstocked: Float64Array; sat: Float64Array; satDx: Float64Array; satDp: Float64Array; weights: Float64Array; dWeights: Float64Array; beta: number; sat1: number; dSat1: Float64Array }[] = [];
+  // per-channel caches filled by mediaForward and read by mediaBackward
+  private channelCache: {
+    adstocked: Float64Array;
+    sat: Float64Array;
+    satDx: Float64Array;
+    satDs1: Float64Array;
+    satDn: Float64Array;
+    weights: Float64Array;
+    dWeights: Float64Array;
+  }[] = [];
 
+  /**
+   * Adds each channel's contribution m·(s_t/s1 − mean_t s_t/s1) to μ. Centring on each geo's
+   * average makes the intercept the KPI's average level, so it no longer trades off against the
+   * effects of always-on channels; contributions for reports add the mean back (see contributions()).
+   */
   private mediaForward(x: Float64Array, mu: Float64Array): boolean {
     const d = this.data;
     const { G, T } = d;
@@ -318,14 +331,13 @@ export class MmmModel {
         adstocked: new Float64Array(G * T),
         sat: new Float64Array(G * T),
         satDx: new Float64Array(G * T),
-        satDp: new Float64Array(2 * G * T),
+        satDs1: new Float64Array(G * T),
+        satDn: new Float64Array(G * T),
         weights: new Float64Array(c.maxLag),
         dWeights: new Float64Array(2 * c.maxLag),
-        beta: 0,
-        sat1: 0,
-        dSat1: new Float64Array(2),
       }));
     }
+    const out = this.kernelOut;
     for (let c = 0; c < d.channels.length; c++) {
       const ch = d.channels[c];
       const lay = this.idx.channels[c];
@@ -333,35 +345,29 @@ export class MmmModel {
       const L = ch.maxLag;
       const aSpec = adstockSpec(ch.adstock, [x[lay.adstock[0]], lay.adstock.length > 1 ? x[lay.adstock[1]] : 0], L, ch.normalize);
       if (!adstockWeightsWithGradient(aSpec, cache.weights, cache.dWeights)) return false;
-      const p0 = x[lay.saturation[0]];
-      const p1 = lay.saturation.length > 1 ? x[lay.saturation[1]] : 0;
-      const sSpec = saturationSpec(ch.saturation, [p0, p1]);
+      const s1 = x[lay.saturation[0]];
+      const n = lay.saturation.length > 1 ? x[lay.saturation[1]] : 1;
       const kernel = this.kernels[c];
-      const out = this.kernelOut;
-      const GT = G * T;
-      const sat1 = saturate(1, sSpec);
-      if (!(sat1 > 0)) return false;
-      saturateParamGradient(1, sSpec, cache.dSat1);
-      const beta = x[lay.effect] / sat1;
-      cache.beta = beta;
-      cache.sat1 = sat1;
+      const coef = x[lay.effect] / s1;
       const w = cache.weights;
-      const nS = lay.saturation.length;
       for (let g = 0; g < G; g++) {
         const off = g * T;
+        let mean = 0;
         for (let t = 0; t < T; t++) {
           let a = 0;
           const lmax = t < L - 1 ? t : L - 1;
           for (let l = 0; l <= lmax; l++) a += w[l] * ch.x[off + t - l];
           const i = off + t;
           cache.adstocked[i] = a;
-          kernel(a, p0, p1, out);
+          kernel(a, s1, n, out);
           cache.sat[i] = out[0];
           cache.satDx[i] = out[1];
-          cache.satDp[i] = out[2];
-          if (nS > 1) cache.satDp[GT + i] = out[3];
-          mu[i] += beta * out[0];
+          cache.satDs1[i] = out[2];
+          cache.satDn[i] = out[3];
+          mean += out[0];
         }
+        mean /= T;
+        for (let t = 0; t < T; t++) mu[off + t] += coef * (cache.sat[off + t] - mean);
       }
     }
     return true;
@@ -375,31 +381,36 @@ export class MmmModel {
     const cache = this.channelCache[c];
     const dMu = this.dMu;
     const L = ch.maxLag;
-    const beta = cache.beta;
-    const nS = lay.saturation.length;
+    const m = x[lay.effect];
+    const s1 = x[lay.saturation[0]];
+    const coef = m / s1;
     const dLdw = this.dLdw;
     dLdw.fill(0, 0, L);
     let sumRS = 0;
-    const gS = [0, 0];
+    let sumRDs1 = 0;
+    let sumRDn = 0;
     for (let g = 0; g < G; g++) {
       const off = g * T;
+      // centring: Σ_t r_t·(f_t − mean f) = Σ_t (r_t − mean r)·f_t
+      let rMean = 0;
+      for (let t = 0; t < T; t++) rMean += dMu[off + t];
+      rMean /= T;
       for (let t = 0; t < T; t++) {
         const i = off + t;
-        const r = dMu[i];
-        if (r === 0) continue;
+        const r = dMu[i] - rMean;
         sumRS += r * cache.sat[i];
-        for (let k = 0; k < nS; k++) gS[k] += r * cache.satDp[k * G * T + i];
-        const v = r * beta * cache.satDx[i];
+        sumRDs1 += r * cache.satDs1[i];
+        sumRDn += r * cache.satDn[i];
+        const v = r * coef * cache.satDx[i];
         if (v === 0) continue;
         const lmax = t < L - 1 ? t : L - 1;
         for (let l = 0; l <= lmax; l++) dLdw[l] += v * ch.x[i - l];
       }
     }
-    // effect m: μ += (m / sat1)·s
-    gx[lay.effect] += sumRS / cache.sat1;
-    // saturation parameters act through s and through β = m / sat1
-    for (let k = 0; k < nS; k++) gx[lay.saturation[k]] += beta * gS[k] - ((beta * sumRS) / cache.sat1) * cache.dSat1[k];
-    // adstock parameters through the lag weights
+    // f = (m / s1)·s(x; s1, n)
+    gx[lay.effect] += sumRS / s1;
+    gx[lay.saturation[0]] += coef * sumRDs1 - (coef / s1) * sumRS;
+    if (lay.saturation.length > 1) gx[lay.saturation[1]] += coef * sumRDn;
     for (let p = 0; p < lay.adstock.length; p++) {
       let s = 0;
       for (let l = 0; l < L; l++) s += dLdw[l] * cache.dWeights[p * L + l];

@@ -60,154 +60,93 @@ export function saturateSeries(x: ArrayLike<number>, spec: SaturationSpec, out?:
   return y;
 }
 
-/** The parameters each saturation family estimates (exposure in units of its average active level). */
-export const SATURATION_PARAMS: Record<SaturationType, { name: string; prior: Prior; about: string }[]> = {
+/**
+ * The parameters each saturation family estimates in the model. Every family is parameterised by
+ * its saturation at the channel's average active exposure, s(1) ∈ (0, 1): how much of the
+ * maximum effect the average week already reaches. Hill adds its slope. With exposure scaled to
+ * its average, this makes families comparable and, with the effect at average exposure as the
+ * coefficient, leaves the data's best-identified quantity (the elasticity at the average,
+ * n·(1 − s(1)) for Hill) nearly linear in the unconstrained parameters.
+ */
+export const SATURATION_PARAMS: Record<SaturationType, { name: string; support: "unit" | "positive"; prior: Prior; about: string }[]> = {
   hill: [
-    {
-      name: "half_saturation",
-      prior: { dist: "lognormal", mu: 0, sigma: 0.7 },
-      about: "exposure (× the average) at which half the maximum effect is reached",
-    },
-    {
-      name: "slope",
-      prior: { dist: "lognormal", mu: 0.2, sigma: 0.5 },
-      about: "> 1 is S-shaped, ≤ 1 concave",
-    },
+    { name: "saturation", support: "unit", prior: { dist: "beta", alpha: 2, beta: 2 }, about: "share of the maximum effect reached at average exposure" },
+    { name: "slope", support: "positive", prior: { dist: "lognormal", mu: 0, sigma: 0.5 }, about: "> 1 is S-shaped, ≤ 1 concave" },
   ],
-  logistic: [
-    {
-      name: "lambda",
-      prior: { dist: "lognormal", mu: 0, sigma: 0.7 },
-      about: "curvature: larger saturates sooner",
-    },
-  ],
-  michaelis_menten: [
-    {
-      name: "half_saturation",
-      prior: { dist: "lognormal", mu: 0, sigma: 0.7 },
-      about: "exposure at half the maximum effect",
-    },
-  ],
-  tanh: [
-    {
-      name: "scale",
-      prior: { dist: "lognormal", mu: 0, sigma: 0.7 },
-      about: "exposure where the curve bends",
-    },
-  ],
+  logistic: [{ name: "saturation", support: "unit", prior: { dist: "beta", alpha: 2, beta: 2 }, about: "share of the maximum effect reached at average exposure" }],
+  michaelis_menten: [{ name: "saturation", support: "unit", prior: { dist: "beta", alpha: 2, beta: 2 }, about: "share of the maximum effect reached at average exposure" }],
+  tanh: [{ name: "saturation", support: "unit", prior: { dist: "beta", alpha: 2, beta: 2 }, about: "share of the maximum effect reached at average exposure" }],
 };
 
-export function saturationSpec(type: SaturationType, v: ArrayLike<number>): SaturationSpec {
+/** The family's native parameters from its saturation at average exposure s1 (and Hill's slope n). */
+export function saturationSpec(type: SaturationType, s1: number, n = 1): SaturationSpec {
   switch (type) {
     case "hill":
-      return { type, halfSaturation: v[0], slope: v[1] };
+      // s(1) = 1 / (1 + K^n)  ⇒  K = ((1 − s1)/s1)^(1/n)
+      return { type, halfSaturation: ((1 - s1) / s1) ** (1 / n), slope: n };
     case "logistic":
-      return { type, lambda: v[0] };
+      // s(1) = tanh(λ/2)
+      return { type, lambda: 2 * Math.atanh(s1) };
     case "michaelis_menten":
-      return { type, halfSaturation: v[0] };
+      return { type, halfSaturation: (1 - s1) / s1 };
     case "tanh":
-      return { type, scale: v[0] };
-  }
-}
-
-/** Derivatives of saturate(x) with respect to the family's parameters, written into `out`. */
-export function saturateParamGradient(x: number, spec: SaturationSpec, out: Float64Array): void {
-  if (x <= 0) {
-    out.fill(0);
-    return;
-  }
-  switch (spec.type) {
-    case "hill": {
-      const K = spec.halfSaturation;
-      const n = spec.slope;
-      const r = (K / x) ** n;
-      if (!Number.isFinite(r) || r === 0) {
-        out[0] = 0;
-        out[1] = 0;
-        return;
-      }
-      const q = 1 / (1 / r + 2 + r); // r / (1 + r)²
-      out[0] = (-n * q) / K;
-      out[1] = -q * Math.log(K / x);
-      return;
-    }
-    case "logistic": {
-      const e = Math.exp(-spec.lambda * x);
-      out[0] = (2 * x * e) / (1 + e) ** 2;
-      return;
-    }
-    case "michaelis_menten":
-      out[0] = -x / (x + spec.halfSaturation) ** 2;
-      return;
-    case "tanh": {
-      const c = Math.cosh(x / spec.scale);
-      out[0] = -x / (spec.scale * spec.scale * c * c);
-      return;
-    }
+      return { type, scale: 1 / Math.atanh(s1) };
   }
 }
 
 /**
- * One pass of a saturation family at exposure x with parameters (p0, p1): writes
- * [s, ds/dx, ds/dp0, ds/dp1] into `out`. Fused so the hot loop pays one log and one exp per week.
+ * One pass of a saturation family at exposure x, parameterised by s1 = s(1) (and Hill's slope n):
+ * writes [s, ds/dx, ds/ds1, ds/dn] into `out`. Fused so the hot loop pays one log and one exp.
  */
-export function saturationKernel(type: SaturationType): (x: number, p0: number, p1: number, out: Float64Array) => void {
+export function saturationKernel(type: SaturationType): (x: number, s1: number, n: number, out: Float64Array) => void {
   switch (type) {
     case "hill":
-      return (x, K, n, out) => {
+      return (x, s1, n, out) => {
         if (x <= 0) {
           out.fill(0);
           return;
         }
-        const logRatio = Math.log(K / x);
-        const r = Math.exp(n * logRatio);
+        // r = (K/x)^n = κ·x^(−n) with κ = K^n = (1 − s1)/s1
+        const logX = Math.log(x);
+        const r = ((1 - s1) / s1) * Math.exp(-n * logX);
         if (!Number.isFinite(r)) {
           out.fill(0);
           return;
         }
         const s = 1 / (1 + r);
-        const q = s * (1 - s); // r / (1 + r)²
+        const q = s * (1 - s);
         out[0] = s;
         out[1] = (n * q) / x;
-        out[2] = (-n * q) / K;
-        out[3] = -q * logRatio;
+        out[2] = q / (s1 * (1 - s1));
+        out[3] = q * logX;
       };
     case "logistic":
-      return (x, lambda, _p1, out) => {
+    case "tanh":
+      // tanh(x·atanh(s1)): the logistic (1 − e^(−λx))/(1 + e^(−λx)) is tanh(λx/2)
+      return (x, s1, _n, out) => {
         if (x <= 0) {
           out.fill(0);
           return;
         }
-        const e = Math.exp(-lambda * x);
-        const den = (1 + e) * (1 + e);
-        out[0] = (1 - e) / (1 + e);
-        out[1] = (2 * lambda * e) / den;
-        out[2] = (2 * x * e) / den;
+        const h = Math.atanh(s1);
+        const th = Math.tanh(x * h);
+        const sech2 = 1 - th * th;
+        out[0] = th;
+        out[1] = sech2 * h;
+        out[2] = (sech2 * x) / (1 - s1 * s1);
         out[3] = 0;
       };
     case "michaelis_menten":
-      return (x, K, _p1, out) => {
+      return (x, s1, _n, out) => {
         if (x <= 0) {
           out.fill(0);
           return;
         }
+        const K = (1 - s1) / s1;
         const den = (x + K) * (x + K);
         out[0] = x / (x + K);
         out[1] = K / den;
-        out[2] = -x / den;
-        out[3] = 0;
-      };
-    case "tanh":
-      return (x, c, _p1, out) => {
-        if (x <= 0) {
-          out.fill(0);
-          return;
-        }
-        const th = Math.tanh(x / c);
-        const sech2 = 1 - th * th;
-        out[0] = th;
-        out[1] = sech2 / c;
-        out[2] = (-x * sech2) / (c * c);
+        out[2] = x / (den * s1 * s1);
         out[3] = 0;
       };
   }

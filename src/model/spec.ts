@@ -54,22 +54,18 @@ export const ModelSpecSchema = z.strictObject({
   channels: z.array(ChannelSchema).optional(),
   media_defaults: z
     .strictObject({
-      adstock: AdstockSchema.default({ family: "geometric", max_lag: 8, normalize: true }),
-      saturation: SaturationSchema.default({ family: "hill" }),
+      adstock: AdstockSchema.prefault({}),
+      saturation: SaturationSchema.prefault({}),
       /** Prior of each channel's effect: its weekly contribution at average exposure, as a share of the KPI's mean. */
-      effect_prior: PriorSchema.default({ dist: "half_normal", sigma: 0.2 }),
+      effect_prior: PriorSchema.default({ dist: "lognormal", mu: -3, sigma: 1 }),
     })
-    .default({
-      adstock: { family: "geometric", max_lag: 8, normalize: true },
-      saturation: { family: "hill" },
-      effect_prior: { dist: "half_normal", sigma: 0.2 },
-    }),
+    .prefault({}),
   /** Controls to include (default: every non-constant control of the table, signs from the table). */
   controls: z.array(ControlSchema).optional(),
   control_prior: PriorSchema.default({ dist: "normal", mu: 0, sigma: 0.2 }),
   baseline: z
     .strictObject({
-      intercept_prior: PriorSchema.default({ dist: "normal", mu: 0.8, sigma: 0.5 }),
+      intercept_prior: PriorSchema.default({ dist: "normal", mu: 1, sigma: 0.5 }),
       trend: z.enum(["none", "linear", "changepoint"]).default("linear"),
       trend_prior: PriorSchema.default({ dist: "normal", mu: 0, sigma: 0.5 }),
       changepoints: z.number().int().min(1).max(50).default(6),
@@ -84,27 +80,14 @@ export const ModelSpecSchema = z.strictObject({
       tvi_knot_weeks: z.number().int().min(2).max(104).default(13),
       tvi_scale_prior: PriorSchema.default({ dist: "half_normal", sigma: 0.05 }),
     })
-    .default({
-      intercept_prior: { dist: "normal", mu: 0.8, sigma: 0.5 },
-      trend: "linear",
-      trend_prior: { dist: "normal", mu: 0, sigma: 0.5 },
-      changepoints: 6,
-      changepoint_prior: { dist: "normal", mu: 0, sigma: 0.2 },
-      seasonality_order: 2,
-      seasonality_prior: { dist: "normal", mu: 0, sigma: 0.2 },
-      holidays: "all",
-      holiday_prior: { dist: "normal", mu: 0, sigma: 0.1 },
-      time_varying_intercept: false,
-      tvi_knot_weeks: 13,
-      tvi_scale_prior: { dist: "half_normal", sigma: 0.05 },
-    }),
+    .prefault({}),
   likelihood: z
     .strictObject({
       family: z.enum(["normal", "student_t", "lognormal", "poisson", "negative_binomial"]).default("normal"),
       /** Prior overrides for the noise parameters: sigma, nu, phi. */
       priors: z.record(z.string(), PriorSchema).default({}),
     })
-    .default({ family: "normal", priors: {} }),
+    .prefault({}),
 });
 
 export type ModelSpec = z.infer<typeof ModelSpecSchema>;
