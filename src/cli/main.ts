@@ -6,6 +6,7 @@ import { isMmmError } from "../core/errors.js";
 import { codeVersion } from "../data/lineage.js";
 import { SCENARIOS } from "../simulate/scenarios.js";
 import { runDemo } from "./demo.js";
+import { runFit } from "./fit.js";
 import { type CliIo, EXIT, processIo } from "./io.js";
 import { runPrepare } from "./prepare.js";
 import { runSimulate } from "./simulate.js";
@@ -38,6 +39,28 @@ function buildProgram(io: CliIo): Command {
     .option("--force", "replace the output folder if it exists")
     .action(async (opts) => {
       await runPrepare(opts, io);
+    });
+
+  program
+    .command("fit")
+    .description(
+      "Fit the Bayesian MMM to a modeling table (NUTS, or --method fast for a Laplace approximation).",
+    )
+    .requiredOption("--table <dir>", "modeling table folder written by `mmm prepare`")
+    .option("--config <file>", "model spec (YAML); omit for the defaults")
+    .requiredOption("--out <dir>", "run folder to write (must not exist unless --force)")
+    .option("--chains <n>", "number of chains", "4")
+    .option("--warmup <n>", "warm-up iterations per chain", "1000")
+    .option("--draws <n>", "saved draws per chain", "1000")
+    .option("--seed <n>", "random seed (same seed, same draws)", "1")
+    .option("--method <nuts|fast>", "nuts (MCMC) or fast (Laplace approximation)", "nuts")
+    .option("--metric <dense|diag>", "NUTS metric", "dense")
+    .option("--adapt-delta <p>", "target acceptance statistic of step-size adaptation", "0.8")
+    .option("--max-depth <n>", "maximum NUTS tree depth", "10")
+    .option("--force", "replace the run folder if it exists")
+    .option("--quiet", "no progress output")
+    .action(async (opts) => {
+      await runFit(opts, io);
     });
 
   program

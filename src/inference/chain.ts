@@ -31,7 +31,15 @@ export interface ChainProgress {
 }
 
 /** Sampler statistics per saved draw, in CmdStan's column order. */
-export const SAMPLER_STATS = ["lp__", "accept_stat__", "stepsize__", "treedepth__", "n_leapfrog__", "divergent__", "energy__"] as const;
+export const SAMPLER_STATS = [
+  "lp__",
+  "accept_stat__",
+  "stepsize__",
+  "treedepth__",
+  "n_leapfrog__",
+  "divergent__",
+  "energy__",
+] as const;
 
 export interface ChainResult {
   chain: number;
@@ -62,7 +70,8 @@ export function runChain(
   const metric = new Metric(settings.metric, dim, initInverseMetric);
   const nuts = new Nuts(logDensity, metric, rng, settings.maxDepth);
   const lp0 = nuts.setPosition(init);
-  if (!Number.isFinite(lp0)) throw new Error(`chain ${settings.chain}: the initial point has log density ${lp0}`);
+  if (!Number.isFinite(lp0))
+    throw new Error(`chain ${settings.chain}: the initial point has log density ${lp0}`);
   nuts.stepSize = settings.initStepSize ?? 1;
   nuts.initStepSize();
   const dual = new DualAveraging(settings.adaptDelta);
@@ -86,7 +95,15 @@ export function runChain(
       nuts.initStepSize();
       dual.restart(nuts.stepSize);
     }
-    if (onProgress && (i + 1) % every === 0) onProgress({ chain: settings.chain, iteration: i + 1, total, warmup: true, divergences, stepSize: nuts.stepSize });
+    if (onProgress && (i + 1) % every === 0)
+      onProgress({
+        chain: settings.chain,
+        iteration: i + 1,
+        total,
+        warmup: true,
+        divergences,
+        stepSize: nuts.stepSize,
+      });
   }
   if (settings.warmup > 0) nuts.stepSize = dual.final();
   const warmupDivergences = divergences;
@@ -106,7 +123,15 @@ export function runChain(
     stats[o + 4] = s.nLeapfrog;
     stats[o + 5] = s.divergent ? 1 : 0;
     stats[o + 6] = s.energy;
-    if (onProgress && (i + 1) % every === 0) onProgress({ chain: settings.chain, iteration: settings.warmup + i + 1, total, warmup: false, divergences: divergences - warmupDivergences, stepSize: nuts.stepSize });
+    if (onProgress && (i + 1) % every === 0)
+      onProgress({
+        chain: settings.chain,
+        iteration: settings.warmup + i + 1,
+        total,
+        warmup: false,
+        divergences: divergences - warmupDivergences,
+        stepSize: nuts.stepSize,
+      });
   }
   const t2 = performance.now();
   return {

@@ -203,14 +203,34 @@ export class Nuts {
         this.rhoBck.set(this.rho);
         this.pBckFwd.set(this.pFwdBck);
         this.pSharpBckFwd.set(this.pSharpFwdBck);
-        valid = this.buildTree(depth, this.zPropose, this.pSharpFwdBck, this.pSharpFwdFwd, this.rhoFwd, this.pFwdBck, this.pFwdFwd, 1, lsw);
+        valid = this.buildTree(
+          depth,
+          this.zPropose,
+          this.pSharpFwdBck,
+          this.pSharpFwdFwd,
+          this.rhoFwd,
+          this.pFwdBck,
+          this.pFwdFwd,
+          1,
+          lsw,
+        );
         this.zFwd.copyFrom(z);
       } else {
         z.copyFrom(this.zBck);
         this.rhoFwd.set(this.rho);
         this.pFwdBck.set(this.pBckFwd);
         this.pSharpFwdBck.set(this.pSharpBckFwd);
-        valid = this.buildTree(depth, this.zPropose, this.pSharpBckFwd, this.pSharpBckBck, this.rhoBck, this.pBckFwd, this.pBckBck, -1, lsw);
+        valid = this.buildTree(
+          depth,
+          this.zPropose,
+          this.pSharpBckFwd,
+          this.pSharpBckBck,
+          this.rhoBck,
+          this.pBckFwd,
+          this.pBckBck,
+          -1,
+          lsw,
+        );
         this.zBck.copyFrom(z);
       }
       if (!valid) break;
@@ -280,12 +300,38 @@ export class Nuts {
     // initial subtree
     const lswInit = { value: Number.NEGATIVE_INFINITY };
     f.rhoInit.fill(0);
-    if (!this.buildTree(depth - 1, propose, pSharpBeg, f.pSharpInitEnd, f.rhoInit, pBeg, f.pInitEnd, sign, lswInit)) return false;
+    if (
+      !this.buildTree(
+        depth - 1,
+        propose,
+        pSharpBeg,
+        f.pSharpInitEnd,
+        f.rhoInit,
+        pBeg,
+        f.pInitEnd,
+        sign,
+        lswInit,
+      )
+    )
+      return false;
     // final subtree
     const lswFinal = { value: Number.NEGATIVE_INFINITY };
     f.rhoFinal.fill(0);
     f.proposeFinal.copyFrom(z);
-    if (!this.buildTree(depth - 1, f.proposeFinal, f.pSharpFinalBeg, pSharpEnd, f.rhoFinal, f.pFinalBeg, pEnd, sign, lswFinal)) return false;
+    if (
+      !this.buildTree(
+        depth - 1,
+        f.proposeFinal,
+        f.pSharpFinalBeg,
+        pSharpEnd,
+        f.rhoFinal,
+        f.pFinalBeg,
+        pEnd,
+        sign,
+        lswFinal,
+      )
+    )
+      return false;
     // multinomial sample between the two halves
     const lswSubtree = logSumExp(lswInit.value, lswFinal.value);
     logSumWeight.value = logSumExp(logSumWeight.value, lswSubtree);

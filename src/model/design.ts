@@ -2,9 +2,9 @@
 // each channel's input scaled by its geo's average active level, standardised controls, and the
 // baseline's design columns (trend, changepoints, Fourier terms, holidays, intercept knots).
 
-import { MmmError } from "../core/errors.js";
-import { type ModelingTable, column } from "../core/modelingTable.js";
 import { yearFraction } from "../core/dates.js";
+import { MmmError } from "../core/errors.js";
+import { column, type ModelingTable } from "../core/modelingTable.js";
 import type { AdstockType } from "./adstock.js";
 import type { SaturationType } from "./saturation.js";
 import type { ModelSpec, PriorSpec } from "./spec.js";
@@ -78,16 +78,26 @@ function geoMean(values: Float64Array, G: number, T: number, g: number, activeOn
   return n > 0 ? s / n : 0;
 }
 
-export function buildModelData(table: ModelingTable, spec: ModelSpec, opts: { holdoutWeeks?: number } = {}): ModelData {
+export function buildModelData(
+  table: ModelingTable,
+  spec: ModelSpec,
+  opts: { holdoutWeeks?: number } = {},
+): ModelData {
   const G = table.geos.length;
   const T = table.weeks.length;
   const kpiCol = column(table, table.kpi);
   const y = Float64Array.from(kpiCol.values);
-  if (opts.holdoutWeeks) for (let g = 0; g < G; g++) for (let t = T - opts.holdoutWeeks; t < T; t++) y[g * T + t] = Number.NaN;
+  if (opts.holdoutWeeks)
+    for (let g = 0; g < G; g++) for (let t = T - opts.holdoutWeeks; t < T; t++) y[g * T + t] = Number.NaN;
   const yScale = Float64Array.from({ length: G }, (_, g) => geoMean(y, G, T, g, false));
   for (let g = 0; g < G; g++) {
     if (!(yScale[g] > 0)) {
-      throw new MmmError("E_MODEL_DATA", `The KPI '${table.kpi}' has no positive values in geo '${table.geos[g]}'.`, { column: table.kpi }, "drop the geo from the table or check the KPI column");
+      throw new MmmError(
+        "E_MODEL_DATA",
+        `The KPI '${table.kpi}' has no positive values in geo '${table.geos[g]}'.`,
+        { column: table.kpi },
+        "drop the geo from the table or check the KPI column",
+      );
     }
   }
   const obsScale = new Float64Array(G * T);
@@ -95,16 +105,28 @@ export function buildModelData(table: ModelingTable, spec: ModelSpec, opts: { ho
 
   // channels: the spec's list, or every channel with spend
   const defaults = spec.media_defaults;
-  const chosen = spec.channels ?? table.channels.filter((c) => c.spend).map((c) => ({ name: c.name, input: "spend" as const, priors: {} }));
+  const chosen =
+    spec.channels ??
+    table.channels.filter((c) => c.spend).map((c) => ({ name: c.name, input: "spend" as const, priors: {} }));
   const channels: ChannelData[] = chosen.map((c, i) => {
     const entry = table.channels.find((t) => t.name === c.name);
     if (!entry) {
-      throw new MmmError("E_SPEC_CHANNEL", `Channel '${c.name}' is not in the modeling table.`, { key: `channels.${i}.name` }, `choose from: ${table.channels.map((t) => t.name).join(", ")}`);
+      throw new MmmError(
+        "E_SPEC_CHANNEL",
+        `Channel '${c.name}' is not in the modeling table.`,
+        { key: `channels.${i}.name` },
+        `choose from: ${table.channels.map((t) => t.name).join(", ")}`,
+      );
     }
     const input = "input" in c ? c.input : "spend";
     const inputName = input === "spend" ? entry.spend : entry.exposure;
     if (!inputName || !entry.spend) {
-      throw new MmmError("E_SPEC_CHANNEL", `Channel '${c.name}' has no ${!entry.spend ? "spend" : input} column, which the model needs.`, { key: `channels.${i}` }, "model channels with spend; exposure-only (organic) channels are not supported yet");
+      throw new MmmError(
+        "E_SPEC_CHANNEL",
+        `Channel '${c.name}' has no ${!entry.spend ? "spend" : input} column, which the model needs.`,
+        { key: `channels.${i}` },
+        "model channels with spend; exposure-only (organic) channels are not supported yet",
+      );
     }
     const raw = column(table, inputName).values;
     const inputScale = Float64Array.from({ length: G }, (_, g) => geoMean(raw, G, T, g, true) || 1);
@@ -125,15 +147,28 @@ export function buildModelData(table: ModelingTable, spec: ModelSpec, opts: { ho
       priors: { effect: defaults.effect_prior, ...c.priors },
     };
   });
-  if (channels.length === 0) throw new MmmError("E_SPEC_CHANNEL", "The model has no channels.", { key: "channels" }, "list channels in the spec or use a table with spend columns");
+  if (channels.length === 0)
+    throw new MmmError(
+      "E_SPEC_CHANNEL",
+      "The model has no channels.",
+      { key: "channels" },
+      "list channels in the spec or use a table with spend columns",
+    );
 
   // controls: standardised; constant ones cannot be estimated and are left out
   const tableControls = table.columns.filter((c) => c.role === "control");
-  const wanted: ModelSpec["controls"] & object = spec.controls ?? tableControls.map((c) => ({ name: c.name }));
+  const wanted: ModelSpec["controls"] & object =
+    spec.controls ?? tableControls.map((c) => ({ name: c.name }));
   const controls: ControlData[] = [];
   for (const [i, c] of wanted.entries()) {
     const col = tableControls.find((t) => t.name === c.name);
-    if (!col) throw new MmmError("E_SPEC_CONTROL", `Control '${c.name}' is not in the modeling table.`, { key: `controls.${i}.name` }, `choose from: ${tableControls.map((t) => t.name).join(", ") || "(none)"}`);
+    if (!col)
+      throw new MmmError(
+        "E_SPEC_CONTROL",
+        `Control '${c.name}' is not in the modeling table.`,
+        { key: `controls.${i}.name` },
+        `choose from: ${tableControls.map((t) => t.name).join(", ") || "(none)"}`,
+      );
     let s = 0;
     let n = 0;
     for (const v of col.values) {
@@ -164,7 +199,10 @@ export function buildModelData(table: ModelingTable, spec: ModelSpec, opts: { ho
   };
   const trend = centred(position);
   const base = spec.baseline;
-  const changepoints = base.trend === "changepoint" ? Float64Array.from({ length: base.changepoints }, (_, j) => (j + 1) / (base.changepoints + 1)) : new Float64Array(0);
+  const changepoints =
+    base.trend === "changepoint"
+      ? Float64Array.from({ length: base.changepoints }, (_, j) => (j + 1) / (base.changepoints + 1))
+      : new Float64Array(0);
   const changepointX = Array.from(changepoints, (c) => centred(position.map((p) => Math.max(0, p - c))));
   const fourierSin: Float64Array[] = [];
   const fourierCos: Float64Array[] = [];
@@ -174,11 +212,22 @@ export function buildModelData(table: ModelingTable, spec: ModelSpec, opts: { ho
     fourierCos.push(Float64Array.from(table.weeks, (w) => Math.cos(2 * Math.PI * k * yearFraction(w + 3))));
   }
   const holidayCols = table.columns.filter((c) => c.role === "holiday");
-  const wantedHolidays = base.holidays === "all" ? holidayCols.map((c) => c.name) : base.holidays === "none" ? [] : base.holidays.map((h) => (h.startsWith("holiday_") ? h : `holiday_${h}`));
+  const wantedHolidays =
+    base.holidays === "all"
+      ? holidayCols.map((c) => c.name)
+      : base.holidays === "none"
+        ? []
+        : base.holidays.map((h) => (h.startsWith("holiday_") ? h : `holiday_${h}`));
   const holidays: { name: string; x: Float64Array }[] = [];
   for (const name of wantedHolidays) {
     const col = holidayCols.find((c) => c.name === name);
-    if (!col) throw new MmmError("E_SPEC_HOLIDAY", `Holiday column '${name}' is not in the modeling table.`, { key: "baseline.holidays" }, `choose from: ${holidayCols.map((c) => c.name).join(", ") || "(none: set calendar.holidays in the prepare config)"}`);
+    if (!col)
+      throw new MmmError(
+        "E_SPEC_HOLIDAY",
+        `Holiday column '${name}' is not in the modeling table.`,
+        { key: "baseline.holidays" },
+        `choose from: ${holidayCols.map((c) => c.name).join(", ") || "(none: set calendar.holidays in the prepare config)"}`,
+      );
     const x = col.values.subarray(0, T);
     if (x.every((v) => v === 0)) continue;
     // two holidays always in the same week (Thanksgiving and Black Friday) cannot be told apart: merge them

@@ -7,17 +7,34 @@
 // β_c, which trades off against the half-saturation and slope; sampling m_c removes most of that
 // correlation (see docs/methods.md).
 
-import { type Bijector, forward, inverse, type Transformed } from "./bijectors.js";
 import { ADSTOCK_PARAMS, adstockSpec, adstockWeightsWithGradient } from "./adstock.js";
+import { type Bijector, forward, inverse, type Transformed } from "./bijectors.js";
 import type { ModelData } from "./design.js";
-import { type LikelihoodData, type LikelihoodFamily, likelihoodData, logLikelihood, noiseParams } from "./likelihood.js";
+import {
+  type LikelihoodData,
+  type LikelihoodFamily,
+  likelihoodData,
+  logLikelihood,
+  noiseParams,
+} from "./likelihood.js";
 import { CompiledPrior, type Prior, priorMedian, priorSupport } from "./priors.js";
 import { SATURATION_PARAMS, saturationKernel } from "./saturation.js";
 import type { ModelSpec } from "./spec.js";
 
 export interface ParamInfo {
   name: string;
-  group: "intercept" | "trend" | "changepoint" | "season" | "holiday" | "tvi" | "control" | "effect" | "adstock" | "saturation" | "noise";
+  group:
+    | "intercept"
+    | "trend"
+    | "changepoint"
+    | "season"
+    | "holiday"
+    | "tvi"
+    | "control"
+    | "effect"
+    | "adstock"
+    | "saturation"
+    | "noise";
   prior: Prior;
   bijector: Bijector;
   /** For controls with a negative sign: the effect is −value. */
@@ -85,22 +102,78 @@ export class MmmModel {
     const P = this.params;
     const add = (p: ParamInfo) => P.push(p) - 1;
     const base = spec.baseline;
-    const intercept = data.geos.map((g) => add({ name: data.G > 1 ? `intercept[${g}]` : "intercept", group: "intercept", prior: base.intercept_prior, bijector: bijectorFor(base.intercept_prior) }));
-    const trend = base.trend === "none" ? -1 : add({ name: "trend", group: "trend", prior: base.trend_prior, bijector: bijectorFor(base.trend_prior) });
-    const changepoints = Array.from(data.changepoints, (_, j) => add({ name: `changepoint.${j + 1}`, group: "changepoint", prior: base.changepoint_prior, bijector: bijectorFor(base.changepoint_prior) }));
+    const intercept = data.geos.map((_, g) =>
+      add({
+        name: data.G > 1 ? `intercept.${g + 1}` : "intercept",
+        group: "intercept",
+        prior: base.intercept_prior,
+        bijector: bijectorFor(base.intercept_prior),
+      }),
+    );
+    const trend =
+      base.trend === "none"
+        ? -1
+        : add({
+            name: "trend",
+            group: "trend",
+            prior: base.trend_prior,
+            bijector: bijectorFor(base.trend_prior),
+          });
+    const changepoints = Array.from(data.changepoints, (_, j) =>
+      add({
+        name: `changepoint.${j + 1}`,
+        group: "changepoint",
+        prior: base.changepoint_prior,
+        bijector: bijectorFor(base.changepoint_prior),
+      }),
+    );
     const sin: number[] = [];
     const cos: number[] = [];
     data.fourierSin.forEach((_, k) => {
-      sin.push(add({ name: `season_sin.${k + 1}`, group: "season", prior: base.seasonality_prior, bijector: bijectorFor(base.seasonality_prior) }));
-      cos.push(add({ name: `season_cos.${k + 1}`, group: "season", prior: base.seasonality_prior, bijector: bijectorFor(base.seasonality_prior) }));
+      sin.push(
+        add({
+          name: `season_sin.${k + 1}`,
+          group: "season",
+          prior: base.seasonality_prior,
+          bijector: bijectorFor(base.seasonality_prior),
+        }),
+      );
+      cos.push(
+        add({
+          name: `season_cos.${k + 1}`,
+          group: "season",
+          prior: base.seasonality_prior,
+          bijector: bijectorFor(base.seasonality_prior),
+        }),
+      );
     });
-    const holidays = data.holidays.map((h) => add({ name: h.name, group: "holiday", prior: base.holiday_prior, bijector: bijectorFor(base.holiday_prior) }));
+    const holidays = data.holidays.map((h) =>
+      add({
+        name: h.name,
+        group: "holiday",
+        prior: base.holiday_prior,
+        bijector: bijectorFor(base.holiday_prior),
+      }),
+    );
     let tviScale = -1;
     const tviZ: number[] = [];
     if (data.tviKnots > 0) {
-      tviScale = add({ name: "tvi_scale", group: "tvi", prior: base.tvi_scale_prior, bijector: { kind: "exp" } });
+      tviScale = add({
+        name: "tvi_scale",
+        group: "tvi",
+        prior: base.tvi_scale_prior,
+        bijector: { kind: "exp" },
+      });
       // non-centred random walk: the first knot is fixed at 0 (the intercept carries the level)
-      for (let k = 1; k < data.tviKnots; k++) tviZ.push(add({ name: `tvi_z.${k}`, group: "tvi", prior: { dist: "normal", mu: 0, sigma: 1 }, bijector: { kind: "identity" } }));
+      for (let k = 1; k < data.tviKnots; k++)
+        tviZ.push(
+          add({
+            name: `tvi_z.${k}`,
+            group: "tvi",
+            prior: { dist: "normal", mu: 0, sigma: 1 },
+            bijector: { kind: "identity" },
+          }),
+        );
     }
     const controls = data.controls.map((c) => {
       if (c.sign === "any") {
@@ -109,18 +182,39 @@ export class MmmModel {
       }
       const sigma = spec.control_prior.dist === "normal" ? spec.control_prior.sigma : 0.2;
       const prior: Prior = c.prior ?? { dist: "half_normal", sigma };
-      return add({ name: `control_${c.name}`, group: "control", prior, bijector: { kind: "exp" }, negate: c.sign === "negative" });
+      return add({
+        name: `control_${c.name}`,
+        group: "control",
+        prior,
+        bijector: { kind: "exp" },
+        negate: c.sign === "negative",
+      });
     });
     const channels = data.channels.map((c) => {
       const effectPrior = c.priors.effect as Prior;
-      const effect = add({ name: `${c.name}_effect`, group: "effect", prior: effectPrior, bijector: { kind: "exp" } });
+      const effect = add({
+        name: `${c.name}_effect`,
+        group: "effect",
+        prior: effectPrior,
+        bijector: { kind: "exp" },
+      });
       const adstock = ADSTOCK_PARAMS[c.adstock].map((d) => {
         const prior = (c.priors[d.name] as Prior | undefined) ?? d.prior;
-        return add({ name: `${c.name}_${d.name}`, group: "adstock", prior, bijector: bijectorFor(prior, d.support === "lag" ? "unit" : d.support) });
+        return add({
+          name: `${c.name}_${d.name}`,
+          group: "adstock",
+          prior,
+          bijector: bijectorFor(prior, d.support === "lag" ? "unit" : d.support),
+        });
       });
       const saturation = SATURATION_PARAMS[c.saturation].map((d) => {
         const prior = (c.priors[d.name] as Prior | undefined) ?? d.prior;
-        return add({ name: `${c.name}_${d.name}`, group: "saturation", prior, bijector: bijectorFor(prior, d.support) });
+        return add({
+          name: `${c.name}_${d.name}`,
+          group: "saturation",
+          prior,
+          bijector: bijectorFor(prior, d.support),
+        });
       });
       return { effect, adstock, saturation };
     });
@@ -128,7 +222,19 @@ export class MmmModel {
       const prior = (spec.likelihood.priors[d.name] as Prior | undefined) ?? d.prior;
       return add({ name: d.name, group: "noise", prior, bijector: { kind: "exp" } });
     });
-    this.idx = { intercept, trend, changepoints, sin, cos, holidays, tviScale, tviZ, controls, channels, noise };
+    this.idx = {
+      intercept,
+      trend,
+      changepoints,
+      sin,
+      cos,
+      holidays,
+      tviScale,
+      tviZ,
+      controls,
+      channels,
+      noise,
+    };
     this.dim = P.length;
     this.lik = likelihoodData(data.y, data.obsScale);
     this.priors = P.map((p) => new CompiledPrior(p.prior));
@@ -137,7 +243,12 @@ export class MmmModel {
     const maxLag = Math.max(...data.channels.map((c) => c.maxLag));
     this.x = new Float64Array(this.dim);
     this.gx = new Float64Array(this.dim);
-    this.tr = Array.from({ length: this.dim }, () => ({ value: 0, dValue: 0, logJacobian: 0, dLogJacobian: 0 }));
+    this.tr = Array.from({ length: this.dim }, () => ({
+      value: 0,
+      dValue: 0,
+      logJacobian: 0,
+      dLogJacobian: 0,
+    }));
     this.mu = new Float64Array(GT);
     this.dMu = new Float64Array(GT);
     this.noise = new Float64Array(2);
@@ -176,7 +287,6 @@ export class MmmModel {
     const x = new Float64Array(this.dim);
     this.params.forEach((p, i) => {
       x[i] = priorMedian(p.prior);
-
     });
     for (const i of this.idx.intercept) x[i] = 1; // the average level: media and controls are centred
     for (const i of this.idx.noise) if (this.params[i].name === "sigma") x[i] = 0.1;
@@ -209,7 +319,8 @@ export class MmmModel {
     for (let t = 0; t < T; t++) {
       let b = idx.trend >= 0 ? x[idx.trend] * d.trend[t] : 0;
       for (let j = 0; j < idx.changepoints.length; j++) b += x[idx.changepoints[j]] * d.changepointX[j][t];
-      for (let k = 0; k < idx.sin.length; k++) b += x[idx.sin[k]] * d.fourierSin[k][t] + x[idx.cos[k]] * d.fourierCos[k][t];
+      for (let k = 0; k < idx.sin.length; k++)
+        b += x[idx.sin[k]] * d.fourierSin[k][t] + x[idx.cos[k]] * d.fourierCos[k][t];
       for (let h = 0; h < idx.holidays.length; h++) b += x[idx.holidays[h]] * d.holidays[h].x[t];
       baseT[t] = b;
     }
@@ -343,7 +454,12 @@ export class MmmModel {
       const lay = this.idx.channels[c];
       const cache = this.channelCache[c];
       const L = ch.maxLag;
-      const aSpec = adstockSpec(ch.adstock, [x[lay.adstock[0]], lay.adstock.length > 1 ? x[lay.adstock[1]] : 0], L, ch.normalize);
+      const aSpec = adstockSpec(
+        ch.adstock,
+        [x[lay.adstock[0]], lay.adstock.length > 1 ? x[lay.adstock[1]] : 0],
+        L,
+        ch.normalize,
+      );
       if (!adstockWeightsWithGradient(aSpec, cache.weights, cache.dWeights)) return false;
       const s1 = x[lay.saturation[0]];
       const n = lay.saturation.length > 1 ? x[lay.saturation[1]] : 1;
@@ -427,5 +543,67 @@ export class MmmModel {
 
   get layout() {
     return this.idx;
+  }
+}
+
+/**
+ * Contributions in KPI units for one draw (constrained parameter values), as used by every
+ * measure: the model's centring constant is fixed at the observed spend, so a counterfactual
+ * spend path changes only the channel's own term and the difference from zero spend is m·s_t/s1.
+ */
+export class ContributionEvaluator {
+  private readonly weights: Float64Array;
+  private readonly dWeights: Float64Array;
+  private readonly out = new Float64Array(4);
+
+  constructor(private readonly model: MmmModel) {
+    const maxLag = Math.max(...model.data.channels.map((c) => c.maxLag));
+    this.weights = new Float64Array(maxLag);
+    this.dWeights = new Float64Array(2 * maxLag);
+  }
+
+  /**
+   * Weekly contribution of channel c (geo-major G·T, KPI units) with its input multiplied by
+   * `multiplier`, or replaced by `input` (scaled units, geo-major) when given.
+   */
+  channel(
+    x: ArrayLike<number>,
+    c: number,
+    multiplier = 1,
+    input?: Float64Array,
+    out?: Float64Array,
+  ): Float64Array {
+    const d = this.model.data;
+    const { G, T } = d;
+    const ch = d.channels[c];
+    const lay = this.model.layout.channels[c];
+    const L = ch.maxLag;
+    adstockWeightsWithGradient(
+      adstockSpec(
+        ch.adstock,
+        [x[lay.adstock[0]], lay.adstock.length > 1 ? x[lay.adstock[1]] : 0],
+        L,
+        ch.normalize,
+      ),
+      this.weights,
+      this.dWeights,
+    );
+    const s1 = x[lay.saturation[0]];
+    const n = lay.saturation.length > 1 ? x[lay.saturation[1]] : 1;
+    const kernel = saturationKernel(ch.saturation);
+    const coef = x[lay.effect] / s1;
+    const src = input ?? ch.x;
+    const res = out ?? new Float64Array(G * T);
+    for (let g = 0; g < G; g++) {
+      const off = g * T;
+      for (let t = 0; t < T; t++) {
+        let a = 0;
+        const lmax = t < L - 1 ? t : L - 1;
+        for (let l = 0; l <= lmax; l++) a += this.weights[l] * src[off + t - l];
+        kernel(a * multiplier, s1, n, this.out);
+        res[off + t] = coef * this.out[0] * d.yScale[g];
+      }
+    }
+    return res;
   }
 }

@@ -133,7 +133,11 @@ export class CompiledPrior {
         this.c = prior.alpha * Math.log(prior.beta) - logGamma(prior.alpha);
         break;
       case "student_t":
-        this.c = logGamma((prior.nu + 1) / 2) - logGamma(prior.nu / 2) - 0.5 * Math.log(prior.nu * Math.PI) - Math.log(prior.sigma);
+        this.c =
+          logGamma((prior.nu + 1) / 2) -
+          logGamma(prior.nu / 2) -
+          0.5 * Math.log(prior.nu * Math.PI) -
+          Math.log(prior.sigma);
         break;
       case "exponential":
         this.c = Math.log(prior.rate);

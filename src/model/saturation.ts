@@ -68,14 +68,48 @@ export function saturateSeries(x: ArrayLike<number>, spec: SaturationSpec, out?:
  * coefficient, leaves the data's best-identified quantity (the elasticity at the average,
  * n·(1 − s(1)) for Hill) nearly linear in the unconstrained parameters.
  */
-export const SATURATION_PARAMS: Record<SaturationType, { name: string; support: "unit" | "positive"; prior: Prior; about: string }[]> = {
+export const SATURATION_PARAMS: Record<
+  SaturationType,
+  { name: string; support: "unit" | "positive"; prior: Prior; about: string }[]
+> = {
   hill: [
-    { name: "saturation", support: "unit", prior: { dist: "beta", alpha: 2, beta: 2 }, about: "share of the maximum effect reached at average exposure" },
-    { name: "slope", support: "positive", prior: { dist: "lognormal", mu: 0, sigma: 0.5 }, about: "> 1 is S-shaped, ≤ 1 concave" },
+    {
+      name: "saturation",
+      support: "unit",
+      prior: { dist: "beta", alpha: 2, beta: 2 },
+      about: "share of the maximum effect reached at average exposure",
+    },
+    {
+      name: "slope",
+      support: "positive",
+      prior: { dist: "lognormal", mu: 0, sigma: 0.5 },
+      about: "> 1 is S-shaped, ≤ 1 concave",
+    },
   ],
-  logistic: [{ name: "saturation", support: "unit", prior: { dist: "beta", alpha: 2, beta: 2 }, about: "share of the maximum effect reached at average exposure" }],
-  michaelis_menten: [{ name: "saturation", support: "unit", prior: { dist: "beta", alpha: 2, beta: 2 }, about: "share of the maximum effect reached at average exposure" }],
-  tanh: [{ name: "saturation", support: "unit", prior: { dist: "beta", alpha: 2, beta: 2 }, about: "share of the maximum effect reached at average exposure" }],
+  logistic: [
+    {
+      name: "saturation",
+      support: "unit",
+      prior: { dist: "beta", alpha: 2, beta: 2 },
+      about: "share of the maximum effect reached at average exposure",
+    },
+  ],
+  michaelis_menten: [
+    {
+      name: "saturation",
+      support: "unit",
+      prior: { dist: "beta", alpha: 2, beta: 2 },
+      about: "share of the maximum effect reached at average exposure",
+    },
+  ],
+  tanh: [
+    {
+      name: "saturation",
+      support: "unit",
+      prior: { dist: "beta", alpha: 2, beta: 2 },
+      about: "share of the maximum effect reached at average exposure",
+    },
+  ],
 };
 
 /** The family's native parameters from its saturation at average exposure s1 (and Hill's slope n). */
@@ -98,7 +132,9 @@ export function saturationSpec(type: SaturationType, s1: number, n = 1): Saturat
  * One pass of a saturation family at exposure x, parameterised by s1 = s(1) (and Hill's slope n):
  * writes [s, ds/dx, ds/ds1, ds/dn] into `out`. Fused so the hot loop pays one log and one exp.
  */
-export function saturationKernel(type: SaturationType): (x: number, s1: number, n: number, out: Float64Array) => void {
+export function saturationKernel(
+  type: SaturationType,
+): (x: number, s1: number, n: number, out: Float64Array) => void {
   switch (type) {
     case "hill":
       return (x, s1, n, out) => {

@@ -10,7 +10,10 @@ function moments(draws: Float64Array, dim: number) {
   const mean = new Float64Array(dim);
   for (let i = 0; i < n; i++) for (let j = 0; j < dim; j++) mean[j] += draws[i * dim + j] / n;
   const cov = new Float64Array(dim * dim);
-  for (let i = 0; i < n; i++) for (let a = 0; a < dim; a++) for (let b = 0; b < dim; b++) cov[a * dim + b] += ((draws[i * dim + a] - mean[a]) * (draws[i * dim + b] - mean[b])) / (n - 1);
+  for (let i = 0; i < n; i++)
+    for (let a = 0; a < dim; a++)
+      for (let b = 0; b < dim; b++)
+        cov[a * dim + b] += ((draws[i * dim + a] - mean[a]) * (draws[i * dim + b] - mean[b])) / (n - 1);
   return { mean, cov };
 }
 
@@ -71,10 +74,26 @@ describe("NUTS", () => {
       g[1] = -4 * q[1];
       return -0.5 * q[0] * q[0] - 2 * q[1] * q[1];
     };
-    const a = runChain(logp, Float64Array.from([1, 1]), { ...settings, warmup: 200, draws: 200, metric: "diag" });
-    const b = runChain(logp, Float64Array.from([1, 1]), { ...settings, warmup: 200, draws: 200, metric: "diag" });
+    const a = runChain(logp, Float64Array.from([1, 1]), {
+      ...settings,
+      warmup: 200,
+      draws: 200,
+      metric: "diag",
+    });
+    const b = runChain(logp, Float64Array.from([1, 1]), {
+      ...settings,
+      warmup: 200,
+      draws: 200,
+      metric: "diag",
+    });
     expect(Buffer.from(a.draws.buffer).equals(Buffer.from(b.draws.buffer))).toBe(true);
-    const c = runChain(logp, Float64Array.from([1, 1]), { ...settings, seed: 2, warmup: 200, draws: 200, metric: "diag" });
+    const c = runChain(logp, Float64Array.from([1, 1]), {
+      ...settings,
+      seed: 2,
+      warmup: 200,
+      draws: 200,
+      metric: "diag",
+    });
     expect(Buffer.from(a.draws.buffer).equals(Buffer.from(c.draws.buffer))).toBe(false);
   });
 
@@ -92,7 +111,12 @@ describe("NUTS", () => {
       }
       return lp;
     };
-    const r = runChain(logp, new Float64Array(10).fill(0.1), { ...settings, warmup: 500, draws: 1000, metric: "diag" });
+    const r = runChain(logp, new Float64Array(10).fill(0.1), {
+      ...settings,
+      warmup: 500,
+      draws: 1000,
+      metric: "diag",
+    });
     expect(r.stats.filter((_, k) => k % 7 === 5).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
   });
 });

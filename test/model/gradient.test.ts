@@ -29,7 +29,9 @@ function checkGradient(model: MmmModel, seed: number, points = 3) {
       const fd = (model.logDensity(up, g2) - model.logDensity(dn, g2)) / (2 * h);
       const tol = 1e-5 * Math.max(1, Math.abs(fd), Math.abs(lp) * 1e-3);
       if (Math.abs(fd - g[i]) > tol) {
-        throw new Error(`d/d ${model.params[i].name}: analytic ${g[i]} vs finite difference ${fd} (point ${p})`);
+        throw new Error(
+          `d/d ${model.params[i].name}: analytic ${g[i]} vs finite difference ${fd} (point ${p})`,
+        );
       }
     }
   }
@@ -41,7 +43,9 @@ describe("log-density gradient = finite differences", () => {
   for (const adstock of ["geometric", "delayed_geometric", "weibull_cdf", "weibull_pdf"] as const) {
     for (const saturation of ["hill", "logistic", "michaelis_menten", "tanh"] as const) {
       it(`adstock ${adstock} × saturation ${saturation}`, () => {
-        const s = spec({ media_defaults: { adstock: { family: adstock, max_lag: 6 }, saturation: { family: saturation } } });
+        const s = spec({
+          media_defaults: { adstock: { family: adstock, max_lag: 6 }, saturation: { family: saturation } },
+        });
         checkGradient(new MmmModel(buildModelData(clean, s), s), 11, 2);
       });
     }
@@ -62,7 +66,9 @@ describe("log-density gradient = finite differences", () => {
   }
 
   it("changepoint trend, time-varying intercept, signed controls", () => {
-    const s = spec({ baseline: { trend: "changepoint", changepoints: 4, time_varying_intercept: true, tvi_knot_weeks: 8 } });
+    const s = spec({
+      baseline: { trend: "changepoint", changepoints: 4, time_varying_intercept: true, tvi_knot_weeks: 8 },
+    });
     const model = new MmmModel(buildModelData(clean, s), s);
     expect(model.params.some((p) => p.negate)).toBe(true);
     checkGradient(model, 14);

@@ -1,0 +1,133 @@
+# Fits bench/stan/mmm.stan with rstan to data written by export.ts and writes a JSON result:
+# compile and sampling seconds, per-parameter posterior summaries under OUR parameter names,
+# min bulk ESS, leapfrog steps per iteration, divergences, and a few draws with lp__ (which
+# compare.ts evaluates with our log density: identical models give identical lp__).
+#
+#   Rscript bench/stan/run-stan.R --data bench/results/stan/clean-1.data.json \
+#     [--out bench/results/stan/clean-1.stan.json] [--chains 4] [--warmup 1000] [--draws 1000] \
+#     [--seed 1] [--cores 2] [--adapt_delta 0.8] [--max_treedepth 10] [--metric diag_e] \
+#     [--init random|0] [--model bench/stan/mmm.stan] [--compiled file.rds]
+#
+# --compiled: reuse a compiled model saved there (compiled and saved if absent); compile time
+# is then 0 on reuse. Stan defaults are kept otherwise (diag_e, adapt_delta 0.8, treedepth 10,
+# random inits in (−2, 2) on the unconstrained scale).
+
+script_dir <- local({
+  f <- sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))
+  if (length(f) == 1) dirname(normalizePath(f)) else "bench/stan"
+})
+source(file.path(script_dir, "common.R"))
+
+opt <- parse_args(list(
+  data = NULL, out = NULL, chains = "4", warmup = "1000", draws = "1000", seed = "1", cores = "2",
+  adapt_delta = "0.8", max_treedepth = "10", metric = "diag_e", init = "random",
+  model = file.path(script_dir, "mmm.stan"), compiled = NULL, lp_draws = "20"
+))
+if (is.null(opt$data)) stop("--data is required")
+out_file <- if (is.null(opt$out)) sub("\\.data\\.json$", ".stan.json", opt$data) else opt$out
+if (out_file == opt$data) out_file <- paste0(opt$data, ".stan.json")
+
+suppressPackageStartupMessages(library(rstan))
+# Debian's r-cran-bh is a virtual package without headers: point rstan at the system Boost
+if (!file.exists(rstan_options("boost_lib"))) rstan_options(boost_lib = "/usr/include")
+
+chains <- as.integer(opt$chains)
+warmup <- as.integer(opt$warmup)
+draws <- as.integer(opt$draws)
+seed <- as.integer(opt$seed)
+cores <- as.integer(opt$cores)
+
+sdat <- read_stan_data(opt$data)
+
+# ---- compile ----
+compile_seconds <- 0
+if (!is.null(opt$compiled) && file.exists(opt$compiled)) {
+  sm <- readRDS(opt$compiled)
+  message("reusing compiled model ", opt$compiled)
+} else {
+  t0 <- proc.time()[["elapsed"]]
+  sm <- stan_model(file = opt$model, model_name = "mmm", auto_write = FALSE)
+  compile_seconds <- proc.time()[["elapsed"]] - t0
+  message(sprintf("compiled in %.1f s", compile_seconds))
+  if (!is.null(opt$compiled)) saveRDS(sm, opt$compiled)
+}
+
+# ---- sample ----
+init <- if (opt$init == "random") "random" else as.numeric(opt$init)
+t0 <- proc.time()[["elapsed"]]
+fit <- sampling(
+  sm,
+  data = sdat$data, chains = chains, warmup = warmup, iter = warmup + draws, seed = seed,
+  cores = cores, init = init, refresh = max(1, (warmup + draws) %/% 4),
+  control = list(adapt_delta = as.numeric(opt$adapt_delta), max_treedepth = as.integer(opt$max_treedepth),
+                 metric = opt$metric)
+)
+sampling_seconds <- proc.time()[["elapsed"]] - t0
+if (fit@mode != 0L) stop("sampling failed (see the messages above)")
+message(sprintf("sampled in %.1f s (wall)", sampling_seconds))
+
+# ---- summaries ----
+arr <- as.array(fit) # iterations × chains × (parameters, lp__)
+params <- summarise_params(arr, sdat$names$stan, sdat$names$ours)
+lp <- summarise_params(arr, "lp__", "lp__")[[1]]
+sp <- get_sampler_params(fit, inc_warmup = FALSE)
+sp_all <- get_sampler_params(fit, inc_warmup = TRUE)
+leapfrog <- sapply(sp, function(m) mean(m[, "n_leapfrog__"]))
+elapsed <- get_elapsed_time(fit)
+ess <- vapply(params, function(p) p$ess_bulk, 0)
+
+# a few draws (evenly spaced over chain 1 and the last chain) with lp__ and Stan's gradient on the
+# unconstrained scale (grad_log_prob), for compare.ts's check against our logDensity
+k <- as.integer(opt$lp_draws)
+picks <- unique(round(seq(1, draws, length.out = max(1, k %/% 2))))
+fnames <- setdiff(dimnames(arr)[[3]], "lp__") # every parameter is a scalar or vector: one
+skeleton <- fit@inits[[1]][fit@model_pars[fit@model_pars != "lp__"]] # unconstrained coordinate each
+lp_check <- list()
+for (ch in unique(c(1, chains))) {
+  for (i in picks) {
+    vals <- as.list(setNames(arr[i, ch, sdat$names$stan], sdat$names$ours))
+    upars <- unconstrain_pars(fit, utils::relist(unname(arr[i, ch, fnames]), skeleton))
+    g <- grad_log_prob(fit, upars, adjust_transform = TRUE)
+    grad <- as.list(setNames(as.numeric(g), fnames)[sdat$names$stan])
+    names(grad) <- sdat$names$ours
+    lp_check[[length(lp_check) + 1]] <- list(
+      chain = ch, iteration = i, lp = arr[i, ch, "lp__"], log_prob = attr(g, "log_prob"),
+      values = vals, grad = grad
+    )
+  }
+}
+
+result <- list(
+  engine = "rstan",
+  rstan_version = as.character(packageVersion("rstan")),
+  stan_version = stan_version(),
+  data = opt$data,
+  meta = sdat$meta[c("scenario", "seed", "spec")],
+  settings = list(chains = chains, warmup = warmup, draws = draws, seed = seed, cores = cores,
+                  metric = opt$metric, adapt_delta = as.numeric(opt$adapt_delta),
+                  max_treedepth = as.integer(opt$max_treedepth), init = opt$init),
+  compile_seconds = compile_seconds,
+  sampling_seconds = sampling_seconds,
+  chain_seconds = list(warmup = unname(elapsed[, "warmup"]), sample = unname(elapsed[, "sample"])),
+  min_ess_bulk = min(ess),
+  min_ess_bulk_param = params[[which.min(ess)]]$name,
+  max_rhat = max(vapply(params, function(p) p$rhat, 0)),
+  leapfrog_per_iteration = mean(leapfrog),
+  leapfrog_per_iteration_by_chain = unname(leapfrog),
+  gradient_evaluations_total = sum(sapply(sp_all, function(m) sum(m[, "n_leapfrog__"]))),
+  stepsize_by_chain = unname(sapply(sp, function(m) m[1, "stepsize__"])),
+  divergences = sum(sapply(sp, function(m) sum(m[, "divergent__"]))),
+  warmup_divergences = sum(sapply(sp_all, function(m) sum(m[, "divergent__"]))) -
+    sum(sapply(sp, function(m) sum(m[, "divergent__"]))),
+  max_treedepth_hits = sum(sapply(sp, function(m) sum(m[, "treedepth__"] >= as.integer(opt$max_treedepth)))),
+  lp = lp,
+  params = params,
+  lp_check = lp_check
+)
+write_json_file(result, out_file)
+message("wrote ", out_file)
+cat(sprintf(
+  "compile %.1f s, sampling %.1f s wall; leapfrog/iter %.1f; min ESS bulk %.0f (%s); max Rhat %.3f; divergences %d\n",
+  compile_seconds, sampling_seconds, mean(leapfrog), min(ess), result$min_ess_bulk_param, result$max_rhat,
+  as.integer(result$divergences)
+))

@@ -1,0 +1,60 @@
+// Per-draw channel measures over the data window: incremental contribution (KPI with the
+// channel's spend vs without it, carryover included), ROI (value of that contribution per unit
+// of spend) and marginal ROI (the same for the next 1% of spend along the observed path).
+
+import { ContributionEvaluator, type MmmModel } from "../model/mmm.js";
+
+export interface ChannelDraws {
+  channel: string;
+  /** Total spend over the window (currency). */
+  spend: number;
+  /** Per draw: total incremental KPI over the window. */
+  contribution: Float64Array;
+  /** Per draw: value × contribution ÷ spend. */
+  roi: Float64Array;
+  /** Per draw: value × d(contribution)/d(spend) for a proportional change in the spend path. */
+  mroi: Float64Array;
+}
+
+export interface ChannelMeasureOptions {
+  /** Value of one KPI unit (1 when ROI is in KPI units per currency unit). */
+  valuePerUnit: number;
+  /** Relative spend step of the marginal-ROI finite difference. */
+  mroiStep?: number;
+}
+
+/** `draws` holds constrained parameter values, row-major (n × dim). */
+export function channelDraws(
+  model: MmmModel,
+  draws: Float64Array,
+  opts: ChannelMeasureOptions,
+): ChannelDraws[] {
+  const dim = model.dim;
+  const n = draws.length / dim;
+  const h = opts.mroiStep ?? 0.01;
+  const evaluator = new ContributionEvaluator(model);
+  const { G, T } = model.data;
+  const buf = new Float64Array(G * T);
+  return model.data.channels.map((ch, c) => {
+    let spend = 0;
+    for (let i = 0; i < G * T; i++) spend += ch.spend[i];
+    const contribution = new Float64Array(n);
+    const roi = new Float64Array(n);
+    const mroi = new Float64Array(n);
+    for (let k = 0; k < n; k++) {
+      const x = draws.subarray(k * dim, (k + 1) * dim);
+      const base = sum(evaluator.channel(x, c, 1, undefined, buf));
+      const more = sum(evaluator.channel(x, c, 1 + h, undefined, buf));
+      contribution[k] = base;
+      roi[k] = spend > 0 ? (opts.valuePerUnit * base) / spend : Number.NaN;
+      mroi[k] = spend > 0 ? (opts.valuePerUnit * (more - base)) / (h * spend) : Number.NaN;
+    }
+    return { channel: ch.name, spend, contribution, roi, mroi };
+  });
+}
+
+function sum(xs: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < xs.length; i++) s += xs[i];
+  return s;
+}

@@ -1,0 +1,90 @@
+// summary.json of a fit: per channel ROI, contribution and marginal ROI as posterior summaries
+// in the user's units, the convergence verdict, and what the numbers mean (units, method).
+
+import { formatDay } from "../core/dates.js";
+import type { MmmModel } from "../model/mmm.js";
+import type { ChannelDraws } from "./channelMetrics.js";
+import { type Interval, probabilityAbove, summarise } from "./summaries.js";
+
+export interface ConvergenceReport {
+  rhat_max: number;
+  ess_bulk_min: number;
+  ess_tail_min: number;
+  divergences: number;
+  treedepth_saturated: number;
+  ebfmi_min: number;
+  seconds: number;
+  verdict: "ok" | "warning" | "approximate";
+  warnings: string[];
+}
+
+export interface FitSummary {
+  format: "mmm-os/fit-summary@1";
+  method: "nuts" | "fast";
+  approximate: boolean;
+  note?: string;
+  kpi: string;
+  currency: string;
+  value_per_unit: number | null;
+  roi_unit: string;
+  window: { first_week: string; last_week: string; weeks: number; geos: number };
+  channels: Record<
+    string,
+    {
+      spend: number;
+      roi: Interval;
+      contribution: Interval;
+      mroi: Interval;
+      p_roi_above_1: number;
+      contribution_share: Interval;
+    }
+  >;
+  diagnostics: ConvergenceReport;
+}
+
+export function buildFitSummary(
+  model: MmmModel,
+  method: "nuts" | "fast",
+  measures: ChannelDraws[],
+  diagnostics: ConvergenceReport,
+): FitSummary {
+  const d = model.data;
+  const value = d.valuePerUnit;
+  // KPI observed over the window, for contribution shares
+  let kpiTotal = 0;
+  for (const y of d.y) if (!Number.isNaN(y)) kpiTotal += y;
+  const channels: FitSummary["channels"] = {};
+  for (const m of measures) {
+    channels[m.channel] = {
+      spend: m.spend,
+      roi: summarise(m.roi),
+      contribution: summarise(m.contribution),
+      mroi: summarise(m.mroi),
+      p_roi_above_1: probabilityAbove(m.roi, 1),
+      contribution_share: summarise(m.contribution.map((c) => c / kpiTotal)),
+    };
+  }
+  return {
+    format: "mmm-os/fit-summary@1",
+    method,
+    approximate: method === "fast",
+    note:
+      method === "fast"
+        ? "APPROXIMATE: Laplace approximation at the posterior mode, not MCMC; intervals may be too narrow or misplaced."
+        : undefined,
+    kpi: d.kpi,
+    currency: d.currency,
+    value_per_unit: value,
+    roi_unit: value
+      ? `${d.currency} of KPI value per ${d.currency} spent`
+      : `${d.kpi} per ${d.currency} spent`,
+    window: {
+      first_week: formatDay(d.weeks[0]),
+      last_week: formatDay(d.weeks[d.T - 1]),
+      weeks: d.T,
+      geos: d.G,
+    },
+    channels,
+    diagnostics,
+  };
+}

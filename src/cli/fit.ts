@@ -1,0 +1,304 @@
+// `mmm fit`: modeling table + model spec → run folder with draws (CmdStan CSV), diagnostics and
+// summary.json. Chains run in parallel worker threads; the same seed gives the same draws.
+
+import { readFileSync, statSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { channelDraws } from "../analysis/channelMetrics.js";
+import { assessConvergence } from "../analysis/convergence.js";
+import { convergenceLines, roiTable } from "../analysis/fitReport.js";
+import { buildFitSummary, type FitSummary } from "../analysis/fitSummary.js";
+import { MmmError } from "../core/errors.js";
+import type { ModelingTable } from "../core/modelingTable.js";
+import { checkOutputDir, type OutputFile, writeDirAtomic } from "../data/atomicDir.js";
+import { codeVersion, sha256 } from "../data/lineage.js";
+import { readModelingTable, SCHEMA_FILE, TABLE_FILE } from "../data/tableIo.js";
+import { cmdstanCsv } from "../inference/cmdstanCsv.js";
+import { buildModel } from "../inference/executor.js";
+import { DEFAULT_SAMPLE_OPTIONS, fitModel, type SampleOptions } from "../inference/sample.js";
+import { describePrior } from "../model/priors.js";
+import { type ModelSpec, parseModelSpec } from "../model/spec.js";
+import type { CliIo } from "./io.js";
+import { ChainProgressBars } from "./progress.js";
+import { WorkerExecutor } from "./workerExecutor.js";
+
+export interface FitOptions {
+  table: string;
+  config?: string;
+  out: string;
+  chains: string;
+  warmup: string;
+  draws: string;
+  seed: string;
+  method: string;
+  metric: string;
+  adaptDelta: string;
+  maxDepth: string;
+  force?: boolean;
+  quiet?: boolean;
+}
+
+function intOption(text: string, flag: string, min: number, max: number): number {
+  const v = Number(text);
+  if (!/^\d+$/.test(text) || v < min || v > max) {
+    throw new MmmError(
+      "E_BAD_OPTION",
+      `${flag} must be a whole number from ${min} to ${max}, got '${text}'.`,
+      { option: flag },
+    );
+  }
+  return v;
+}
+
+export function parseSampleOptions(o: FitOptions): SampleOptions {
+  if (o.method !== "nuts" && o.method !== "fast")
+    throw new MmmError(
+      "E_BAD_OPTION",
+      `--method must be nuts or fast, got '${o.method}'.`,
+      { option: "--method" },
+      "nuts (full MCMC, default) or fast (Laplace approximation)",
+    );
+  if (o.metric !== "dense" && o.metric !== "diag")
+    throw new MmmError("E_BAD_OPTION", `--metric must be dense or diag, got '${o.metric}'.`, {
+      option: "--metric",
+    });
+  const delta = Number(o.adaptDelta);
+  if (!(delta > 0 && delta < 1))
+    throw new MmmError(
+      "E_BAD_OPTION",
+      `--adapt-delta must be between 0 and 1, got '${o.adaptDelta}'.`,
+      { option: "--adapt-delta" },
+      "e.g. 0.8 (default) or 0.95 to cure divergences",
+    );
+  return {
+    ...DEFAULT_SAMPLE_OPTIONS,
+    method: o.method,
+    chains: intOption(o.chains, "--chains", 1, 64),
+    warmup: intOption(o.warmup, "--warmup", 0, 100_000),
+    draws: intOption(o.draws, "--draws", 1, 100_000),
+    seed: intOption(o.seed, "--seed", 0, 2 ** 32 - 1),
+    metric: o.metric,
+    adaptDelta: delta,
+    maxDepth: intOption(o.maxDepth, "--max-depth", 1, 15),
+  };
+}
+
+/** The table folder (or its table.csv), with the bytes that identify it. */
+function readTable(path: string): { table: ModelingTable; dir: string; hashes: Record<string, string> } {
+  let dir = path;
+  try {
+    if (statSync(path).isFile()) dir = basename(path) === TABLE_FILE ? dirname(path) : path;
+  } catch {
+    throw new MmmError(
+      "E_FILE_NOT_FOUND",
+      `Modeling table not found: ${path}.`,
+      { file: path },
+      "pass the folder written by `mmm prepare` (it holds table.csv and table.schema.json)",
+    );
+  }
+  const table = readModelingTable(dir);
+  return {
+    table,
+    dir,
+    hashes: {
+      [TABLE_FILE]: sha256(readFileSync(join(dir, TABLE_FILE))),
+      [SCHEMA_FILE]: sha256(readFileSync(join(dir, SCHEMA_FILE))),
+    },
+  };
+}
+
+export async function runFit(o: FitOptions, io: CliIo): Promise<FitSummary> {
+  const opts = parseSampleOptions(o);
+  checkOutputDir(o.out, o.force ?? false);
+  const { table, hashes } = readTable(o.table);
+  let specText = "";
+  if (o.config) {
+    try {
+      specText = readFileSync(o.config, "utf8");
+    } catch {
+      throw new MmmError(
+        "E_FILE_NOT_FOUND",
+        `Model spec not found: ${o.config}.`,
+        { file: o.config },
+        "pass a model spec YAML with --config, or omit it to use the defaults",
+      );
+    }
+  }
+  const spec: ModelSpec = parseModelSpec(specText, o.config ?? "(defaults)");
+  const recipe = { table, spec };
+  const model = buildModel(recipe);
+  if (!o.quiet)
+    io.err(
+      `Fitting ${model.dim} parameters on ${table.weeks.length} weeks × ${table.geos.length} geo(s), ${model.data.channels.length} channels — ${opts.method === "fast" ? "fast Laplace approximation" : `NUTS, ${opts.chains} chains × (${opts.warmup} warm-up + ${opts.draws} draws)`}`,
+    );
+  const bars = new ChainProgressBars(opts.chains, io.err, !o.quiet && Boolean(process.stderr.isTTY));
+  const posterior = await fitModel(
+    model,
+    recipe,
+    opts,
+    new WorkerExecutor(),
+    o.quiet ? undefined : (p) => bars.update(p),
+  );
+  const convergence = assessConvergence(posterior, opts);
+  const value = model.data.valuePerUnit ?? 1;
+  const pooled = concat(posterior.constrained);
+  const measures = channelDraws(model, pooled, { valuePerUnit: value });
+  const summary = buildFitSummary(model, posterior.method, measures, convergence.report);
+
+  const files: OutputFile[] = [];
+  const version = codeVersion();
+  // draws: one CmdStan CSV per chain, with per-draw ROI, contribution and marginal ROI as generated quantities
+  const gqNames = measures.flatMap((m) => [
+    `contribution_${m.channel}`,
+    `roi_${m.channel}`,
+    `mroi_${m.channel}`,
+  ]);
+  let offset = 0;
+  posterior.constrained.forEach((values, k) => {
+    const n = values.length / model.dim;
+    const gq = new Float64Array(n * gqNames.length);
+    for (let i = 0; i < n; i++) {
+      measures.forEach((m, c) => {
+        gq[i * gqNames.length + 3 * c] = m.contribution[offset + i];
+        gq[i * gqNames.length + 3 * c + 1] = m.roi[offset + i];
+        gq[i * gqNames.length + 3 * c + 2] = m.mroi[offset + i];
+      });
+    }
+    offset += n;
+    if (posterior.method === "nuts") {
+      files.push({
+        name: `draws/chain-${k + 1}.csv`,
+        content: cmdstanCsv({
+          chain: posterior.chains[k],
+          values,
+          names: posterior.names,
+          generated: { names: gqNames, values: gq },
+          seed: opts.seed,
+          warmup: opts.warmup,
+          draws: opts.draws,
+          adaptDelta: opts.adaptDelta,
+          maxDepth: opts.maxDepth,
+          modelName: "mmm_os",
+          version: `${version.name} ${version.version}`,
+        }),
+      });
+    } else {
+      const header = [
+        "# APPROXIMATE draws: Laplace approximation at the posterior mode (not MCMC)",
+        [...posterior.names, ...gqNames].join(","),
+      ];
+      const rows: string[] = [];
+      for (let i = 0; i < n; i++)
+        rows.push(
+          [
+            ...values.subarray(i * model.dim, (i + 1) * model.dim),
+            ...gq.subarray(i * gqNames.length, (i + 1) * gqNames.length),
+          ]
+            .map((v) => String(Number(v.toPrecision(9))))
+            .join(","),
+        );
+      files.push({ name: "draws/laplace.csv", content: `${header.join("\n")}\n${rows.join("\n")}\n` });
+    }
+  });
+  const paramRows = posterior.names.map((name, j) => {
+    const s = convergence.parameters[name];
+    const p = model.params[j];
+    return [
+      name,
+      p.group,
+      describePrior(p.prior),
+      s.mean,
+      s.sd,
+      s.q05,
+      s.q50,
+      s.q95,
+      s.rhat,
+      s.essBulk,
+      s.essTail,
+      s.mcseMean,
+    ]
+      .map((v) => (typeof v === "number" ? String(Number(v.toPrecision(6))) : v))
+      .join(",");
+  });
+  files.push({
+    name: "parameters.csv",
+    content: `name,group,prior,mean,sd,q05,median,q95,rhat,ess_bulk,ess_tail,mcse_mean\n${paramRows.join("\n")}\n`,
+  });
+  files.push({ name: "summary.json", content: `${JSON.stringify(summary, null, 2)}\n` });
+  files.push({
+    name: "diagnostics.json",
+    content: `${JSON.stringify(
+      {
+        ...summary.diagnostics,
+        chains: posterior.chains.map((c) => ({
+          chain: c.chain + 1,
+          step_size: c.stepSize,
+          gradient_evaluations: c.gradientEvaluations,
+          warmup_divergences: c.warmupDivergences,
+          warmup_seconds: c.warmupSeconds,
+          sampling_seconds: c.samplingSeconds,
+          metric: c.metricKind,
+        })),
+        mode: {
+          lp: posterior.mode.lp,
+          optimizer_iterations: posterior.mode.iterations,
+          converged: posterior.mode.converged,
+        },
+      },
+      null,
+      2,
+    )}\n`,
+  });
+  files.push({
+    name: "spec.yaml",
+    content: specText || "# the default model spec (see docs/model-spec.md)\n",
+  });
+  files.push({
+    name: "fit.json",
+    content: `${JSON.stringify(
+      {
+        format: "mmm-os/fit@1",
+        created_at: new Date().toISOString(),
+        code: version,
+        method: posterior.method,
+        approximate: posterior.approximate,
+        settings: opts,
+        data: { table: o.table, sha256: hashes, weeks: table.weeks.length, geos: table.geos, kpi: table.kpi },
+        config: { file: o.config ?? null, sha256: sha256(specText), resolved: spec },
+        parameters: model.params.map((p) => ({
+          name: p.name,
+          group: p.group,
+          prior: describePrior(p.prior),
+          transform: p.bijector.kind,
+          negated: p.negate ?? false,
+        })),
+        channels: model.data.channels.map((c) => ({
+          name: c.name,
+          input: c.input,
+          adstock: c.adstock,
+          max_lag: c.maxLag,
+          saturation: c.saturation,
+          input_scale: Array.from(c.inputScale),
+        })),
+        kpi_scale: Array.from(model.data.yScale),
+        seconds: posterior.seconds,
+      },
+      null,
+      2,
+    )}\n`,
+  });
+  writeDirAtomic(o.out, files, o.force ?? false);
+  io.out(roiTable(summary));
+  io.out(convergenceLines(summary));
+  io.out(`Wrote ${o.out}/ (summary.json, parameters.csv, diagnostics.json, draws/)`);
+  return summary;
+}
+
+function concat(parts: Float64Array[]): Float64Array {
+  const out = new Float64Array(parts.reduce((s, p) => s + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}

@@ -1,0 +1,60 @@
+// Where chains run. The sampler core is environment-free; an executor decides whether chains
+// run one after another in this thread (tests, a browser main thread) or in parallel workers
+// (worker_threads in Node, Web Workers in a browser), each rebuilding the model from its recipe.
+
+import type { ModelingTable } from "../core/modelingTable.js";
+import { buildModelData } from "../model/design.js";
+import { MmmModel } from "../model/mmm.js";
+import type { ModelSpec } from "../model/spec.js";
+import { type ChainProgress, type ChainResult, type ChainSettings, runChain } from "./chain.js";
+
+/** Everything needed to rebuild the same model anywhere (structured-clone friendly). */
+export interface ModelRecipe {
+  table: ModelingTable;
+  spec: ModelSpec;
+  holdoutWeeks?: number;
+}
+
+export interface ChainJob {
+  settings: ChainSettings;
+  init: Float64Array;
+  initInverseMetric?: Float64Array;
+}
+
+export interface ChainExecutor {
+  run(recipe: ModelRecipe, jobs: ChainJob[], onProgress?: (p: ChainProgress) => void): Promise<ChainResult[]>;
+}
+
+export function buildModel(recipe: ModelRecipe): MmmModel {
+  return new MmmModel(
+    buildModelData(recipe.table, recipe.spec, { holdoutWeeks: recipe.holdoutWeeks }),
+    recipe.spec,
+  );
+}
+
+/** Runs one chain job on a freshly built model: the body of every worker. */
+export function runChainJob(
+  recipe: ModelRecipe,
+  job: ChainJob,
+  onProgress?: (p: ChainProgress) => void,
+): ChainResult {
+  const model = buildModel(recipe);
+  return runChain(
+    (q, g) => model.logDensity(q, g),
+    job.init,
+    job.settings,
+    onProgress,
+    job.initInverseMetric,
+  );
+}
+
+/** Runs chains one after another in the calling thread. */
+export class InlineExecutor implements ChainExecutor {
+  async run(
+    recipe: ModelRecipe,
+    jobs: ChainJob[],
+    onProgress?: (p: ChainProgress) => void,
+  ): Promise<ChainResult[]> {
+    return jobs.map((job) => runChainJob(recipe, job, onProgress));
+  }
+}
