@@ -27,7 +27,7 @@ export class DualAveraging {
   /** Updates with the last transition's acceptance statistic; returns the next step size. */
   learn(acceptStat: number): number {
     this.counter++;
-    const a = acceptStat > 1 ? 1 : acceptStat;
+    const a = Math.min(acceptStat, 1);
     const eta = 1 / (this.counter + this.t0);
     this.sBar = (1 - eta) * this.sBar + eta * (this.delta - a);
     const x = this.mu - (this.sBar * Math.sqrt(this.counter)) / this.gamma;

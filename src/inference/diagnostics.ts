@@ -92,6 +92,17 @@ function shouldReturnNaN(columns: Chains): boolean {
   return !(hi - lo >= DOUBLE_EPS);
 }
 
+/** posterior stores draws as an iterations × chains matrix, so ragged chains have no meaning. */
+function assertEqualLengths(columns: Chains): void {
+  for (const c of columns) {
+    if (c.length !== columns[0].length) {
+      throw new Error(
+        `diagnostics: chains must have equal length (got ${columns.map((x) => x.length).join(", ")})`,
+      );
+    }
+  }
+}
+
 /** R's quantile type 7 on sorted draws, with R's exact interpolation arithmetic. */
 function sortedQuantile(sorted: Float64Array, p: number): number {
   const n = sorted.length;
@@ -250,6 +261,7 @@ function meanAutocovariance(columns: Chains, means: Float64Array): Float64Array 
 export function essFromColumns(columns: Chains): number {
   const nChains = columns.length;
   const n = nChains > 0 ? columns[0].length : 0;
+  assertEqualLengths(columns);
   if (n < 3 || shouldReturnNaN(columns)) return Number.NaN;
   const chainMeans = new Float64Array(nChains);
   for (let k = 0; k < nChains; k++) chainMeans[k] = accurateMean(columns[k]);
@@ -298,6 +310,7 @@ export function essFromColumns(columns: Chains): number {
 
 /** Gelman–Rubin potential scale reduction of the given columns (no splitting, no ranks). */
 export function rhatFromColumns(columns: Chains): number {
+  assertEqualLengths(columns);
   if (columns.length === 0 || shouldReturnNaN(columns)) return Number.NaN;
   const n = columns[0].length;
   const chainMeans = new Float64Array(columns.length);

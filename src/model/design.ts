@@ -66,7 +66,7 @@ export interface ModelData {
   currency: string;
 }
 
-function geoMean(values: Float64Array, G: number, T: number, g: number, activeOnly: boolean): number {
+function geoMean(values: Float64Array, T: number, g: number, activeOnly: boolean): number {
   let s = 0;
   let n = 0;
   for (let t = 0; t < T; t++) {
@@ -89,7 +89,7 @@ export function buildModelData(
   const y = Float64Array.from(kpiCol.values);
   if (opts.holdoutWeeks)
     for (let g = 0; g < G; g++) for (let t = T - opts.holdoutWeeks; t < T; t++) y[g * T + t] = Number.NaN;
-  const yScale = Float64Array.from({ length: G }, (_, g) => geoMean(y, G, T, g, false));
+  const yScale = Float64Array.from({ length: G }, (_, g) => geoMean(y, T, g, false));
   for (let g = 0; g < G; g++) {
     if (!(yScale[g] > 0)) {
       throw new MmmError(
@@ -129,7 +129,7 @@ export function buildModelData(
       );
     }
     const raw = column(table, inputName).values;
-    const inputScale = Float64Array.from({ length: G }, (_, g) => geoMean(raw, G, T, g, true) || 1);
+    const inputScale = Float64Array.from({ length: G }, (_, g) => geoMean(raw, T, g, true) || 1);
     const x = new Float64Array(G * T);
     for (let g = 0; g < G; g++) for (let t = 0; t < T; t++) x[g * T + t] = raw[g * T + t] / inputScale[g];
     const adstock = { ...defaults.adstock, ...("adstock" in c ? c.adstock : {}) };

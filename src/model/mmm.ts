@@ -81,12 +81,6 @@ export class MmmModel {
   private readonly dMu: Float64Array;
   private readonly noise: Float64Array;
   private readonly dNoise: Float64Array;
-  private readonly adstocked: Float64Array;
-  private readonly sat: Float64Array;
-  private readonly satDx: Float64Array;
-  private readonly satDp: Float64Array;
-  private readonly weights: Float64Array;
-  private readonly dWeights: Float64Array;
   private readonly dLdw: Float64Array;
   private readonly baseT: Float64Array;
   private readonly dBaseT: Float64Array;
@@ -253,12 +247,6 @@ export class MmmModel {
     this.dMu = new Float64Array(GT);
     this.noise = new Float64Array(2);
     this.dNoise = new Float64Array(2);
-    this.adstocked = new Float64Array(GT);
-    this.sat = new Float64Array(GT);
-    this.satDx = new Float64Array(GT);
-    this.satDp = new Float64Array(2 * GT);
-    this.weights = new Float64Array(maxLag);
-    this.dWeights = new Float64Array(2 * maxLag);
     this.dLdw = new Float64Array(maxLag);
     this.baseT = new Float64Array(data.T);
     this.dBaseT = new Float64Array(data.T);
@@ -471,7 +459,7 @@ export class MmmModel {
         let mean = 0;
         for (let t = 0; t < T; t++) {
           let a = 0;
-          const lmax = t < L - 1 ? t : L - 1;
+          const lmax = Math.min(t, L - 1);
           for (let l = 0; l <= lmax; l++) a += w[l] * ch.x[off + t - l];
           const i = off + t;
           cache.adstocked[i] = a;
@@ -519,7 +507,7 @@ export class MmmModel {
         sumRDn += r * cache.satDn[i];
         const v = r * coef * cache.satDx[i];
         if (v === 0) continue;
-        const lmax = t < L - 1 ? t : L - 1;
+        const lmax = Math.min(t, L - 1);
         for (let l = 0; l <= lmax; l++) dLdw[l] += v * ch.x[i - l];
       }
     }
@@ -598,7 +586,7 @@ export class ContributionEvaluator {
       const off = g * T;
       for (let t = 0; t < T; t++) {
         let a = 0;
-        const lmax = t < L - 1 ? t : L - 1;
+        const lmax = Math.min(t, L - 1);
         for (let l = 0; l <= lmax; l++) a += this.weights[l] * src[off + t - l];
         kernel(a * multiplier, s1, n, this.out);
         res[off + t] = coef * this.out[0] * d.yScale[g];

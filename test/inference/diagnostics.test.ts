@@ -291,3 +291,10 @@ describe("sampleDiagnostics", () => {
     expect(report.warnings[1].message).toMatch(/^R̂ = 1\.013 for x > 1\.01/);
   });
 });
+
+describe("input checks", () => {
+  it("rejects chains of different lengths", () => {
+    expect(() => essMean([new Float64Array(10), new Float64Array(12)])).toThrow(/equal length/);
+    expect(() => rhat([Float64Array.of(1, 2, 3, 4), Float64Array.of(1, 2, 3)])).toThrow(/equal length/);
+  });
+});
