@@ -63,7 +63,7 @@ export function assessConvergence(posterior: Posterior, opts: SampleOptions): Co
       ess_tail_min: diag.minEssTail,
       divergences: diag.divergences,
       treedepth_saturated: diag.treedepthSaturated,
-      ebfmi_min: Math.min(...diag.ebfmi),
+      ebfmi_min: Math.min(...diag.ebfmi.filter((v) => !Number.isNaN(v))),
       seconds: posterior.seconds.total,
       verdict:
         diag.warnings.some((w) => w.severity === "error") || diag.warnings.length > 0 ? "warning" : "ok",

@@ -3,8 +3,8 @@
 // diagnostics, next to the truth the lab knows. Later stages (report, optimise) extend it.
 
 import { join } from "node:path";
-import type { CliIo } from "./io.js";
 import { runFit } from "./fit.js";
+import type { CliIo } from "./io.js";
 import { runPrepare } from "./prepare.js";
 import { runSimulate } from "./simulate.js";
 
@@ -13,12 +13,27 @@ export async function runDemo(opts: { out: string; seed: string }, io: CliIo): P
   const tableDir = join(opts.out, "table");
   const runDir = join(opts.out, "run");
   io.out("== 1/3  Simulate a brand whose truth is known (scenario 'clean')");
-  const ds = runSimulate({ scenario: "clean", seed: opts.seed, out: dataDir, format: "csv", force: true }, io);
+  const ds = runSimulate(
+    { scenario: "clean", seed: opts.seed, out: dataDir, format: "csv", force: true },
+    io,
+  );
   io.out("\n== 2/3  Prepare its raw daily exports into a weekly modeling table");
   await runPrepare({ config: join(dataDir, "prepare.yaml"), out: tableDir, force: true }, io);
   io.out("\n== 3/3  Fit the Bayesian MMM (NUTS, 4 chains × 1000 warm-up + 1000 draws)");
   const summary = await runFit(
-    { table: tableDir, out: runDir, chains: "4", warmup: "1000", draws: "1000", seed: opts.seed, method: "nuts", metric: "dense", adaptDelta: "0.8", maxDepth: "10", force: true },
+    {
+      table: tableDir,
+      out: runDir,
+      chains: "4",
+      warmup: "1000",
+      draws: "1000",
+      seed: opts.seed,
+      method: "nuts",
+      metric: "dense",
+      adaptDelta: "0.8",
+      maxDepth: "10",
+      force: true,
+    },
     io,
   );
   io.out("\nAgainst the lab's truth (true ROI inside the 90% interval?):");
@@ -26,7 +41,11 @@ export async function runDemo(opts: { out: string; seed: string }, io: CliIo): P
     const est = summary.channels[c.name];
     if (!est) continue;
     const covered = c.roi >= est.roi.q05 && c.roi <= est.roi.q95;
-    io.out(`  ${c.name.padEnd(14)} true ROI ${c.roi.toFixed(2).padStart(5)}   estimate ${est.roi.mean.toFixed(2)} [${est.roi.q05.toFixed(2)}, ${est.roi.q95.toFixed(2)}]  ${covered ? "covered" : "MISSED"}`);
+    io.out(
+      `  ${c.name.padEnd(14)} true ROI ${c.roi.toFixed(2).padStart(5)}   estimate ${est.roi.mean.toFixed(2)} [${est.roi.q05.toFixed(2)}, ${est.roi.q95.toFixed(2)}]  ${covered ? "covered" : "MISSED"}`,
+    );
   }
-  io.out(`\nDemo outputs are in ${opts.out}/ (lab/: raw exports and truth; table/: modeling table; run/: the fit).`);
+  io.out(
+    `\nDemo outputs are in ${opts.out}/ (lab/: raw exports and truth; table/: modeling table; run/: the fit).`,
+  );
 }

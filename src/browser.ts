@@ -1,0 +1,37 @@
+// The browser-safe public API: everything here runs in a Web Worker (no Node modules), from the
+// ground-truth lab to a full Bayesian fit and its per-channel measures. A test bundles this file
+// with esbuild for the browser platform and runs a fit in a context without Node's globals.
+
+import { channelDraws } from "./analysis/channelMetrics.js";
+import { assessConvergence } from "./analysis/convergence.js";
+import { buildFitSummary, type FitSummary } from "./analysis/fitSummary.js";
+import type { ModelingTable } from "./core/modelingTable.js";
+import { buildModel, InlineExecutor } from "./inference/executor.js";
+import { DEFAULT_SAMPLE_OPTIONS, fitModel, type SampleOptions } from "./inference/sample.js";
+import { type ModelSpec, ModelSpecSchema } from "./model/spec.js";
+
+export { ModelSpecSchema } from "./model/spec.js";
+export { simulateScenario } from "./simulate/lab.js";
+export { SCENARIO_NAMES } from "./simulate/scenarios.js";
+export { trueAllocationValue } from "./simulate/truth.js";
+
+/** Fits the model in the calling thread (a Web Worker in a browser) and returns summary.json's content. */
+export async function fitTable(
+  table: ModelingTable,
+  spec: Partial<ModelSpec> = {},
+  options: Partial<SampleOptions> = {},
+): Promise<FitSummary> {
+  const parsed = ModelSpecSchema.parse(spec);
+  const recipe = { table, spec: parsed };
+  const model = buildModel(recipe);
+  const opts = { ...DEFAULT_SAMPLE_OPTIONS, ...options };
+  const posterior = await fitModel(model, recipe, opts, new InlineExecutor());
+  const pooled = new Float64Array(posterior.constrained.reduce((s, p) => s + p.length, 0));
+  let o = 0;
+  for (const p of posterior.constrained) {
+    pooled.set(p, o);
+    o += p.length;
+  }
+  const measures = channelDraws(model, pooled, { valuePerUnit: model.data.valuePerUnit ?? 1 });
+  return buildFitSummary(model, posterior.method, measures, assessConvergence(posterior, opts).report);
+}
