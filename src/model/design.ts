@@ -78,18 +78,23 @@ function geoMean(values: Float64Array, T: number, g: number, activeOnly: boolean
   return n > 0 ? s / n : 0;
 }
 
-export function buildModelData(
-  table: ModelingTable,
-  spec: ModelSpec,
-  opts: { holdoutWeeks?: number } = {},
-): ModelData {
+export interface DesignOptions {
+  /** Leave the last weeks out of the likelihood (held-out validation). */
+  holdoutWeeks?: number;
+  /** Fixed per-geo KPI scales (simulation studies need a scale that does not depend on y). */
+  kpiScale?: Float64Array;
+}
+
+export function buildModelData(table: ModelingTable, spec: ModelSpec, opts: DesignOptions = {}): ModelData {
   const G = table.geos.length;
   const T = table.weeks.length;
   const kpiCol = column(table, table.kpi);
   const y = Float64Array.from(kpiCol.values);
   if (opts.holdoutWeeks)
     for (let g = 0; g < G; g++) for (let t = T - opts.holdoutWeeks; t < T; t++) y[g * T + t] = Number.NaN;
-  const yScale = Float64Array.from({ length: G }, (_, g) => geoMean(y, T, g, false));
+  const yScale = opts.kpiScale
+    ? Float64Array.from(opts.kpiScale)
+    : Float64Array.from({ length: G }, (_, g) => geoMean(y, T, g, false));
   for (let g = 0; g < G; g++) {
     if (!(yScale[g] > 0)) {
       throw new MmmError(

@@ -190,3 +190,31 @@ export class CompiledPrior {
     return Number.NEGATIVE_INFINITY;
   }
 }
+
+/** One draw from a prior (for simulation-based calibration and prior predictive checks). */
+export function samplePrior(
+  p: Prior,
+  rng: { normal: () => number; gamma: (shape: number) => number; uniform: () => number },
+): number {
+  switch (p.dist) {
+    case "normal":
+      return p.mu + p.sigma * rng.normal();
+    case "half_normal":
+      return Math.abs(p.sigma * rng.normal());
+    case "lognormal":
+      return Math.exp(p.mu + p.sigma * rng.normal());
+    case "beta": {
+      const a = rng.gamma(p.alpha);
+      const b = rng.gamma(p.beta);
+      return a / (a + b);
+    }
+    case "gamma":
+      return rng.gamma(p.alpha) / p.beta;
+    case "student_t": {
+      const chi2 = 2 * rng.gamma(p.nu / 2);
+      return p.mu + (p.sigma * rng.normal()) / Math.sqrt(chi2 / p.nu);
+    }
+    case "exponential":
+      return -Math.log(1 - rng.uniform()) / p.rate;
+  }
+}
