@@ -1,0 +1,73 @@
+// Shared pieces of the benchmarks: fit a table end to end with the production code path
+// (workers, diagnostics, per-draw measures), time it, and write results as JSON tables.
+
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { resourceUsage } from "node:process";
+import { channelDraws } from "../src/analysis/channelMetrics.js";
+import { assessConvergence } from "../src/analysis/convergence.js";
+import { summarise } from "../src/analysis/summaries.js";
+import { WorkerExecutor } from "../src/cli/workerExecutor.js";
+import type { ModelingTable } from "../src/core/modelingTable.js";
+import { buildModel } from "../src/inference/executor.js";
+import { DEFAULT_SAMPLE_OPTIONS, fitModel, type SampleOptions } from "../src/inference/sample.js";
+import { ModelSpecSchema } from "../src/model/spec.js";
+
+export const RESULTS_DIR = join(import.meta.dirname ?? new URL(".", import.meta.url).pathname, "results");
+
+export async function benchFit(table: ModelingTable, specInput: Record<string, unknown> = {}, options: Partial<SampleOptions> = {}) {
+  const t0 = performance.now();
+  const spec = ModelSpecSchema.parse(specInput);
+  const recipe = { table, spec };
+  const model = buildModel(recipe);
+  const opts = { ...DEFAULT_SAMPLE_OPTIONS, ...options };
+  const posterior = await fitModel(model, recipe, opts, new WorkerExecutor());
+  const convergence = assessConvergence(posterior, opts);
+  const pooled = new Float64Array(posterior.constrained.reduce((s, p) => s + p.length, 0));
+  let o = 0;
+  for (const p of posterior.constrained) {
+    pooled.set(p, o);
+    o += p.length;
+  }
+  const measures = channelDraws(model, pooled, { valuePerUnit: model.data.valuePerUnit ?? 1 });
+  const wall = (performance.now() - t0) / 1000;
+  const gradients = posterior.chains.reduce((s, c) => s + c.gradientEvaluations, 0);
+  const chainSeconds = posterior.chains.reduce((s, c) => s + c.warmupSeconds + c.samplingSeconds, 0);
+  let leapfrog = 0;
+  let draws = 0;
+  for (const c of posterior.chains) {
+    for (let i = 0; i < c.stats.length / 7; i++) leapfrog += c.stats[i * 7 + 4];
+    draws += c.stats.length / 7;
+  }
+  const samplingWall = posterior.seconds.sample;
+  return {
+    model,
+    posterior,
+    convergence,
+    measures,
+    roi: Object.fromEntries(measures.map((m) => [m.channel, summarise(m.roi)])),
+    timing: {
+      wallSeconds: wall,
+      optimizeSeconds: posterior.seconds.optimize,
+      samplingWallSeconds: samplingWall,
+      gradientEvaluations: gradients,
+      gradientsPerSecond: gradients / chainSeconds,
+      meanLeapfrogPerIteration: draws > 0 ? leapfrog / draws : 0,
+      minBulkEssPerSecond: convergence.report.ess_bulk_min / wall,
+      peakRssMiB: resourceUsage().maxRSS / 1024,
+    },
+  };
+}
+
+export function writeResult(name: string, result: unknown): string {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const path = join(RESULTS_DIR, `${name}.json`);
+  writeFileSync(path, `${JSON.stringify({ name, date: new Date().toISOString(), ...(result as object) }, null, 2)}\n`);
+  return path;
+}
+
+export function table(rows: (string | number)[][], header: string[]): string {
+  const cells = [header, ...rows.map((r) => r.map((v) => (typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toPrecision(4)) : v)))];
+  const widths = header.map((_, j) => Math.max(...cells.map((r) => String(r[j]).length)));
+  return cells.map((r, i) => r.map((v, j) => String(v).padEnd(widths[j])).join("  ") + (i === 0 ? `\n${widths.map((w) => "-".repeat(w)).join("  ")}` : "")).join("\n");
+}
