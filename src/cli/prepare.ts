@@ -32,6 +32,8 @@ export async function runPrepare(opts: PrepareOptions, io: CliIo): Promise<Prepa
   }
   writeDirAtomic(opts.out, prepareFiles(result, loaded), opts.force ?? false);
   io.out(text);
-  io.out(`Wrote ${opts.out}/table.csv (+ table.schema.json, qa.json, qa.txt, lineage.json)`);
+  io.out(
+    `Wrote ${opts.out}/table.csv (+ table.schema.json, qa.json, qa.txt, lineage.json${result.campaigns.length > 0 ? ", campaigns.csv" : ""})`,
+  );
   return result;
 }

@@ -5,10 +5,14 @@ import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import { z } from "zod";
-import { DATE_FORMATS, WEEKDAYS } from "../core/dates.js";
+import { DATE_FORMATS, parseDay, WEEKDAYS } from "../core/dates.js";
 import { MmmError } from "../core/errors.js";
+import { QA_CHECKS } from "./qaReport.js";
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date as YYYY-MM-DD");
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date as YYYY-MM-DD")
+  .refine((s) => parseDay(s) !== null, "not a real calendar date");
 const name = z
   .string()
   .regex(/^[a-z][a-z0-9_]*$/, "use lower-case letters, digits and underscores, starting with a letter");
@@ -80,7 +84,7 @@ export const PrepareConfigSchema = z.strictObject({
         source: z.string(),
         column: z.string(),
         aggregation: z.enum(["sum", "mean", "max", "min", "first", "last"]).default("mean"),
-        /** `onehot` turns a text column into one 0/1 column per level (the first level is the reference). */
+        /** `onehot` turns a text column into one 0/1 column per level, except the baseline_levels (the reference). */
         encode: z.enum(["numeric", "onehot"]).default("numeric"),
         /** Levels of an onehot column that mean "nothing happened" and get no column. */
         baseline_levels: z.array(z.string()).default(["", "na", "none", "0"]),
@@ -114,7 +118,12 @@ export const PrepareConfigSchema = z.strictObject({
       leakage_correlation: z.number().min(0).max(1).default(0.95),
       max_unmapped_spend_share: z.number().min(0).max(1).default(0),
       min_weeks: z.number().int().positive().default(52),
-      severity: z.record(z.string(), SeverityOverride).default({}),
+      severity: z
+        .record(z.string(), SeverityOverride)
+        .default({})
+        .refine((r) => Object.keys(r).every((k) => k in QA_CHECKS), {
+          message: `unknown check id; known checks: ${Object.keys(QA_CHECKS).join(", ")}`,
+        }),
     })
     .prefault({}),
 });

@@ -129,6 +129,7 @@ export async function prepare(loaded: LoadedConfig): Promise<PrepareResult> {
     );
   }
   let spine = weekSpine(first, last);
+  let keptPartial: DayNumber[] = [];
 
   // partial weeks at the edges of daily KPI data
   if (granularity(config.kpi.source) === "daily") {
@@ -140,6 +141,7 @@ export async function prepare(loaded: LoadedConfig): Promise<PrepareResult> {
     });
     const edge = [spine[0], spine[spine.length - 1]];
     const partial = [...new Set(edge)].filter((w) => (daysInWeek.get(w)?.size ?? 0) < 7);
+    keptPartial = config.calendar.partial_weeks === "keep" ? partial : [];
     for (const w of partial) {
       const n = daysInWeek.get(w)?.size ?? 0;
       const policy = config.calendar.partial_weeks;
@@ -216,7 +218,9 @@ export async function prepare(loaded: LoadedConfig): Promise<PrepareResult> {
       const gaps =
         kpiCounts[g * T + t] === 0
           ? missing
-          : kpiPlaced.granularity === "daily" && daySets[g * T + t].size < 7
+          : kpiPlaced.granularity === "daily" &&
+              daySets[g * T + t].size < 7 &&
+              !keptPartial.includes(spine[t])
             ? short
             : null;
       if (!gaps) continue;
@@ -334,6 +338,14 @@ export async function prepare(loaded: LoadedConfig): Promise<PrepareResult> {
       );
     }
     const p = placed.get(ch.source)!;
+    if (geoLevel && !p.geoLabels) {
+      throw new MmmError(
+        "E_GEO_MISMATCH",
+        `Channel '${ch.name}' comes from source '${ch.source}', which has no geo column, but the KPI is by geo: its national spend cannot be split across geos.`,
+        { file: p.frame.file, key: `sources.${ch.source}.geo` },
+        "supply the channel's spend by geo (and set the source's geo column), or model the KPI nationally",
+      );
+    }
     const entry: ModelingTable["channels"][number] = { name: ch.name };
     if (ch.spend) {
       const values = aggregateColumn(p, ch.spend, `${key}.spend`, "sum", G, T, geoLevel);
@@ -373,6 +385,19 @@ export async function prepare(loaded: LoadedConfig): Promise<PrepareResult> {
       const levels = [...new Set(labels.filter((_, r) => p.week[r] >= 0))]
         .filter((l) => !c.baseline_levels.includes(l.toLowerCase()))
         .sort(naturalCompare);
+      const bySlug = new Map<string, string>();
+      for (const level of levels) {
+        const clash = bySlug.get(slug(level));
+        if (clash !== undefined) {
+          throw new MmmError(
+            "E_CONFIG_SCHEMA",
+            `Control '${c.name}': levels '${clash}' and '${level}' would both become column '${c.name}_${slug(level)}'.`,
+            { file: p.frame.file, column: c.column, key },
+            "make the level labels distinct beyond case and punctuation",
+          );
+        }
+        bySlug.set(slug(level), level);
+      }
       for (const level of levels) {
         const indicator = Float64Array.from(labels, (l) => (l === level ? 1 : 0));
         const values = aggregateValues(p, indicator, "max", G, T, geoLevel);
