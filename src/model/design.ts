@@ -7,7 +7,7 @@ import { MmmError } from "../core/errors.js";
 import { column, type ModelingTable } from "../core/modelingTable.js";
 import type { AdstockType } from "./adstock.js";
 import type { SaturationType } from "./saturation.js";
-import type { ModelSpec, PriorSpec } from "./spec.js";
+import type { EffectPriorSpec, ModelSpec, PriorSpec } from "./spec.js";
 
 export interface ChannelData {
   name: string;
@@ -22,7 +22,8 @@ export interface ChannelData {
   maxLag: number;
   normalize: boolean;
   saturation: SaturationType;
-  priors: Record<string, PriorSpec>;
+  /** Prior overrides by parameter name; `spend_share` effect priors are resolved to LogNormals here. */
+  priors: Record<string, PriorSpec | EffectPriorSpec>;
 }
 
 export interface ControlData {
@@ -149,9 +150,10 @@ export function buildModelData(table: ModelingTable, spec: ModelSpec, opts: Desi
       maxLag: adstock.max_lag,
       normalize: adstock.normalize,
       saturation: saturation.family,
-      priors: { effect: defaults.effect_prior, ...c.priors },
+      priors: { effect: defaults.effect_prior, ...c.priors } as Record<string, PriorSpec | EffectPriorSpec>,
     };
   });
+  resolveSpendSharePriors(channels, G, T);
   if (channels.length === 0)
     throw new MmmError(
       "E_SPEC_CHANNEL",
@@ -272,4 +274,37 @@ export function buildModelData(table: ModelingTable, spec: ModelSpec, opts: Desi
     valuePerUnit: spec.value_per_unit ?? table.valuePerUnit ?? null,
     currency: table.currency,
   };
+}
+
+/**
+ * Turns `spend_share` effect priors into LogNormals: median = total_share × (the channel's
+ * average weekly spend in its active weeks) ÷ (the average weekly spend of all channels).
+ */
+function resolveSpendSharePriors(channels: ChannelData[], G: number, T: number): void {
+  const national = channels.map((c) => {
+    const s = new Float64Array(T);
+    for (let g = 0; g < G; g++) for (let t = 0; t < T; t++) s[t] += c.spend[g * T + t];
+    return s;
+  });
+  let total = 0;
+  for (const s of national) for (let t = 0; t < T; t++) total += s[t];
+  const averageWeekly = total / T;
+  channels.forEach((c, i) => {
+    const p = c.priors.effect as PriorSpec | EffectPriorSpec;
+    if (p.dist !== "spend_share") return;
+    let active = 0;
+    let weeks = 0;
+    for (const v of national[i]) {
+      if (v > 0) {
+        active += v;
+        weeks++;
+      }
+    }
+    const activeWeekly = weeks > 0 ? active / weeks : 0;
+    const median =
+      averageWeekly > 0 && activeWeekly > 0
+        ? (p.total_share * activeWeekly) / averageWeekly
+        : p.total_share / channels.length;
+    c.priors.effect = { dist: "lognormal", mu: Math.log(median), sigma: p.sigma };
+  });
 }

@@ -22,6 +22,19 @@ const PriorSchema = z.discriminatedUnion("dist", [
   z.strictObject({ dist: z.literal("exponential"), rate: z.number().positive() }),
 ]);
 
+/**
+ * The default effect prior: LogNormal centred where every channel has the same ROI, i.e. its
+ * effect at average exposure is `total_share` of the KPI times its share of the average weekly
+ * media spend. Small channels then get small effects a priori, as they would under any single
+ * ROI prior, instead of one scale for all.
+ */
+const SpendSharePriorSchema = z.strictObject({
+  dist: z.literal("spend_share"),
+  total_share: z.number().positive().max(1).default(0.2),
+  sigma: z.number().positive().default(1),
+});
+const EffectPriorSchema = z.union([PriorSchema, SpendSharePriorSchema]);
+
 const AdstockSchema = z.strictObject({
   family: z.enum(["geometric", "delayed_geometric", "weibull_cdf", "weibull_pdf"]).default("geometric"),
   max_lag: z.number().int().min(1).max(52).default(8),
@@ -39,7 +52,7 @@ const ChannelSchema = z.strictObject({
   adstock: AdstockSchema.partial().optional(),
   saturation: SaturationSchema.partial().optional(),
   /** Prior overrides by parameter name: effect, alpha, delay, shape, scale, half_saturation, slope, lambda. */
-  priors: z.record(z.string(), PriorSchema).default({}),
+  priors: z.record(z.string(), EffectPriorSchema).default({}),
 });
 
 const ControlSchema = z.strictObject({
@@ -57,7 +70,7 @@ export const ModelSpecSchema = z.strictObject({
       adstock: AdstockSchema.prefault({}),
       saturation: SaturationSchema.prefault({}),
       /** Prior of each channel's effect: its weekly contribution at average exposure, as a share of the KPI's mean. */
-      effect_prior: PriorSchema.default({ dist: "lognormal", mu: -3, sigma: 1 }),
+      effect_prior: EffectPriorSchema.default({ dist: "spend_share", total_share: 0.2, sigma: 1 }),
     })
     .prefault({}),
   /** Controls to include (default: every non-constant control of the table, signs from the table). */
@@ -92,6 +105,7 @@ export const ModelSpecSchema = z.strictObject({
 
 export type ModelSpec = z.infer<typeof ModelSpecSchema>;
 export type PriorSpec = z.infer<typeof PriorSchema>;
+export type EffectPriorSpec = z.infer<typeof EffectPriorSchema>;
 
 export function defaultModelSpec(): ModelSpec {
   return ModelSpecSchema.parse({});
