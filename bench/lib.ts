@@ -10,7 +10,7 @@ import { summarise } from "../src/analysis/summaries.js";
 import { WorkerExecutor } from "../src/cli/workerExecutor.js";
 import type { ModelingTable } from "../src/core/modelingTable.js";
 import { buildModel } from "../src/inference/executor.js";
-import { DEFAULT_SAMPLE_OPTIONS, fitModel, type SampleOptions } from "../src/inference/sample.js";
+import { DEFAULT_SAMPLE_OPTIONS, fitModel, pooledDraws, type SampleOptions } from "../src/inference/sample.js";
 import { ModelSpecSchema } from "../src/model/spec.js";
 
 export const RESULTS_DIR = join(import.meta.dirname ?? new URL(".", import.meta.url).pathname, "results");
@@ -23,13 +23,7 @@ export async function benchFit(table: ModelingTable, specInput: Record<string, u
   const opts = { ...DEFAULT_SAMPLE_OPTIONS, ...options };
   const posterior = await fitModel(model, recipe, opts, new WorkerExecutor());
   const convergence = assessConvergence(posterior, opts);
-  const pooled = new Float64Array(posterior.constrained.reduce((s, p) => s + p.length, 0));
-  let o = 0;
-  for (const p of posterior.constrained) {
-    pooled.set(p, o);
-    o += p.length;
-  }
-  const measures = channelDraws(model, pooled, { valuePerUnit: model.data.valuePerUnit ?? 1 });
+  const measures = channelDraws(model, pooledDraws(posterior), { valuePerUnit: model.data.valuePerUnit ?? 1 });
   const wall = (performance.now() - t0) / 1000;
   const gradients = posterior.chains.reduce((s, c) => s + c.gradientEvaluations, 0);
   const chainSeconds = posterior.chains.reduce((s, c) => s + c.warmupSeconds + c.samplingSeconds, 0);

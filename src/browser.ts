@@ -7,7 +7,7 @@ import { assessConvergence } from "./analysis/convergence.js";
 import { buildFitSummary, type FitSummary } from "./analysis/fitSummary.js";
 import type { ModelingTable } from "./core/modelingTable.js";
 import { buildModel, InlineExecutor } from "./inference/executor.js";
-import { DEFAULT_SAMPLE_OPTIONS, fitModel, type SampleOptions } from "./inference/sample.js";
+import { DEFAULT_SAMPLE_OPTIONS, fitModel, pooledDraws, type SampleOptions } from "./inference/sample.js";
 import { type ModelSpec, ModelSpecSchema } from "./model/spec.js";
 
 export { ModelSpecSchema } from "./model/spec.js";
@@ -26,12 +26,6 @@ export async function fitTable(
   const model = buildModel(recipe);
   const opts = { ...DEFAULT_SAMPLE_OPTIONS, ...options };
   const posterior = await fitModel(model, recipe, opts, new InlineExecutor());
-  const pooled = new Float64Array(posterior.constrained.reduce((s, p) => s + p.length, 0));
-  let o = 0;
-  for (const p of posterior.constrained) {
-    pooled.set(p, o);
-    o += p.length;
-  }
-  const measures = channelDraws(model, pooled, { valuePerUnit: model.data.valuePerUnit ?? 1 });
+  const measures = channelDraws(model, pooledDraws(posterior), { valuePerUnit: model.data.valuePerUnit ?? 1 });
   return buildFitSummary(model, posterior.method, measures, assessConvergence(posterior, opts).report);
 }

@@ -14,7 +14,7 @@ import { codeVersion, sha256 } from "../data/lineage.js";
 import { readModelingTable, SCHEMA_FILE, TABLE_FILE } from "../data/tableIo.js";
 import { cmdstanCsv } from "../inference/cmdstanCsv.js";
 import { buildModel } from "../inference/executor.js";
-import { DEFAULT_SAMPLE_OPTIONS, fitModel, type SampleOptions } from "../inference/sample.js";
+import { DEFAULT_SAMPLE_OPTIONS, fitModel, pooledDraws, type SampleOptions } from "../inference/sample.js";
 import { describePrior } from "../model/priors.js";
 import { type ModelSpec, parseModelSpec } from "../model/spec.js";
 import type { CliIo } from "./io.js";
@@ -109,7 +109,7 @@ function readTable(path: string): { table: ModelingTable; dir: string; hashes: R
 export async function runFit(o: FitOptions, io: CliIo): Promise<FitSummary> {
   const opts = parseSampleOptions(o);
   checkOutputDir(o.out, o.force ?? false);
-  const { table, hashes } = readTable(o.table);
+  const { table, hashes, dir: tableDir } = readTable(o.table);
   let specText = "";
   if (o.config) {
     try {
@@ -140,7 +140,7 @@ export async function runFit(o: FitOptions, io: CliIo): Promise<FitSummary> {
   );
   const convergence = assessConvergence(posterior, opts);
   const value = model.data.valuePerUnit ?? 1;
-  const pooled = concat(posterior.constrained);
+  const pooled = pooledDraws(posterior);
   const measures = channelDraws(model, pooled, { valuePerUnit: value });
   const summary = buildFitSummary(model, posterior.method, measures, convergence.report);
 
@@ -252,6 +252,14 @@ export async function runFit(o: FitOptions, io: CliIo): Promise<FitSummary> {
     name: "spec.yaml",
     content: specText || "# the default model spec (see docs/model-spec.md)\n",
   });
+  // a copy of the data, so the run can be reported on and reproduced even if the table folder moves
+  for (const f of [TABLE_FILE, SCHEMA_FILE, "qa.json", "lineage.json"]) {
+    try {
+      files.push({ name: `data/${f}`, content: readFileSync(join(tableDir, f)) });
+    } catch {
+      // qa.json and lineage.json exist only for tables written by mmm prepare
+    }
+  }
   files.push({
     name: "fit.json",
     content: `${JSON.stringify(
@@ -291,14 +299,4 @@ export async function runFit(o: FitOptions, io: CliIo): Promise<FitSummary> {
   io.out(convergenceLines(summary));
   io.out(`Wrote ${o.out}/ (summary.json, parameters.csv, diagnostics.json, draws/)`);
   return summary;
-}
-
-function concat(parts: Float64Array[]): Float64Array {
-  const out = new Float64Array(parts.reduce((s, p) => s + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }

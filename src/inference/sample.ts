@@ -134,3 +134,14 @@ export async function fitModel(
     seconds: { optimize: (t1 - t0) / 1000, sample: (t2 - t1) / 1000, total: (t2 - t0) / 1000 },
   };
 }
+
+/** All chains' constrained draws in one row-major array (draws × dim). */
+export function pooledDraws(posterior: Posterior): Float64Array {
+  const out = new Float64Array(posterior.constrained.reduce((s, p) => s + p.length, 0));
+  let o = 0;
+  for (const p of posterior.constrained) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}

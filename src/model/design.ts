@@ -39,6 +39,11 @@ export interface ControlData {
 export interface ModelData {
   G: number;
   T: number;
+  /**
+   * Weeks the model learns from (the first trainWeeks; the rest are held out). Every scale,
+   * centre and prior derived from data uses these weeks only, so nothing leaks from the future.
+   */
+  trainWeeks: number;
   geos: string[];
   weeks: number[];
   kpi: string;
@@ -67,10 +72,11 @@ export interface ModelData {
   currency: string;
 }
 
-function geoMean(values: Float64Array, T: number, g: number, activeOnly: boolean): number {
+/** Mean of geo g's values over the first `weeks` of a geo-major series of T weeks per geo. */
+function geoMean(values: Float64Array, T: number, g: number, activeOnly: boolean, weeks = T): number {
   let s = 0;
   let n = 0;
-  for (let t = 0; t < T; t++) {
+  for (let t = 0; t < weeks; t++) {
     const v = values[g * T + t];
     if (Number.isNaN(v) || (activeOnly && v <= 0)) continue;
     s += v;
@@ -91,8 +97,11 @@ export function buildModelData(table: ModelingTable, spec: ModelSpec, opts: Desi
   const T = table.weeks.length;
   const kpiCol = column(table, table.kpi);
   const y = Float64Array.from(kpiCol.values);
-  if (opts.holdoutWeeks)
-    for (let g = 0; g < G; g++) for (let t = T - opts.holdoutWeeks; t < T; t++) y[g * T + t] = Number.NaN;
+  const trainWeeks = T - (opts.holdoutWeeks ?? 0);
+  if (trainWeeks < 8) {
+    throw new MmmError("E_MODEL_DATA", `Only ${trainWeeks} training weeks remain after holding out ${opts.holdoutWeeks}.`, {}, "hold out fewer weeks");
+  }
+  for (let g = 0; g < G; g++) for (let t = trainWeeks; t < T; t++) y[g * T + t] = Number.NaN;
   const yScale = opts.kpiScale
     ? Float64Array.from(opts.kpiScale)
     : Float64Array.from({ length: G }, (_, g) => geoMean(y, T, g, false));
@@ -135,7 +144,7 @@ export function buildModelData(table: ModelingTable, spec: ModelSpec, opts: Desi
       );
     }
     const raw = column(table, inputName).values;
-    const inputScale = Float64Array.from({ length: G }, (_, g) => geoMean(raw, T, g, true) || 1);
+    const inputScale = Float64Array.from({ length: G }, (_, g) => geoMean(raw, T, g, true, trainWeeks) || 1);
     const x = new Float64Array(G * T);
     for (let g = 0; g < G; g++) for (let t = 0; t < T; t++) x[g * T + t] = raw[g * T + t] / inputScale[g];
     const adstock = { ...defaults.adstock, ...("adstock" in c ? c.adstock : {}) };
@@ -153,7 +162,7 @@ export function buildModelData(table: ModelingTable, spec: ModelSpec, opts: Desi
       priors: { effect: defaults.effect_prior, ...c.priors } as Record<string, PriorSpec | EffectPriorSpec>,
     };
   });
-  resolveSpendSharePriors(channels, G, T);
+  resolveSpendSharePriors(channels, G, T, trainWeeks);
   if (channels.length === 0)
     throw new MmmError(
       "E_SPEC_CHANNEL",
@@ -176,16 +185,14 @@ export function buildModelData(table: ModelingTable, spec: ModelSpec, opts: Desi
         { key: `controls.${i}.name` },
         `choose from: ${tableControls.map((t) => t.name).join(", ") || "(none)"}`,
       );
+    // standardised with training weeks only (of every geo)
+    const train = col.values.filter((v, i) => i % T < trainWeeks && !Number.isNaN(v));
     let s = 0;
-    let n = 0;
-    for (const v of col.values) {
-      if (Number.isNaN(v)) continue;
-      s += v;
-      n++;
-    }
+    for (const v of train) s += v;
+    const n = train.length;
     const center = s / n;
     let ss = 0;
-    for (const v of col.values) if (!Number.isNaN(v)) ss += (v - center) ** 2;
+    for (const v of train) ss += (v - center) ** 2;
     const scale = Math.sqrt(ss / Math.max(1, n - 1));
     if (!(scale > 0)) continue;
     controls.push({
@@ -254,6 +261,7 @@ export function buildModelData(table: ModelingTable, spec: ModelSpec, opts: Desi
   return {
     G,
     T,
+    trainWeeks,
     geos: table.geos,
     weeks: table.weeks,
     kpi: table.kpi,
@@ -280,15 +288,15 @@ export function buildModelData(table: ModelingTable, spec: ModelSpec, opts: Desi
  * Turns `spend_share` effect priors into LogNormals: median = total_share × (the channel's
  * average weekly spend in its active weeks) ÷ (the average weekly spend of all channels).
  */
-function resolveSpendSharePriors(channels: ChannelData[], G: number, T: number): void {
+function resolveSpendSharePriors(channels: ChannelData[], G: number, T: number, trainWeeks: number): void {
   const national = channels.map((c) => {
-    const s = new Float64Array(T);
-    for (let g = 0; g < G; g++) for (let t = 0; t < T; t++) s[t] += c.spend[g * T + t];
+    const s = new Float64Array(trainWeeks);
+    for (let g = 0; g < G; g++) for (let t = 0; t < trainWeeks; t++) s[t] += c.spend[g * T + t];
     return s;
   });
   let total = 0;
-  for (const s of national) for (let t = 0; t < T; t++) total += s[t];
-  const averageWeekly = total / T;
+  for (const s of national) for (let t = 0; t < trainWeeks; t++) total += s[t];
+  const averageWeekly = total / trainWeeks;
   channels.forEach((c, i) => {
     const p = c.priors.effect as PriorSpec | EffectPriorSpec;
     if (p.dist !== "spend_share") return;

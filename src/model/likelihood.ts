@@ -213,3 +213,26 @@ export function sampleObservation(
     }
   }
 }
+
+/** Pointwise log likelihood of each observation (NaN for held-out ones), for PSIS-LOO. */
+export function pointwiseLogLikelihood(family: LikelihoodFamily, d: LikelihoodData, mu: Float64Array, noise: Float64Array, out: Float64Array): void {
+  const one = new Float64Array(1);
+  const dMu = new Float64Array(1);
+  const dNoise = new Float64Array(2);
+  const single: LikelihoodData = { ys: new Float64Array(1), y: new Float64Array(1), scale: new Float64Array(1), logYs: new Float64Array(1), logFactorialY: new Float64Array(1) };
+  for (let i = 0; i < mu.length; i++) {
+    if (Number.isNaN(d.ys[i])) {
+      out[i] = Number.NaN;
+      continue;
+    }
+    single.ys[0] = d.ys[i];
+    single.y[0] = d.y[i];
+    single.scale[0] = d.scale[i];
+    single.logYs[0] = d.logYs[i];
+    single.logFactorialY[0] = d.logFactorialY[i];
+    one[0] = mu[i];
+    // the scaled families' densities are per scaled unit: convert to the KPI's own units
+    const jacobian = family === "poisson" || family === "negative_binomial" ? 0 : -Math.log(d.scale[i]);
+    out[i] = logLikelihood(family, single, one, noise, dMu, dNoise) + jacobian;
+  }
+}

@@ -10,13 +10,7 @@
 import { ADSTOCK_PARAMS, adstockSpec, adstockWeightsWithGradient } from "./adstock.js";
 import { type Bijector, forward, inverse, type Transformed } from "./bijectors.js";
 import type { ModelData } from "./design.js";
-import {
-  type LikelihoodData,
-  type LikelihoodFamily,
-  likelihoodData,
-  logLikelihood,
-  noiseParams,
-} from "./likelihood.js";
+import { type LikelihoodData, type LikelihoodFamily, likelihoodData, logLikelihood, noiseParams, pointwiseLogLikelihood } from "./likelihood.js";
 import { CompiledPrior, type Prior, priorMedian, priorSupport } from "./priors.js";
 import { SATURATION_PARAMS, saturationKernel } from "./saturation.js";
 import type { ModelSpec } from "./spec.js";
@@ -437,6 +431,8 @@ export class MmmModel {
       }));
     }
     const out = this.kernelOut;
+    // centred on the training weeks only: held-out weeks must not move the intercept's meaning
+    const trainWeeks = d.trainWeeks;
     for (let c = 0; c < d.channels.length; c++) {
       const ch = d.channels[c];
       const lay = this.idx.channels[c];
@@ -468,9 +464,9 @@ export class MmmModel {
           cache.satDx[i] = out[1];
           cache.satDs1[i] = out[2];
           cache.satDn[i] = out[3];
-          mean += out[0];
+          if (t < trainWeeks) mean += out[0];
         }
-        mean /= T;
+        mean /= trainWeeks;
         for (let t = 0; t < T; t++) mu[off + t] += coef * (cache.sat[off + t] - mean);
       }
     }
@@ -496,12 +492,12 @@ export class MmmModel {
     for (let g = 0; g < G; g++) {
       const off = g * T;
       // centring: Σ_t r_t·(f_t − mean f) = Σ_t (r_t − mean r)·f_t
-      let rMean = 0;
-      for (let t = 0; t < T; t++) rMean += dMu[off + t];
-      rMean /= T;
+      let rSum = 0;
+      for (let t = 0; t < T; t++) rSum += dMu[off + t];
+      const rMean = rSum / d.trainWeeks;
       for (let t = 0; t < T; t++) {
         const i = off + t;
-        const r = dMu[i] - rMean;
+        const r = dMu[i] - (t < d.trainWeeks ? rMean : 0);
         sumRS += r * cache.sat[i];
         sumRDs1 += r * cache.satDs1[i];
         sumRDn += r * cache.satDn[i];
@@ -531,6 +527,14 @@ export class MmmModel {
 
   get layout() {
     return this.idx;
+  }
+
+  /** Pointwise log likelihood (KPI units) of each geo-week at constrained values x; NaN when held out. */
+  pointwiseLogLik(x: ArrayLike<number>, out = new Float64Array(this.data.G * this.data.T)): Float64Array {
+    const mu = this.mean(this.unconstrain(x));
+    const noise = Float64Array.from(this.idx.noise, (j) => x[j]);
+    pointwiseLogLikelihood(this.family, this.lik, mu, noise, out);
+    return out;
   }
 }
 

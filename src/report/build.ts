@@ -1,0 +1,92 @@
+// Assembles the report's data from a fit: measures per channel, decomposition, response curves,
+// posterior predictive check, validation results and the data's QA and lineage. All numbers come
+// from src/analysis; this module only chooses, orders and words them.
+
+import { channelDraws } from "../analysis/channelMetrics.js";
+import { Decomposer } from "../analysis/decomposition.js";
+import type { FitSummary } from "../analysis/fitSummary.js";
+import { channelFindings, responseCurves, thinned } from "../analysis/measures.js";
+import { observedNational, posteriorPredictiveCheck } from "../analysis/ppc.js";
+import { formatDay } from "../core/dates.js";
+import type { MmmModel } from "../model/mmm.js";
+import type { ChannelFinding, DecompositionData, ReportData, ValidationData } from "./reportData.js";
+
+export interface ReportInputs {
+  model: MmmModel;
+  /** Constrained draws, row-major (draws × dim). */
+  draws: Float64Array;
+  summary: FitSummary;
+  validation: ValidationData;
+  qa: unknown | null;
+  lineage: unknown | null;
+  hurdle: number;
+  margin: number | null;
+  title?: string;
+}
+
+export function buildReportData(inp: ReportInputs): ReportData {
+  const { model, draws, summary } = inp;
+  const d = model.data;
+  const value = d.valuePerUnit;
+  const measures = channelDraws(model, draws, { valuePerUnit: value ?? 1 });
+  let kpiTotal = 0;
+  for (const y of d.y) if (!Number.isNaN(y)) kpiTotal += y;
+  const channels = channelFindings(measures, kpiTotal, { valuePerUnit: value, margin: inp.margin, hurdle: inp.hurdle });
+  return {
+    title: inp.title ?? `Marketing mix: what ${d.kpi} owes to each channel`,
+    generatedAt: new Date().toISOString(),
+    fit: summary,
+    hurdle: inp.hurdle,
+    channels,
+    decomposition: decompositionData(model, draws),
+    curves: responseCurves(model, draws, value),
+    ppc: posteriorPredictiveCheck(model, draws, observedNational(model)),
+    validation: inp.validation,
+    diagnostics: summary.diagnostics,
+    uncertainties: uncertainties(channels, inp.qa),
+    data: { qa: inp.qa, lineage: inp.lineage },
+  };
+}
+
+/** Mean decomposition over a thinned set of draws, summed over geos (national weekly series). */
+export function decompositionData(model: MmmModel, draws: Float64Array, maxDraws = 300): DecompositionData {
+  const { G, T } = model.data;
+  const decomposer = new Decomposer(model);
+  const rows = thinned(draws, model.dim, maxDraws);
+  const sums = new Map<string, Float64Array>();
+  const kinds = new Map<string, "baseline" | "control" | "channel">();
+  const mean = new Float64Array(T);
+  let method: DecompositionData["method"] = "additive";
+  for (const x of rows) {
+    const dec = decomposer.decompose(x);
+    method = dec.method;
+    for (const [name, v] of dec.parts) {
+      if (!sums.has(name)) sums.set(name, new Float64Array(T));
+      kinds.set(name, dec.kinds.get(name)!);
+      const s = sums.get(name)!;
+      for (let g = 0; g < G; g++) for (let t = 0; t < T; t++) s[t] += v[g * T + t] / rows.length;
+    }
+    for (let g = 0; g < G; g++) for (let t = 0; t < T; t++) mean[t] += dec.mean[g * T + t] / rows.length;
+  }
+  return {
+    weeks: model.data.weeks.map(formatDay),
+    components: [...sums].map(([name, v]) => ({ name, kind: kinds.get(name)!, mean: Array.from(v) })),
+    modelMean: Array.from(mean),
+    method,
+  };
+}
+
+/** What would change our mind: the channels whose uncertainty matters most, and how to settle it. */
+function uncertainties(channels: ChannelFinding[], qa: unknown): { channel: string; message: string }[] {
+  // value at stake: spend × width of the ROI interval
+  const ranked = [...channels].sort((a, b) => b.spend * (b.roi.q95 - b.roi.q05) - a.spend * (a.roi.q95 - a.roi.q05));
+  const out = ranked.slice(0, 3).map((c) => ({
+    channel: c.name,
+    message: `${c.name}: ROI could be anywhere from ${c.roi.q05.toFixed(2)} to ${c.roi.q95.toFixed(2)} (90%), on ${Math.round(c.spend).toLocaleString("en-US")} of spend. A geo holdout or a spend pulse test on ${c.name} would narrow it most.`,
+  }));
+  const findings = (qa as { findings?: { check: string; data?: { a?: string; b?: string; r?: number } }[] } | null)?.findings ?? [];
+  for (const f of findings.filter((x) => x.check === "collinearity_pair" && x.data?.a)) {
+    out.push({ channel: `${f.data!.a}+${f.data!.b}`, message: `${f.data!.a} and ${f.data!.b} move together (r = ${(f.data!.r ?? 0).toFixed(2)}): the data cannot split credit between them well; an experiment that varies one of them alone would.` });
+  }
+  return out;
+}

@@ -1,0 +1,122 @@
+// Measures against known answers: the decomposition adds up to the model mean exactly; with the
+// lab's true parameters plugged in, counterfactual lift equals the simulator's own truth; and
+// cross-validation folds never see the weeks they are tested on.
+
+import { describe, expect, it } from "vitest";
+import { Rng } from "../../src/core/rng.js";
+import { Decomposer } from "../../src/analysis/decomposition.js";
+import { counterfactualLift } from "../../src/analysis/measures.js";
+import { truncate } from "../../src/analysis/validation.js";
+import { buildModelData } from "../../src/model/design.js";
+import { MmmModel } from "../../src/model/mmm.js";
+import { ModelSpecSchema } from "../../src/model/spec.js";
+import { simulateScenario } from "../../src/simulate/lab.js";
+import { channelContribution } from "../../src/simulate/response.js";
+import { truthMediaParams } from "../../src/simulate/truth.js";
+
+const clean = simulateScenario("clean", 1);
+
+describe("decomposition", () => {
+  for (const family of ["normal", "negative_binomial", "lognormal"] as const) {
+    it(`adds up to the model mean exactly (${family})`, () => {
+      const ds = family === "normal" ? clean : simulateScenario("counts", 2);
+      const spec = ModelSpecSchema.parse({ likelihood: { family }, baseline: { time_varying_intercept: true } });
+      const model = new MmmModel(buildModelData(ds.table, spec), spec);
+      const rng = new Rng(3);
+      const dec = new Decomposer(model);
+      for (let k = 0; k < 3; k++) {
+        const u = model.initialPoint().map((v) => v + rng.normal(0, 0.2));
+        const x = model.constrain(u);
+        const d = dec.decompose(x);
+        expect(d.method).toBe(family === "normal" ? "additive" : "counterfactual");
+        const mu = model.mean(u);
+        for (let i = 0; i < mu.length; i++) {
+          let sum = 0;
+          for (const v of d.parts.values()) sum += v[i];
+          expect(Math.abs(sum - d.mean[i])).toBeLessThan(1e-9 * Math.max(1, Math.abs(d.mean[i])));
+          if (family === "normal") expect(Math.abs(d.mean[i] - mu[i] * model.data.yScale[0])).toBeLessThan(1e-9 * Math.abs(d.mean[i]));
+        }
+      }
+    });
+  }
+});
+
+describe("counterfactual lift with the true parameters", () => {
+  // the model spec that matches the lab's truth: each channel's adstock family and lags
+  const truth = clean.truth;
+  const spec = ModelSpecSchema.parse({
+    channels: truth.channels.map((c) => ({ name: c.name, adstock: { family: c.adstock.type, max_lag: c.adstock.maxLag } })),
+  });
+  const model = new MmmModel(buildModelData(clean.table, spec), spec);
+  const d = model.data;
+  const x = model.constrain(model.initialPoint());
+  for (const [c, t] of truth.channels.entries()) {
+    const lay = model.layout.channels[c];
+    const scale = d.channels[c].inputScale[0];
+    // Hill: the truth's half-saturation is in USD of adstocked weekly spend; ours is in units of the average active spend
+    const K = t.saturation.halfSaturation / scale;
+    const s1 = 1 / (1 + K ** t.saturation.slope);
+    x[lay.saturation[0]] = s1;
+    x[lay.saturation[1]] = t.saturation.slope;
+    x[lay.effect] = (t.beta * s1) / d.yScale[0];
+    const a = t.adstock;
+    if (a.type === "geometric") x[lay.adstock[0]] = a.alpha;
+    else if (a.type === "delayed_geometric") {
+      x[lay.adstock[0]] = a.alpha;
+      x[lay.adstock[1]] = a.delay / (a.maxLag - 1);
+    } else {
+      x[lay.adstock[0]] = a.shape;
+      x[lay.adstock[1]] = a.scale;
+    }
+  }
+
+  for (const t of truth.channels) {
+    it(`${t.name}: switching the channel off removes exactly its true contribution; halving spend matches the true response curve`, () => {
+      const off = counterfactualLift(model, x, { channel: t.name, kind: "off" })[0];
+      expect(off).toBeCloseTo(-t.contribution, 6);
+      const half = counterfactualLift(model, x, { channel: t.name, kind: "scale", factor: 0.5 })[0];
+      const curve = t.responseCurve;
+      expect(half).toBeCloseTo(curve.contribution[5] - curve.contribution[10], 6);
+    });
+  }
+
+  it("a spend path over part of the window matches the lab's own response to that path (carryover included)", () => {
+    const T = d.T;
+    const ch = d.channels.find((c) => c.name === "paid_social")!;
+    const weekly = Float64Array.from(ch.spend, (v, t) => (t >= 50 && t < 60 ? 0 : t >= 100 && t < 110 ? 2 * v : v));
+    const lift = counterfactualLift(model, x, { channel: "paid_social", kind: "path", weeklySpend: weekly })[0];
+    const params = truthMediaParams(truth).find((p) => p.name === "paid_social")!;
+    const before = channelContribution(params, 0, ch.spend);
+    const after = channelContribution(params, 0, weekly);
+    let expected = 0;
+    for (let t = 0; t < T; t++) expected += after[t] - before[t];
+    expect(lift).toBeCloseTo(expected, 6);
+  });
+});
+
+describe("cross-validation never uses future data", () => {
+  it("a fold's training log density is identical whatever the test weeks and later weeks contain", () => {
+    const spec = ModelSpecSchema.parse({});
+    const trainWeeks = 104;
+    const horizon = 13;
+    const fold = truncate(clean.table, trainWeeks + horizon);
+    // the same fold with every test-week value (KPI, spend, controls) replaced by nonsense
+    const rng = new Rng(9);
+    const T = fold.weeks.length;
+    const scrambled = {
+      ...fold,
+      columns: fold.columns.map((c) => ({ ...c, values: c.values.map((v, i) => (i % T >= trainWeeks && c.role !== "holiday" ? v * (0.5 + 3 * rng.uniform()) + 1 : v)) })),
+    };
+    const a = new MmmModel(buildModelData(fold, spec, { holdoutWeeks: horizon }), spec);
+    const b = new MmmModel(buildModelData(scrambled, spec, { holdoutWeeks: horizon }), spec);
+    const ga = new Float64Array(a.dim);
+    const gb = new Float64Array(b.dim);
+    for (let k = 0; k < 5; k++) {
+      const u = a.initialPoint().map((v) => v + rng.normal(0, 0.3));
+      expect(b.logDensity(u, gb)).toBe(a.logDensity(u, ga));
+      expect(Array.from(gb)).toEqual(Array.from(ga));
+    }
+    // and the weeks after the fold are not in it at all
+    expect(fold.weeks).toHaveLength(trainWeeks + horizon);
+  });
+});
