@@ -26,6 +26,8 @@ export async function fitTable(
   const model = buildModel(recipe);
   const opts = { ...DEFAULT_SAMPLE_OPTIONS, ...options };
   const posterior = await fitModel(model, recipe, opts, new InlineExecutor());
-  const measures = channelDraws(model, pooledDraws(posterior), { valuePerUnit: model.data.valuePerUnit ?? 1 });
+  const measures = channelDraws(model, pooledDraws(posterior), {
+    valuePerUnit: model.data.valuePerUnit ?? 1,
+  });
   return buildFitSummary(model, posterior.method, measures, assessConvergence(posterior, opts).report);
 }

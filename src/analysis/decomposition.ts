@@ -3,8 +3,8 @@
 // week in KPI units. The media terms are the uncentred contributions m·s_t/s1 and the intercept
 // gives back their training-window mean, so the parts add up to the model's mean exactly.
 
-import { ContributionEvaluator, type MmmModel } from "../model/mmm.js";
 import { positiveMean } from "../model/likelihood.js";
+import { ContributionEvaluator, type MmmModel } from "../model/mmm.js";
 
 export interface DrawDecomposition {
   /** Geo-major G·T arrays in KPI units, keyed by component name. */
@@ -32,7 +32,11 @@ export class Decomposer {
     const P = m.params;
     const parts = new Map<string, Float64Array>();
     const kinds = new Map<string, "baseline" | "control" | "channel">();
-    const add = (name: string, kind: "baseline" | "control" | "channel", f: (g: number, t: number) => number) => {
+    const add = (
+      name: string,
+      kind: "baseline" | "control" | "channel",
+      f: (g: number, t: number) => number,
+    ) => {
       const v = new Float64Array(G * T);
       for (let g = 0; g < G; g++) for (let t = 0; t < T; t++) v[g * T + t] = f(g, t);
       parts.set(name, v);
@@ -49,16 +53,36 @@ export class Decomposer {
       for (let t = 0; t < d.trainWeeks; t++) s += channelScaled[c][g * T + t];
       return s / d.trainWeeks;
     };
-    add("intercept", "baseline", (g) => x[idx.intercept[g]] - d.channels.reduce((s, _, c) => s + channelMean(c, g), 0));
+    add(
+      "intercept",
+      "baseline",
+      (g) => x[idx.intercept[g]] - d.channels.reduce((s, _, c) => s + channelMean(c, g), 0),
+    );
     if (idx.trend >= 0 || idx.changepoints.length > 0) {
-      add("trend", "baseline", (_, t) => (idx.trend >= 0 ? x[idx.trend] * d.trend[t] : 0) + idx.changepoints.reduce((s, j, k) => s + x[j] * d.changepointX[k][t], 0));
+      add(
+        "trend",
+        "baseline",
+        (_, t) =>
+          (idx.trend >= 0 ? x[idx.trend] * d.trend[t] : 0) +
+          idx.changepoints.reduce((s, j, k) => s + x[j] * d.changepointX[k][t], 0),
+      );
     }
-    if (idx.sin.length > 0) add("seasonality", "baseline", (_, t) => idx.sin.reduce((s, j, k) => s + x[j] * d.fourierSin[k][t] + x[idx.cos[k]] * d.fourierCos[k][t], 0));
-    if (idx.holidays.length > 0) add("holidays", "baseline", (_, t) => idx.holidays.reduce((s, j, h) => s + x[j] * d.holidays[h].x[t], 0));
+    if (idx.sin.length > 0)
+      add("seasonality", "baseline", (_, t) =>
+        idx.sin.reduce((s, j, k) => s + x[j] * d.fourierSin[k][t] + x[idx.cos[k]] * d.fourierCos[k][t], 0),
+      );
+    if (idx.holidays.length > 0)
+      add("holidays", "baseline", (_, t) =>
+        idx.holidays.reduce((s, j, h) => s + x[j] * d.holidays[h].x[t], 0),
+      );
     if (d.tviKnots > 0) {
       const level = new Float64Array(d.tviKnots);
       for (let k = 1; k < d.tviKnots; k++) level[k] = level[k - 1] + x[idx.tviScale] * x[idx.tviZ[k - 1]];
-      add("time-varying intercept", "baseline", (_, t) => (1 - d.tviWeight[t]) * level[d.tviLeft[t]] + d.tviWeight[t] * level[d.tviLeft[t] + 1]);
+      add(
+        "time-varying intercept",
+        "baseline",
+        (_, t) => (1 - d.tviWeight[t]) * level[d.tviLeft[t]] + d.tviWeight[t] * level[d.tviLeft[t] + 1],
+      );
     }
     d.controls.forEach((c, k) => {
       const j = idx.controls[k];
@@ -74,7 +98,9 @@ export class Decomposer {
     for (const v of parts.values()) for (let i = 0; i < G * T; i++) linear[i] += v[i];
     const positive = m.family === "lognormal" || m.family === "poisson" || m.family === "negative_binomial";
     const mean = new Float64Array(G * T);
-    for (let g = 0; g < G; g++) for (let t = 0; t < T; t++) mean[g * T + t] = d.yScale[g] * (positive ? positiveMean(linear[g * T + t]) : linear[g * T + t]);
+    for (let g = 0; g < G; g++)
+      for (let t = 0; t < T; t++)
+        mean[g * T + t] = d.yScale[g] * (positive ? positiveMean(linear[g * T + t]) : linear[g * T + t]);
     if (positive) {
       // non-additive link: each control and channel gets its counterfactual difference
       // f(all) − f(all without it); the baseline parts keep what is left, so the parts still add up
@@ -100,7 +126,8 @@ export class Decomposer {
         }
       }
     }
-    for (const v of parts.values()) for (let g = 0; g < G; g++) for (let t = 0; t < T; t++) v[g * T + t] *= d.yScale[g];
+    for (const v of parts.values())
+      for (let g = 0; g < G; g++) for (let t = 0; t < T; t++) v[g * T + t] *= d.yScale[g];
     return { parts, kinds, mean, method: positive ? "counterfactual" : "additive" };
   }
 }

@@ -18,13 +18,20 @@ export interface MeasureOptions {
   hurdle: number;
 }
 
-export function channelFindings(measures: ChannelDraws[], kpiTotal: number, opts: MeasureOptions): ChannelFinding[] {
+export function channelFindings(
+  measures: ChannelDraws[],
+  kpiTotal: number,
+  opts: MeasureOptions,
+): ChannelFinding[] {
   return measures.map((m) => {
     const n = m.roi.length;
     const cpik = Float64Array.from(m.contribution, (c) => (c > 0 ? m.spend / c : Number.POSITIVE_INFINITY));
     const profit =
       opts.valuePerUnit !== null && opts.margin !== null
-        ? Float64Array.from(m.contribution, (c) => ((opts.valuePerUnit as number) * (opts.margin as number) * c - m.spend) / m.spend)
+        ? Float64Array.from(
+            m.contribution,
+            (c) => ((opts.valuePerUnit as number) * (opts.margin as number) * c - m.spend) / m.spend,
+          )
         : null;
     // the next unit of spend earns mROI: compare it with the hurdle (value units) or, without a
     // value, with the channel's own average return (elasticity)
@@ -72,7 +79,14 @@ export function thinned(draws: Float64Array, dim: number, max: number): Float64A
  * scaled by 0 … maxMultiplier, with 50% and 90% bands; the observed weekly spend range marks where
  * the curve is interpolation and where it extrapolates.
  */
-export function responseCurves(model: MmmModel, draws: Float64Array, valuePerUnit: number | null, maxMultiplier = 3, points = 31, maxDraws = 400): ResponseCurve[] {
+export function responseCurves(
+  model: MmmModel,
+  draws: Float64Array,
+  valuePerUnit: number | null,
+  maxMultiplier = 3,
+  points = 31,
+  maxDraws = 400,
+): ResponseCurve[] {
   const rows = thinned(draws, model.dim, maxDraws);
   const evaluator = new ContributionEvaluator(model);
   const { G, T } = model.data;
@@ -92,7 +106,13 @@ export function responseCurves(model: MmmModel, draws: Float64Array, valuePerUni
         for (let i = 0; i < v.length; i++) s += v[i];
         return s * value;
       });
-      return { mean: vals.reduce((a, b) => a + b, 0) / vals.length, q05: quantile(vals, 0.05), q25: quantile(vals, 0.25), q75: quantile(vals, 0.75), q95: quantile(vals, 0.95) };
+      return {
+        mean: vals.reduce((a, b) => a + b, 0) / vals.length,
+        q05: quantile(vals, 0.05),
+        q25: quantile(vals, 0.25),
+        q75: quantile(vals, 0.75),
+        q95: quantile(vals, 0.95),
+      };
     });
     const maxWeekly = Math.max(...active, 0);
     const minWeekly = Math.min(...active, 0);
@@ -125,7 +145,11 @@ export type Intervention =
  * spend, so carryover from changed weeks changes as well. Spend paths are national (split over
  * geos in proportion to observed geo spend) and in the currency.
  */
-export function counterfactualLift(model: MmmModel, draws: Float64Array, intervention: Intervention): Float64Array {
+export function counterfactualLift(
+  model: MmmModel,
+  draws: Float64Array,
+  intervention: Intervention,
+): Float64Array {
   const d = model.data;
   const c = d.channels.findIndex((ch) => ch.name === intervention.channel);
   if (c < 0) throw new Error(`unknown channel '${intervention.channel}'`);
@@ -138,7 +162,9 @@ export function counterfactualLift(model: MmmModel, draws: Float64Array, interve
       const i = g * T + t;
       let factor = 1;
       if (intervention.kind === "off") factor = 0;
-      else if (intervention.kind === "scale") factor = t >= (intervention.fromWeek ?? 0) && t <= (intervention.toWeek ?? T - 1) ? intervention.factor : 1;
+      else if (intervention.kind === "scale")
+        factor =
+          t >= (intervention.fromWeek ?? 0) && t <= (intervention.toWeek ?? T - 1) ? intervention.factor : 1;
       else {
         let national = 0;
         for (let h = 0; h < G; h++) national += ch.spend[h * T + t];
@@ -154,7 +180,10 @@ export function counterfactualLift(model: MmmModel, draws: Float64Array, interve
       input[i] = ch.x[i] * factor;
     }
   }
-  if (input.some((v) => Number.isNaN(v))) throw new Error(`channel '${ch.name}' is modelled on exposure: a spend path for weeks without spend needs a cost per exposure`);
+  if (input.some((v) => Number.isNaN(v)))
+    throw new Error(
+      `channel '${ch.name}' is modelled on exposure: a spend path for weeks without spend needs a cost per exposure`,
+    );
   const evaluator = new ContributionEvaluator(model);
   const n = draws.length / model.dim;
   const out = new Float64Array(n);

@@ -11,7 +11,12 @@ import type { ForecastMetrics, PpcData } from "../report/reportData.js";
 import { thinned } from "./measures.js";
 
 /** National predictive draws per week: rows = draws, columns = weeks (KPI units). */
-export function predictiveDraws(model: MmmModel, draws: Float64Array, seed: number, maxDraws = 1000): Float64Array[] {
+export function predictiveDraws(
+  model: MmmModel,
+  draws: Float64Array,
+  seed: number,
+  maxDraws = 1000,
+): Float64Array[] {
   const { G, T } = model.data;
   const rng = new Rng(`ppc:${seed}`);
   const noise = model.layout.noise;
@@ -19,7 +24,9 @@ export function predictiveDraws(model: MmmModel, draws: Float64Array, seed: numb
     const mu = model.mean(model.unconstrain(x));
     const nz = noise.map((j) => x[j]);
     const y = new Float64Array(T);
-    for (let g = 0; g < G; g++) for (let t = 0; t < T; t++) y[t] += sampleObservation(model.family, mu[g * T + t], model.data.yScale[g], nz, rng);
+    for (let g = 0; g < G; g++)
+      for (let t = 0; t < T; t++)
+        y[t] += sampleObservation(model.family, mu[g * T + t], model.data.yScale[g], nz, rng);
     return y;
   });
 }
@@ -37,12 +44,19 @@ function weekQuantiles(pred: Float64Array[], t: number): number[] {
   return pred.map((p) => p[t]);
 }
 
-export function posteriorPredictiveCheck(model: MmmModel, draws: Float64Array, observed: Float64Array, seed = 1): PpcData {
+export function posteriorPredictiveCheck(
+  model: MmmModel,
+  draws: Float64Array,
+  observed: Float64Array,
+  seed = 1,
+): PpcData {
   const T = model.data.T;
   const pred = predictiveDraws(model, draws, seed);
   const q = (p: number) => Array.from({ length: T }, (_, t) => quantile(weekQuantiles(pred, t), p));
   const mean = Array.from({ length: T }, (_, t) => pred.reduce((s, p) => s + p[t], 0) / pred.length);
-  const sd = Array.from({ length: T }, (_, t) => Math.sqrt(pred.reduce((s, p) => s + (p[t] - mean[t]) ** 2, 0) / (pred.length - 1)));
+  const sd = Array.from({ length: T }, (_, t) =>
+    Math.sqrt(pred.reduce((s, p) => s + (p[t] - mean[t]) ** 2, 0) / (pred.length - 1)),
+  );
   const weeks = Array.from({ length: T }, (_, t) => t).filter((t) => !Number.isNaN(observed[t]));
   const coverage = [0.5, 0.8, 0.95].map((level) => {
     const lo = q((1 - level) / 2);
@@ -55,13 +69,28 @@ export function posteriorPredictiveCheck(model: MmmModel, draws: Float64Array, o
   const verdicts: string[] = [];
   for (const c of coverage) {
     const gap = c.observed - c.level;
-    if (gap < -0.1) verdicts.push(`The ${c.level * 100}% predictive interval covers only ${(100 * c.observed).toFixed(0)}% of weeks: the model is over-confident (missing a driver, or noise that is not constant).`);
-    else if (gap > 0.1 && c.level < 0.95) verdicts.push(`The ${c.level * 100}% predictive interval covers ${(100 * c.observed).toFixed(0)}% of weeks: the model is under-confident (intervals wider than needed).`);
+    if (gap < -0.1)
+      verdicts.push(
+        `The ${c.level * 100}% predictive interval covers only ${(100 * c.observed).toFixed(0)}% of weeks: the model is over-confident (missing a driver, or noise that is not constant).`,
+      );
+    else if (gap > 0.1 && c.level < 0.95)
+      verdicts.push(
+        `The ${c.level * 100}% predictive interval covers ${(100 * c.observed).toFixed(0)}% of weeks: the model is under-confident (intervals wider than needed).`,
+      );
   }
-  if (verdicts.length === 0) verdicts.push(`Predictive intervals are calibrated: ${coverage.map((c) => `${c.level * 100}% → ${(100 * c.observed).toFixed(0)}%`).join(", ")} of weeks covered.`);
+  if (verdicts.length === 0)
+    verdicts.push(
+      `Predictive intervals are calibrated: ${coverage.map((c) => `${c.level * 100}% → ${(100 * c.observed).toFixed(0)}%`).join(", ")} of weeks covered.`,
+    );
   const bound = 2 / Math.sqrt(resid.length);
-  if (Math.abs(acf[0]) > bound) verdicts.push(`Residuals are autocorrelated (lag-1 correlation ${acf[0].toFixed(2)} > ${bound.toFixed(2)}): the baseline misses slow movements; consider a time-varying intercept or a changepoint trend.`);
-  else verdicts.push(`Residuals show no significant lag-1 autocorrelation (${acf[0].toFixed(2)}, bound ±${bound.toFixed(2)}).`);
+  if (Math.abs(acf[0]) > bound)
+    verdicts.push(
+      `Residuals are autocorrelated (lag-1 correlation ${acf[0].toFixed(2)} > ${bound.toFixed(2)}): the baseline misses slow movements; consider a time-varying intercept or a changepoint trend.`,
+    );
+  else
+    verdicts.push(
+      `Residuals show no significant lag-1 autocorrelation (${acf[0].toFixed(2)}, bound ±${bound.toFixed(2)}).`,
+    );
   return {
     weeks: model.data.weeks.map(formatDay),
     observed: Array.from(observed),
@@ -88,7 +117,12 @@ export function autocorrelation(x: number[], lags: number): number[] {
 }
 
 /** Forecast accuracy of predictive draws on the weeks [from, to) against the observed KPI. */
-export function forecastMetrics(pred: Float64Array[], observed: Float64Array, from: number, to: number): ForecastMetrics {
+export function forecastMetrics(
+  pred: Float64Array[],
+  observed: Float64Array,
+  from: number,
+  to: number,
+): ForecastMetrics {
   let se = 0;
   let ape = 0;
   let sape = 0;
@@ -112,5 +146,12 @@ export function forecastMetrics(pred: Float64Array[], observed: Float64Array, fr
     if (y >= quantile(vals, 0.05) && y <= quantile(vals, 0.95)) in90++;
     n++;
   }
-  return { rmse: Math.sqrt(se / n), mape: ape / n, smape: sape / n, wape: absErr / absObs, coverage50: in50 / n, coverage90: in90 / n };
+  return {
+    rmse: Math.sqrt(se / n),
+    mape: ape / n,
+    smape: sape / n,
+    wape: absErr / absObs,
+    coverage50: in50 / n,
+    coverage90: in90 / n,
+  };
 }

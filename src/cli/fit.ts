@@ -205,7 +205,7 @@ export async function runFit(o: FitOptions, io: CliIo): Promise<FitSummary> {
     return [
       name,
       p.group,
-      describePrior(p.prior),
+      `"${describePrior(p.prior)}"`,
       s.mean,
       s.sd,
       s.q05,

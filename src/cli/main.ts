@@ -9,6 +9,8 @@ import { runDemo } from "./demo.js";
 import { runFit } from "./fit.js";
 import { type CliIo, EXIT, processIo } from "./io.js";
 import { runPrepare } from "./prepare.js";
+import { runRecover } from "./recover.js";
+import { runReport } from "./report.js";
 import { runSimulate } from "./simulate.js";
 
 function buildProgram(io: CliIo): Command {
@@ -61,6 +63,41 @@ function buildProgram(io: CliIo): Command {
     .option("--quiet", "no progress output")
     .action(async (opts) => {
       await runFit(opts, io);
+    });
+
+  program
+    .command("report")
+    .description("Write the self-contained HTML report of a fit (executive page, validation, data).")
+    .argument("<run>", "run folder written by `mmm fit`")
+    .requiredOption("--out <file>", "HTML file to write")
+    .option(
+      "--validation <level>",
+      "none | quick (holdout, placebo) | full (+ rolling CV, sensitivity grid, PSIS-LOO)",
+      "quick",
+    )
+    .option("--hurdle <roi>", "the ROI a channel must beat", "1")
+    .option("--margin <share>", "gross margin on the KPI's value, for profit ROI (e.g. 0.6)")
+    .option("--holdout-weeks <n>", "weeks held out (and the CV test horizon)", "13")
+    .option("--cv-folds <n>", "rolling-origin CV folds (full validation)", "3")
+    .option("--quiet", "no progress output")
+    .action(async (run, opts) => {
+      await runReport(run, opts, io);
+    });
+
+  program
+    .command("recover")
+    .description("Simulate a lab scenario, fit it, and print the recovery scorecard against the truth.")
+    .requiredOption("--scenario <name>", `scenario: ${Object.keys(SCENARIOS).join(", ")}`)
+    .option("--seed <n>", "random seed", "1")
+    .option("--chains <n>", "number of chains", "4")
+    .option("--warmup <n>", "warm-up iterations per chain", "1000")
+    .option("--draws <n>", "saved draws per chain", "1000")
+    .option("--method <nuts|fast>", "nuts or fast", "nuts")
+    .option("--metric <dense|diag>", "NUTS metric", "dense")
+    .option("--adapt-delta <p>", "target acceptance statistic", "0.8")
+    .option("--max-depth <n>", "maximum tree depth", "10")
+    .action(async (opts) => {
+      await runRecover(opts, io);
     });
 
   program

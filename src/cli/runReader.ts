@@ -3,13 +3,13 @@
 
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { FitSummary } from "../analysis/fitSummary.js";
 import { MmmError } from "../core/errors.js";
 import { readModelingTable } from "../data/tableIo.js";
 import { buildModel, type ModelRecipe } from "../inference/executor.js";
 import type { SampleOptions } from "../inference/sample.js";
 import type { MmmModel } from "../model/mmm.js";
 import { type ModelSpec, ModelSpecSchema } from "../model/spec.js";
-import type { FitSummary } from "../analysis/fitSummary.js";
 
 export interface RunFolder {
   dir: string;
@@ -35,22 +35,42 @@ export function readRun(dir: string): RunFolder {
   const fit = readJson(join(dir, "fit.json")) as RunFolder["fit"] | null;
   const summary = readJson(join(dir, "summary.json")) as FitSummary | null;
   if (!fit || !summary) {
-    throw new MmmError("E_RUN_FOLDER", `${dir} is not a run folder written by mmm fit (fit.json or summary.json is missing).`, { file: dir }, "pass the --out folder of a finished `mmm fit`");
+    throw new MmmError(
+      "E_RUN_FOLDER",
+      `${dir} is not a run folder written by mmm fit (fit.json or summary.json is missing).`,
+      { file: dir },
+      "pass the --out folder of a finished `mmm fit`",
+    );
   }
   if (!existsSync(join(dir, "data", "table.csv"))) {
-    throw new MmmError("E_RUN_FOLDER", `${dir} has no copy of its modeling table (data/table.csv).`, { file: dir }, "re-run mmm fit with this version, which keeps a copy of the table in the run folder");
+    throw new MmmError(
+      "E_RUN_FOLDER",
+      `${dir} has no copy of its modeling table (data/table.csv).`,
+      { file: dir },
+      "re-run mmm fit with this version, which keeps a copy of the table in the run folder",
+    );
   }
   const table = readModelingTable(join(dir, "data"));
   const spec = ModelSpecSchema.parse(fit.config.resolved);
   const recipe = { table, spec };
   const model = buildModel(recipe);
-  const files = readdirSync(join(dir, "draws")).filter((f) => f.endsWith(".csv")).sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
+  const files = readdirSync(join(dir, "draws"))
+    .filter((f) => f.endsWith(".csv"))
+    .sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
   const parts: Float64Array[] = [];
   for (const f of files) {
-    const lines = readFileSync(join(dir, "draws", f), "utf8").split("\n").filter((l) => l !== "" && !l.startsWith("#"));
+    const lines = readFileSync(join(dir, "draws", f), "utf8")
+      .split("\n")
+      .filter((l) => l !== "" && !l.startsWith("#"));
     const header = lines[0].split(",");
     const cols = model.names.map((n) => header.indexOf(n));
-    if (cols.some((c) => c < 0)) throw new MmmError("E_RUN_FOLDER", `draws/${f} lacks some of the model's parameters.`, { file: join(dir, "draws", f) }, "the run folder and the code version must match; re-run mmm fit");
+    if (cols.some((c) => c < 0))
+      throw new MmmError(
+        "E_RUN_FOLDER",
+        `draws/${f} lacks some of the model's parameters.`,
+        { file: join(dir, "draws", f) },
+        "the run folder and the code version must match; re-run mmm fit",
+      );
     const rows = lines.slice(1);
     const out = new Float64Array(rows.length * model.dim);
     rows.forEach((line, k) => {
@@ -67,5 +87,14 @@ export function readRun(dir: string): RunFolder {
     draws.set(p, o);
     o += p.length;
   }
-  return { dir, fit, summary, recipe, model, draws, qa: readJson(join(dir, "data", "qa.json")), lineage: readJson(join(dir, "data", "lineage.json")) };
+  return {
+    dir,
+    fit,
+    summary,
+    recipe,
+    model,
+    draws,
+    qa: readJson(join(dir, "data", "qa.json")),
+    lineage: readJson(join(dir, "data", "lineage.json")),
+  };
 }

@@ -80,18 +80,31 @@ export class WelfordEstimator {
     }
   }
 
-  /** Sample (co)variance shrunk toward 1e-3·I by n/(n+5), as Stan does. */
-  regularised(): Float64Array {
+  /**
+   * The window's (co)variance estimate, regularised. Diagonal: shrunk toward 1e-3 by n/(n+5), as
+   * Stan does. Dense: a window of n draws cannot estimate a d×d covariance when n is not well
+   * above d (early windows have 25–100 draws), and Stan's shrinkage toward 1e-3·I then leaves a
+   * near-singular metric that forces tiny steps. We shrink toward the metric in use instead, with
+   * the weight of d pseudo-draws: early windows refine the Laplace covariance the chain started
+   * from, later (long) windows are dominated by the draws. A documented departure from Stan.
+   */
+  regularised(previous?: Float64Array): Float64Array {
     const n = this.n;
     const d = this.dim;
     const out = new Float64Array(this.m2.length);
-    const w = n / (n + 5);
-    const shrink = 1e-3 * (5 / (n + 5));
-    for (let i = 0; i < out.length; i++) out[i] = (w * this.m2[i]) / (n - 1);
-    if (this.kind === "diag") for (let i = 0; i < d; i++) out[i] += shrink;
-    else {
+    if (this.kind === "diag" || !previous) {
+      const w = n / (n + 5);
+      const shrink = 1e-3 * (5 / (n + 5));
+      for (let i = 0; i < out.length; i++) out[i] = (w * this.m2[i]) / (n - 1);
+      if (this.kind === "diag") for (let i = 0; i < d; i++) out[i] += shrink;
+      else for (let i = 0; i < d; i++) out[i * d + i] += shrink;
+    } else {
+      const pseudo = d;
+      const w = n / (n + pseudo);
+      for (let i = 0; i < out.length; i++) out[i] = (w * this.m2[i]) / (n - 1) + (1 - w) * previous[i];
+    }
+    if (this.kind === "dense") {
       for (let i = 0; i < d; i++) {
-        out[i * d + i] += shrink;
         for (let j = 0; j < i; j++) {
           const s = 0.5 * (out[i * d + j] + out[j * d + i]);
           out[i * d + j] = s;

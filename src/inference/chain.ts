@@ -90,7 +90,7 @@ export function runChain(
     nuts.stepSize = dual.learn(s.acceptStat);
     if (schedule.inSlowWindow(i)) estimator.add(nuts.position);
     if (schedule.windowEndsAt(i)) {
-      metric.set(estimator.regularised());
+      metric.set(estimator.regularised(metric.inverse));
       estimator.restart();
       nuts.initStepSize();
       dual.restart(nuts.stepSize);

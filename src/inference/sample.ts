@@ -82,7 +82,7 @@ export async function fitModel(
     };
   }
 
-  // chains start from distinct draws of the approximation (overdispersed a little), each with its own seed
+  // chains start from distinct draws of the Laplace approximation, each with its own seed
   const initial =
     opts.metric === "dense"
       ? approx.covariance

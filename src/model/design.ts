@@ -99,7 +99,12 @@ export function buildModelData(table: ModelingTable, spec: ModelSpec, opts: Desi
   const y = Float64Array.from(kpiCol.values);
   const trainWeeks = T - (opts.holdoutWeeks ?? 0);
   if (trainWeeks < 8) {
-    throw new MmmError("E_MODEL_DATA", `Only ${trainWeeks} training weeks remain after holding out ${opts.holdoutWeeks}.`, {}, "hold out fewer weeks");
+    throw new MmmError(
+      "E_MODEL_DATA",
+      `Only ${trainWeeks} training weeks remain after holding out ${opts.holdoutWeeks}.`,
+      {},
+      "hold out fewer weeks",
+    );
   }
   for (let g = 0; g < G; g++) for (let t = trainWeeks; t < T; t++) y[g * T + t] = Number.NaN;
   const yScale = opts.kpiScale
@@ -246,7 +251,8 @@ export function buildModelData(table: ModelingTable, spec: ModelSpec, opts: Desi
     if (x.every((v) => v === 0)) continue;
     // two holidays always in the same week (Thanksgiving and Black Friday) cannot be told apart: merge them
     const twin = holidays.find((h) => h.x.every((v, t) => v === x[t]));
-    if (twin) twin.name = `${twin.name}+${name.replace(/^holiday_/, "")}`;
+    // "_and_", not "+": parameter names must stay plain identifiers for CmdStan readers
+    if (twin) twin.name = `${twin.name}_and_${name.replace(/^holiday_/, "")}`;
     else holidays.push({ name, x: Float64Array.from(x) });
   }
   const knotWeeks = base.tvi_knot_weeks;

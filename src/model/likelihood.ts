@@ -215,11 +215,23 @@ export function sampleObservation(
 }
 
 /** Pointwise log likelihood of each observation (NaN for held-out ones), for PSIS-LOO. */
-export function pointwiseLogLikelihood(family: LikelihoodFamily, d: LikelihoodData, mu: Float64Array, noise: Float64Array, out: Float64Array): void {
+export function pointwiseLogLikelihood(
+  family: LikelihoodFamily,
+  d: LikelihoodData,
+  mu: Float64Array,
+  noise: Float64Array,
+  out: Float64Array,
+): void {
   const one = new Float64Array(1);
   const dMu = new Float64Array(1);
   const dNoise = new Float64Array(2);
-  const single: LikelihoodData = { ys: new Float64Array(1), y: new Float64Array(1), scale: new Float64Array(1), logYs: new Float64Array(1), logFactorialY: new Float64Array(1) };
+  const single: LikelihoodData = {
+    ys: new Float64Array(1),
+    y: new Float64Array(1),
+    scale: new Float64Array(1),
+    logYs: new Float64Array(1),
+    logFactorialY: new Float64Array(1),
+  };
   for (let i = 0; i < mu.length; i++) {
     if (Number.isNaN(d.ys[i])) {
       out[i] = Number.NaN;

@@ -49,8 +49,17 @@ const ChannelSchema = z.strictObject({
   name: z.string(),
   /** Model the channel on its spend (default) or its exposure column; ROI is always on spend. */
   input: z.enum(["spend", "exposure"]).default("spend"),
-  adstock: AdstockSchema.partial().optional(),
-  saturation: SaturationSchema.partial().optional(),
+  /** Keys left out inherit media_defaults (so no defaults here). */
+  adstock: z
+    .strictObject({
+      family: z.enum(["geometric", "delayed_geometric", "weibull_cdf", "weibull_pdf"]).optional(),
+      max_lag: z.number().int().min(1).max(52).optional(),
+      normalize: z.boolean().optional(),
+    })
+    .optional(),
+  saturation: z
+    .strictObject({ family: z.enum(["hill", "logistic", "michaelis_menten", "tanh"]).optional() })
+    .optional(),
   /** Prior overrides by parameter name: effect, alpha, delay, shape, scale, half_saturation, slope, lambda. */
   priors: z.record(z.string(), EffectPriorSchema).default({}),
 });

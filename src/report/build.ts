@@ -31,7 +31,11 @@ export function buildReportData(inp: ReportInputs): ReportData {
   const measures = channelDraws(model, draws, { valuePerUnit: value ?? 1 });
   let kpiTotal = 0;
   for (const y of d.y) if (!Number.isNaN(y)) kpiTotal += y;
-  const channels = channelFindings(measures, kpiTotal, { valuePerUnit: value, margin: inp.margin, hurdle: inp.hurdle });
+  const channels = channelFindings(measures, kpiTotal, {
+    valuePerUnit: value,
+    margin: inp.margin,
+    hurdle: inp.hurdle,
+  });
   return {
     title: inp.title ?? `Marketing mix: what ${d.kpi} owes to each channel`,
     generatedAt: new Date().toISOString(),
@@ -79,14 +83,21 @@ export function decompositionData(model: MmmModel, draws: Float64Array, maxDraws
 /** What would change our mind: the channels whose uncertainty matters most, and how to settle it. */
 function uncertainties(channels: ChannelFinding[], qa: unknown): { channel: string; message: string }[] {
   // value at stake: spend × width of the ROI interval
-  const ranked = [...channels].sort((a, b) => b.spend * (b.roi.q95 - b.roi.q05) - a.spend * (a.roi.q95 - a.roi.q05));
+  const ranked = [...channels].sort(
+    (a, b) => b.spend * (b.roi.q95 - b.roi.q05) - a.spend * (a.roi.q95 - a.roi.q05),
+  );
   const out = ranked.slice(0, 3).map((c) => ({
     channel: c.name,
     message: `${c.name}: ROI could be anywhere from ${c.roi.q05.toFixed(2)} to ${c.roi.q95.toFixed(2)} (90%), on ${Math.round(c.spend).toLocaleString("en-US")} of spend. A geo holdout or a spend pulse test on ${c.name} would narrow it most.`,
   }));
-  const findings = (qa as { findings?: { check: string; data?: { a?: string; b?: string; r?: number } }[] } | null)?.findings ?? [];
+  const findings =
+    (qa as { findings?: { check: string; data?: { a?: string; b?: string; r?: number } }[] } | null)
+      ?.findings ?? [];
   for (const f of findings.filter((x) => x.check === "collinearity_pair" && x.data?.a)) {
-    out.push({ channel: `${f.data!.a}+${f.data!.b}`, message: `${f.data!.a} and ${f.data!.b} move together (r = ${(f.data!.r ?? 0).toFixed(2)}): the data cannot split credit between them well; an experiment that varies one of them alone would.` });
+    out.push({
+      channel: `${f.data!.a}+${f.data!.b}`,
+      message: `${f.data!.a} and ${f.data!.b} move together (r = ${(f.data!.r ?? 0).toFixed(2)}): the data cannot split credit between them well; an experiment that varies one of them alone would.`,
+    });
   }
   return out;
 }

@@ -77,8 +77,23 @@ export interface ForecastMetrics {
 export interface ValidationData {
   holdout: ({ weeks: number; trainWeeks: number } & ForecastMetrics) | null;
   cv: { folds: ({ trainWeeks: number; testWeeks: number } & ForecastMetrics)[] } | null;
-  loo: { models: { name: string; elpd: number; se: number; pLoo: number; elpdDiff: number; seDiff: number; stackingWeight: number; paretoKBad: number }[] } | null;
-  sensitivity: { variants: string[]; channels: { name: string; roiMean: number[]; roiQ05: number[]; roiQ95: number[]; stable: boolean }[]; verdicts: string[] } | null;
+  loo: {
+    models: {
+      name: string;
+      elpd: number;
+      se: number;
+      pLoo: number;
+      elpdDiff: number;
+      seDiff: number;
+      stackingWeight: number;
+      paretoKBad: number;
+    }[];
+  } | null;
+  sensitivity: {
+    variants: string[];
+    channels: { name: string; roiMean: number[]; roiQ05: number[]; roiQ95: number[]; stable: boolean }[];
+    verdicts: string[];
+  } | null;
   placebo: { roi: Interval; passed: boolean; message: string } | null;
 }
 
@@ -88,6 +103,12 @@ export interface ReportData {
   fit: FitSummary;
   hurdle: number;
   channels: ChannelFinding[];
+  /**
+   * All channels together over the window (contribution and share of the KPI), summarised per
+   * draw: the interval of a sum is not the sum of the channels' intervals. Optional; without it
+   * the report shows the total's mean (a sum of means) and says that its interval is missing.
+   */
+  incremental?: { contribution: Interval; share: Interval };
   decomposition: DecompositionData;
   curves: ResponseCurve[];
   ppc: PpcData;

@@ -1,0 +1,257 @@
+// Out-of-sample and robustness checks, each a set of extra fits: a chronological holdout, rolling-
+// origin cross-validation (expanding window), a sensitivity grid of model variants compared on ROI
+// (and by PSIS-LOO), and a placebo channel of random spend that must come out with ROI near zero.
+// Scales are always learnt from each fit's own training weeks (see buildModelData).
+
+import type { ModelingTable } from "../core/modelingTable.js";
+import { Rng } from "../core/rng.js";
+import type { ChainExecutor, ModelRecipe } from "../inference/executor.js";
+import { buildModel } from "../inference/executor.js";
+import { fitModel, pooledDraws, type SampleOptions } from "../inference/sample.js";
+import { type ModelSpec, ModelSpecSchema } from "../model/spec.js";
+import type { ForecastMetrics, ValidationData } from "../report/reportData.js";
+import { channelDraws } from "./channelMetrics.js";
+import { compareModels, psisLoo, stackingWeights } from "./loo.js";
+import { thinned } from "./measures.js";
+import { forecastMetrics, observedNational, predictiveDraws } from "./ppc.js";
+import { probabilityAbove, summarise } from "./summaries.js";
+
+async function fitWithHoldout(
+  recipe: ModelRecipe,
+  holdoutWeeks: number,
+  opts: SampleOptions,
+  executor: ChainExecutor,
+) {
+  const r = { ...recipe, holdoutWeeks };
+  const model = buildModel(r);
+  const posterior = await fitModel(model, r, opts, executor);
+  return { model, draws: pooledDraws(posterior) };
+}
+
+export async function holdoutValidation(
+  recipe: ModelRecipe,
+  weeks: number,
+  opts: SampleOptions,
+  executor: ChainExecutor,
+): Promise<ValidationData["holdout"]> {
+  const T = recipe.table.weeks.length;
+  const { model, draws } = await fitWithHoldout(recipe, weeks, opts, executor);
+  const pred = predictiveDraws(model, draws, opts.seed, 500);
+  return { weeks, trainWeeks: T - weeks, ...forecastMetrics(pred, observedNational(model), T - weeks, T) };
+}
+
+/** Expanding-window folds: train on weeks [0, k), test on [k, k + horizon), for `folds` origins. */
+export async function rollingOriginCv(
+  recipe: ModelRecipe,
+  folds: number,
+  horizon: number,
+  opts: SampleOptions,
+  executor: ChainExecutor,
+): Promise<NonNullable<ValidationData["cv"]>> {
+  const T = recipe.table.weeks.length;
+  const out: ({ trainWeeks: number; testWeeks: number } & ForecastMetrics)[] = [];
+  for (let f = folds; f >= 1; f--) {
+    const trainWeeks = T - f * horizon;
+    // weeks after the test window are dropped entirely, so the fold never sees them
+    const table = truncate(recipe.table, trainWeeks + horizon);
+    const { model, draws } = await fitWithHoldout({ ...recipe, table }, horizon, opts, executor);
+    const pred = predictiveDraws(model, draws, opts.seed + f, 400);
+    out.push({
+      trainWeeks,
+      testWeeks: horizon,
+      ...forecastMetrics(pred, observedNational(model), trainWeeks, trainWeeks + horizon),
+    });
+  }
+  return { folds: out };
+}
+
+/** The first `weeks` weeks of a table. */
+export function truncate(table: ModelingTable, weeks: number): ModelingTable {
+  const T = table.weeks.length;
+  return {
+    ...table,
+    weeks: table.weeks.slice(0, weeks),
+    columns: table.columns.map((c) => {
+      const v = new Float64Array(table.geos.length * weeks);
+      for (let g = 0; g < table.geos.length; g++) v.set(c.values.subarray(g * T, g * T + weeks), g * weeks);
+      return { ...c, values: v };
+    }),
+  };
+}
+
+export interface Variant {
+  name: string;
+  spec: ModelSpec;
+}
+
+/** The standard grid: prior scales halved and doubled, another adstock and saturation family, other seasonality orders. */
+export function sensitivityVariants(base: ModelSpec): Variant[] {
+  const scaled = (factor: number): ModelSpec => {
+    const p = base.media_defaults.effect_prior;
+    const effect = p.dist === "spend_share" || p.dist === "lognormal" ? { ...p, sigma: p.sigma * factor } : p;
+    return {
+      ...base,
+      media_defaults: { ...base.media_defaults, effect_prior: effect },
+      control_prior: scalePrior(base.control_prior, factor),
+    };
+  };
+  const with_ = (patch: Partial<ModelSpec["media_defaults"]>): ModelSpec => ({
+    ...base,
+    media_defaults: { ...base.media_defaults, ...patch },
+  });
+  const order = base.baseline.seasonality_order;
+  return [
+    { name: "base", spec: base },
+    { name: "priors ×0.5", spec: scaled(0.5) },
+    { name: "priors ×2", spec: scaled(2) },
+    {
+      name:
+        base.media_defaults.adstock.family === "weibull_pdf" ? "adstock geometric" : "adstock weibull_pdf",
+      spec: with_({
+        adstock: {
+          ...base.media_defaults.adstock,
+          family: base.media_defaults.adstock.family === "weibull_pdf" ? "geometric" : "weibull_pdf",
+        },
+      }),
+    },
+    {
+      name: base.media_defaults.saturation.family === "logistic" ? "saturation hill" : "saturation logistic",
+      spec: with_({
+        saturation: { family: base.media_defaults.saturation.family === "logistic" ? "hill" : "logistic" },
+      }),
+    },
+    {
+      name: `seasonality order ${order + 1}`,
+      spec: { ...base, baseline: { ...base.baseline, seasonality_order: order + 1 } },
+    },
+  ].map((v) => ({ ...v, spec: ModelSpecSchema.parse(v.spec) }));
+}
+
+function scalePrior(p: ModelSpec["control_prior"], factor: number): ModelSpec["control_prior"] {
+  return "sigma" in p ? { ...p, sigma: p.sigma * factor } : p;
+}
+
+export async function sensitivityAnalysis(
+  recipe: ModelRecipe,
+  variants: Variant[],
+  opts: SampleOptions,
+  executor: ChainExecutor,
+  hurdle: number,
+) {
+  const fits: { name: string; measures: ReturnType<typeof channelDraws>; loo: ReturnType<typeof psisLoo> }[] =
+    [];
+  for (const v of variants) {
+    const r = { ...recipe, spec: v.spec };
+    const model = buildModel(r);
+    const posterior = await fitModel(model, r, opts, executor);
+    const draws = pooledDraws(posterior);
+    const measures = channelDraws(model, draws, { valuePerUnit: model.data.valuePerUnit ?? 1 });
+    // pointwise log likelihood on a thinned set of draws, for PSIS-LOO
+    const rows = thinned(draws, model.dim, 1000);
+    const N = model.data.G * model.data.T;
+    const ll = new Float64Array(rows.length * N);
+    rows.forEach((x, k) => model.pointwiseLogLik(x, ll.subarray(k * N, (k + 1) * N)));
+    fits.push({ name: v.name, measures, loo: psisLoo(ll, rows.length, N) });
+  }
+  const channels = fits[0].measures.map((m, c) => {
+    const per = fits.map((f) => summarise(f.measures[c].roi));
+    const probs = fits.map((f) => probabilityAbove(f.measures[c].roi, hurdle));
+    // a conclusion survives when every variant agrees on the side of the hurdle (with 80% probability)
+    const above = probs.every((p) => p > 0.8);
+    const below = probs.every((p) => p < 0.2);
+    const baseAbove = probs[0] > 0.8;
+    const baseBelow = probs[0] < 0.2;
+    return {
+      name: m.channel,
+      roiMean: per.map((s) => s.mean),
+      roiQ05: per.map((s) => s.q05),
+      roiQ95: per.map((s) => s.q95),
+      stable: above || below || (!baseAbove && !baseBelow && probs.every((p) => p >= 0.2 && p <= 0.8)),
+    };
+  });
+  const verdicts = channels.map((c) =>
+    c.stable
+      ? `${c.name}: the conclusion about ROI vs the hurdle ${hurdle} holds in every variant.`
+      : `${c.name}: the conclusion flips across variants (ROI means ${c.roiMean.map((v) => v.toFixed(2)).join(" / ")}): treat it as unsettled.`,
+  );
+  const compared = compareModels(fits.map((f) => ({ name: f.name, pointwise: f.loo.pointwise.elpd })));
+  const weights = stackingWeights(fits.map((f) => f.loo.pointwise.elpd));
+  return {
+    sensitivity: { variants: fits.map((f) => f.name), channels, verdicts },
+    loo: {
+      models: compared.map((row) => {
+        const i = fits.findIndex((f) => f.name === row.name);
+        return {
+          name: row.name,
+          elpd: fits[i].loo.elpd,
+          se: fits[i].loo.se,
+          pLoo: fits[i].loo.pLoo,
+          elpdDiff: row.elpdDiff,
+          seDiff: row.seDiff,
+          stackingWeight: weights[i],
+          paretoKBad: fits[i].loo.counts.bad + fits[i].loo.counts.veryBad,
+        };
+      }),
+    },
+  };
+}
+
+/** Adds a channel of random spend (no effect on the KPI) and checks its ROI comes out near zero. */
+export async function placeboCheck(
+  recipe: ModelRecipe,
+  opts: SampleOptions,
+  executor: ChainExecutor,
+): Promise<ValidationData["placebo"]> {
+  const table = recipe.table;
+  const T = table.weeks.length;
+  const G = table.geos.length;
+  const rng = new Rng(`placebo:${opts.seed}`);
+  // as large as an average real channel, always on, with the same week-to-week volatility as media
+  const spendCols = table.columns.filter((c) => c.role === "spend");
+  const avg =
+    spendCols.reduce((s, c) => s + c.values.reduce((a, b) => a + b, 0), 0) / spendCols.length / (G * T);
+  const values = Float64Array.from(
+    { length: G * T },
+    () => Math.round(avg * rng.logNormal(-0.045, 0.3) * 100) / 100,
+  );
+  const placeboTable: ModelingTable = {
+    ...table,
+    columns: [
+      ...table.columns,
+      {
+        name: "spend_placebo",
+        role: "spend",
+        channel: "placebo",
+        values,
+        unit: table.currency,
+        aggregation: "sum",
+      },
+    ],
+    channels: [...table.channels, { name: "placebo", spend: "spend_placebo" }],
+  };
+  const spec = recipe.spec.channels
+    ? {
+        ...recipe.spec,
+        channels: [...recipe.spec.channels, { name: "placebo", input: "spend" as const, priors: {} }],
+      }
+    : recipe.spec;
+  const r = { ...recipe, table: placeboTable, spec };
+  const model = buildModel(r);
+  const posterior = await fitModel(model, r, opts, executor);
+  const measures = channelDraws(model, pooledDraws(posterior), {
+    valuePerUnit: model.data.valuePerUnit ?? 1,
+  });
+  const placebo = measures.find((m) => m.channel === "placebo")!;
+  const real = measures.filter((m) => m.channel !== "placebo").map((m) => summarise(m.roi).median);
+  const roi = summarise(placebo.roi);
+  const typical = real.sort((a, b) => a - b)[Math.floor(real.length / 2)];
+  // positive-only effects cannot reach exactly zero: ask for an interval reaching near zero and a median below every real channel's
+  const passed = roi.q05 < 0.1 * typical && roi.median < Math.min(...real);
+  return {
+    roi,
+    passed,
+    message: passed
+      ? `A placebo channel of random spend gets ROI ${roi.median.toFixed(2)} [${roi.q05.toFixed(2)}, ${roi.q95.toFixed(2)}], below every real channel and reaching near zero: the model does not invent effects from spend alone.`
+      : `A placebo channel of random spend gets ROI ${roi.median.toFixed(2)} [${roi.q05.toFixed(2)}, ${roi.q95.toFixed(2)}], not clearly below the real channels: the priors or the data let spend alone look effective; treat small channels' ROIs with caution.`,
+  };
+}

@@ -1,0 +1,100 @@
+// `mmm report`: a run folder → one self-contained HTML report (executive page, validation, data).
+// Validation refits the model (holdout, rolling CV, sensitivity grid, placebo) with lighter
+// sampling settings; --validation chooses how much of it to run.
+
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import {
+  holdoutValidation,
+  placeboCheck,
+  rollingOriginCv,
+  sensitivityAnalysis,
+  sensitivityVariants,
+} from "../analysis/validation.js";
+import { MmmError } from "../core/errors.js";
+import type { SampleOptions } from "../inference/sample.js";
+import { buildReportData } from "../report/build.js";
+import { renderReport } from "../report/html.js";
+import type { ValidationData } from "../report/reportData.js";
+import type { CliIo } from "./io.js";
+import { readRun } from "./runReader.js";
+import { WorkerExecutor } from "./workerExecutor.js";
+
+export interface ReportOptions {
+  out: string;
+  validation: string;
+  hurdle: string;
+  margin?: string;
+  holdoutWeeks: string;
+  cvFolds: string;
+  quiet?: boolean;
+}
+
+export async function runReport(runDir: string, o: ReportOptions, io: CliIo): Promise<string> {
+  if (!["none", "quick", "full"].includes(o.validation)) {
+    throw new MmmError(
+      "E_BAD_OPTION",
+      `--validation must be none, quick or full, got '${o.validation}'.`,
+      { option: "--validation" },
+      "quick: holdout and placebo; full: also rolling CV, the sensitivity grid and PSIS-LOO",
+    );
+  }
+  const hurdle = Number(o.hurdle);
+  if (!(hurdle >= 0))
+    throw new MmmError("E_BAD_OPTION", `--hurdle must be a non-negative number, got '${o.hurdle}'.`, {
+      option: "--hurdle",
+    });
+  const margin = o.margin === undefined ? null : Number(o.margin);
+  if (margin !== null && !(margin > 0 && margin <= 1))
+    throw new MmmError("E_BAD_OPTION", `--margin must be in (0, 1], got '${o.margin}'.`, {
+      option: "--margin",
+    });
+  const run = readRun(runDir);
+  const executor = new WorkerExecutor();
+  const light: SampleOptions = { ...run.fit.settings, method: "nuts", chains: 2, warmup: 500, draws: 500 };
+  const T = run.recipe.table.weeks.length;
+  const holdoutWeeks = Math.min(Number(o.holdoutWeeks), Math.floor(T / 4));
+  const validation: ValidationData = { holdout: null, cv: null, loo: null, sensitivity: null, placebo: null };
+  const say = (s: string) => {
+    if (!o.quiet) io.err(s);
+  };
+  if (o.validation !== "none") {
+    say(`Validation: holdout of the last ${holdoutWeeks} weeks…`);
+    validation.holdout = await holdoutValidation(run.recipe, holdoutWeeks, light, executor);
+    say("Validation: placebo channel…");
+    validation.placebo = await placeboCheck(run.recipe, light, executor);
+  }
+  if (o.validation === "full") {
+    const folds = Number(o.cvFolds);
+    say(`Validation: rolling-origin CV, ${folds} folds of ${holdoutWeeks} weeks…`);
+    validation.cv = await rollingOriginCv(run.recipe, folds, holdoutWeeks, light, executor);
+    const variants = sensitivityVariants(run.recipe.spec);
+    say(`Validation: sensitivity grid of ${variants.length} variants with PSIS-LOO…`);
+    const s = await sensitivityAnalysis(run.recipe, variants, light, executor, hurdle);
+    validation.sensitivity = s.sensitivity;
+    validation.loo = s.loo;
+  }
+  const data = buildReportData({
+    model: run.model,
+    draws: run.draws,
+    summary: run.summary,
+    validation,
+    qa: run.qa,
+    lineage: run.lineage,
+    hurdle,
+    margin,
+  });
+  const html = await renderReport(data);
+  const out = resolve(o.out);
+  mkdirSync(dirname(out), { recursive: true });
+  const tmp = join(dirname(out), `.${Date.now()}-${process.pid}.report.tmp`);
+  try {
+    writeFileSync(tmp, html);
+    renameSync(tmp, out);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+  io.out(`Wrote ${o.out} (${(html.length / 1024).toFixed(0)} KB, self-contained)`);
+  return out;
+}

@@ -1,0 +1,28 @@
+// Small HTML pieces shared by the report's sections: the approximate-fit banner, chart figures
+// and verdict badges.
+
+import type { ReportData } from "./reportData.js";
+import { html, type SafeHtml } from "./safeHtml.js";
+
+/** The red banner every section of an approximate fit opens with; empty for a full fit. */
+export function approximateBanner(data: ReportData): SafeHtml {
+  if (!data.fit.approximate) return html``;
+  // the fit's own note usually starts with "APPROXIMATE:", which the banner already says
+  const note = (
+    data.fit.note ??
+    "Laplace approximation at the posterior mode, not MCMC: intervals may be too narrow or misplaced."
+  ).replace(/^\s*APPROXIMATE\s*[:—-]\s*/i, "");
+  return html`<div class="banner-approx" role="alert">APPROXIMATE FIT — not for decisions. <span>${note}</span></div>`;
+}
+
+/** A rendered chart in a figure; `svg` must come from renderSvg (Vega escapes its text). */
+export function figure(svg: SafeHtml | undefined, label: string): SafeHtml {
+  if (!svg) return html``;
+  return html`<figure class="chart" aria-label="${label}">${svg}</figure>`;
+}
+
+export type Tone = "ok" | "warn" | "bad" | "info";
+
+export function badge(text: string, tone: Tone): SafeHtml {
+  return html`<span class="badge ${tone}">${text}</span>`;
+}
