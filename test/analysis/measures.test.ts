@@ -3,10 +3,10 @@
 // cross-validation folds never see the weeks they are tested on.
 
 import { describe, expect, it } from "vitest";
-import { Rng } from "../../src/core/rng.js";
 import { Decomposer } from "../../src/analysis/decomposition.js";
 import { counterfactualLift } from "../../src/analysis/measures.js";
 import { truncate } from "../../src/analysis/validation.js";
+import { Rng } from "../../src/core/rng.js";
 import { buildModelData } from "../../src/model/design.js";
 import { MmmModel } from "../../src/model/mmm.js";
 import { ModelSpecSchema } from "../../src/model/spec.js";
@@ -20,7 +20,10 @@ describe("decomposition", () => {
   for (const family of ["normal", "negative_binomial", "lognormal"] as const) {
     it(`adds up to the model mean exactly (${family})`, () => {
       const ds = family === "normal" ? clean : simulateScenario("counts", 2);
-      const spec = ModelSpecSchema.parse({ likelihood: { family }, baseline: { time_varying_intercept: true } });
+      const spec = ModelSpecSchema.parse({
+        likelihood: { family },
+        baseline: { time_varying_intercept: true },
+      });
       const model = new MmmModel(buildModelData(ds.table, spec), spec);
       const rng = new Rng(3);
       const dec = new Decomposer(model);
@@ -34,7 +37,10 @@ describe("decomposition", () => {
           let sum = 0;
           for (const v of d.parts.values()) sum += v[i];
           expect(Math.abs(sum - d.mean[i])).toBeLessThan(1e-9 * Math.max(1, Math.abs(d.mean[i])));
-          if (family === "normal") expect(Math.abs(d.mean[i] - mu[i] * model.data.yScale[0])).toBeLessThan(1e-9 * Math.abs(d.mean[i]));
+          if (family === "normal")
+            expect(Math.abs(d.mean[i] - mu[i] * model.data.yScale[0])).toBeLessThan(
+              1e-9 * Math.abs(d.mean[i]),
+            );
         }
       }
     });
@@ -45,7 +51,10 @@ describe("counterfactual lift with the true parameters", () => {
   // the model spec that matches the lab's truth: each channel's adstock family and lags
   const truth = clean.truth;
   const spec = ModelSpecSchema.parse({
-    channels: truth.channels.map((c) => ({ name: c.name, adstock: { family: c.adstock.type, max_lag: c.adstock.maxLag } })),
+    channels: truth.channels.map((c) => ({
+      name: c.name,
+      adstock: { family: c.adstock.type, max_lag: c.adstock.maxLag },
+    })),
   });
   const model = new MmmModel(buildModelData(clean.table, spec), spec);
   const d = model.data;
@@ -83,8 +92,14 @@ describe("counterfactual lift with the true parameters", () => {
   it("a spend path over part of the window matches the lab's own response to that path (carryover included)", () => {
     const T = d.T;
     const ch = d.channels.find((c) => c.name === "paid_social")!;
-    const weekly = Float64Array.from(ch.spend, (v, t) => (t >= 50 && t < 60 ? 0 : t >= 100 && t < 110 ? 2 * v : v));
-    const lift = counterfactualLift(model, x, { channel: "paid_social", kind: "path", weeklySpend: weekly })[0];
+    const weekly = Float64Array.from(ch.spend, (v, t) =>
+      t >= 50 && t < 60 ? 0 : t >= 100 && t < 110 ? 2 * v : v,
+    );
+    const lift = counterfactualLift(model, x, {
+      channel: "paid_social",
+      kind: "path",
+      weeklySpend: weekly,
+    })[0];
     const params = truthMediaParams(truth).find((p) => p.name === "paid_social")!;
     const before = channelContribution(params, 0, ch.spend);
     const after = channelContribution(params, 0, weekly);
@@ -105,7 +120,12 @@ describe("cross-validation never uses future data", () => {
     const T = fold.weeks.length;
     const scrambled = {
       ...fold,
-      columns: fold.columns.map((c) => ({ ...c, values: c.values.map((v, i) => (i % T >= trainWeeks && c.role !== "holiday" ? v * (0.5 + 3 * rng.uniform()) + 1 : v)) })),
+      columns: fold.columns.map((c) => ({
+        ...c,
+        values: c.values.map((v, i) =>
+          i % T >= trainWeeks && c.role !== "holiday" ? v * (0.5 + 3 * rng.uniform()) + 1 : v,
+        ),
+      })),
     };
     const a = new MmmModel(buildModelData(fold, spec, { holdoutWeeks: horizon }), spec);
     const b = new MmmModel(buildModelData(scrambled, spec, { holdoutWeeks: horizon }), spec);
