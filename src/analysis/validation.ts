@@ -1,6 +1,7 @@
 // Out-of-sample and robustness checks, each a set of extra fits: a chronological holdout, rolling-
 // origin cross-validation (expanding window), a sensitivity grid of model variants compared on ROI
-// (and by PSIS-LOO), and a placebo channel of random spend that must come out with ROI near zero.
+// (and by PSIS-LOO), and a placebo channel (a real channel's spend shuffled in time) that must come
+// out with ROI near zero.
 // Scales are always learnt from each fit's own training weeks (see buildModelData).
 
 import type { ModelingTable } from "../core/modelingTable.js";
@@ -13,7 +14,7 @@ import type { ForecastMetrics, ValidationData } from "../report/reportData.js";
 import { channelDraws } from "./channelMetrics.js";
 import { compareModels, psisLoo, stackingWeights } from "./loo.js";
 import { thinned } from "./measures.js";
-import { forecastMetrics, observedNational, predictiveDraws } from "./ppc.js";
+import { forecastMetrics, predictiveDraws } from "./ppc.js";
 import { probabilityAbove, summarise } from "./summaries.js";
 
 async function fitWithHoldout(
@@ -37,7 +38,7 @@ export async function holdoutValidation(
   const T = recipe.table.weeks.length;
   const { model, draws } = await fitWithHoldout(recipe, weeks, opts, executor);
   const pred = predictiveDraws(model, draws, opts.seed, 500);
-  return { weeks, trainWeeks: T - weeks, ...forecastMetrics(pred, observedNational(model), T - weeks, T) };
+  return { weeks, trainWeeks: T - weeks, ...forecastMetrics(pred, kpiNational(recipe.table), T - weeks, T) };
 }
 
 /** Expanding-window folds: train on weeks [0, k), test on [k, k + horizon), for `folds` origins. */
@@ -59,10 +60,19 @@ export async function rollingOriginCv(
     out.push({
       trainWeeks,
       testWeeks: horizon,
-      ...forecastMetrics(pred, observedNational(model), trainWeeks, trainWeeks + horizon),
+      ...forecastMetrics(pred, kpiNational(table), trainWeeks, trainWeeks + horizon),
     });
   }
   return { folds: out };
+}
+
+/** The observed national KPI per week, from the table (the model's own copy masks held-out weeks). */
+function kpiNational(table: ModelingTable): Float64Array {
+  const T = table.weeks.length;
+  const kpi = table.columns.find((c) => c.role === "kpi")!;
+  const out = new Float64Array(T);
+  for (let g = 0; g < table.geos.length; g++) for (let t = 0; t < T; t++) out[t] += kpi.values[g * T + t];
+  return out;
 }
 
 /** The first `weeks` weeks of a table. */
@@ -196,24 +206,29 @@ export async function sensitivityAnalysis(
   };
 }
 
-/** Adds a channel of random spend (no effect on the KPI) and checks its ROI comes out near zero. */
-export async function placeboCheck(
-  recipe: ModelRecipe,
-  opts: SampleOptions,
-  executor: ChainExecutor,
-): Promise<ValidationData["placebo"]> {
+/**
+ * Adds a placebo channel: the weekly spend of the real channel with the most varied spend,
+ * shuffled in time. It has a real channel's size and flighting but no alignment with the KPI,
+ * so a sound model must give it an ROI near zero (positive-only effects cannot reach exactly 0).
+ */
+export async function placeboCheck(recipe: ModelRecipe, opts: SampleOptions, executor: ChainExecutor): Promise<ValidationData["placebo"]> {
   const table = recipe.table;
   const T = table.weeks.length;
   const G = table.geos.length;
   const rng = new Rng(`placebo:${opts.seed}`);
-  // as large as an average real channel, always on, with the same week-to-week volatility as media
   const spendCols = table.columns.filter((c) => c.role === "spend");
-  const avg =
-    spendCols.reduce((s, c) => s + c.values.reduce((a, b) => a + b, 0), 0) / spendCols.length / (G * T);
-  const values = Float64Array.from(
-    { length: G * T },
-    () => Math.round(avg * rng.logNormal(-0.045, 0.3) * 100) / 100,
-  );
+  const variation = (v: Float64Array) => {
+    const m = v.reduce((a, b) => a + b, 0) / v.length;
+    return Math.sqrt(v.reduce((s, x) => s + (x - m) ** 2, 0) / v.length) / (m || 1);
+  };
+  const source = spendCols.reduce((best, c) => (variation(c.values) > variation(best.values) ? c : best));
+  const order = Array.from({ length: T }, (_, t) => t);
+  for (let i = T - 1; i > 0; i--) {
+    const j = rng.integer(0, i);
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  const values = new Float64Array(G * T);
+  for (let g = 0; g < G; g++) for (let t = 0; t < T; t++) values[g * T + t] = source.values[g * T + order[t]];
   const placeboTable: ModelingTable = {
     ...table,
     columns: [
@@ -251,7 +266,7 @@ export async function placeboCheck(
     roi,
     passed,
     message: passed
-      ? `A placebo channel of random spend gets ROI ${roi.median.toFixed(2)} [${roi.q05.toFixed(2)}, ${roi.q95.toFixed(2)}], below every real channel and reaching near zero: the model does not invent effects from spend alone.`
-      : `A placebo channel of random spend gets ROI ${roi.median.toFixed(2)} [${roi.q05.toFixed(2)}, ${roi.q95.toFixed(2)}], not clearly below the real channels: the priors or the data let spend alone look effective; treat small channels' ROIs with caution.`,
+      ? `A placebo channel (${source.channel}'s spend shuffled in time) gets ROI ${roi.median.toFixed(2)} [${roi.q05.toFixed(2)}, ${roi.q95.toFixed(2)}], below every real channel and reaching near zero: the model does not invent effects from spend alone.`
+      : `A placebo channel (${source.channel}'s spend shuffled in time) gets ROI ${roi.median.toFixed(2)} [${roi.q05.toFixed(2)}, ${roi.q95.toFixed(2)}], not clearly below the real channels: the priors or the data let spend alone look effective; treat small channels' ROIs with caution.`,
   };
 }

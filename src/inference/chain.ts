@@ -90,7 +90,9 @@ export function runChain(
     nuts.stepSize = dual.learn(s.acceptStat);
     if (schedule.inSlowWindow(i)) estimator.add(nuts.position);
     if (schedule.windowEndsAt(i)) {
-      metric.set(estimator.regularised(metric.inverse));
+      // shrink toward the metric in use only when the chain started from an informed one (Laplace);
+      // from the identity, Stan's regularisation toward 1e-3·I is the better fallback
+      metric.set(estimator.regularised(initInverseMetric ? metric.inverse : undefined));
       estimator.restart();
       nuts.initStepSize();
       dual.restart(nuts.stepSize);

@@ -68,6 +68,9 @@ export function saturateSeries(x: ArrayLike<number>, spec: SaturationSpec, out?:
  * coefficient, leaves the data's best-identified quantity (the elasticity at the average,
  * n·(1 − s(1)) for Hill) nearly linear in the unconstrained parameters.
  */
+/** Prior of every family's saturation at average exposure (see SATURATION_PARAMS). */
+export const SATURATION_LEVEL_PRIOR: Prior = { dist: "beta", alpha: 2, beta: 2 };
+
 export const SATURATION_PARAMS: Record<
   SaturationType,
   { name: string; support: "unit" | "positive"; prior: Prior; about: string }[]
@@ -76,7 +79,7 @@ export const SATURATION_PARAMS: Record<
     {
       name: "saturation",
       support: "unit",
-      prior: { dist: "beta", alpha: 2, beta: 2 },
+      prior: SATURATION_LEVEL_PRIOR,
       about: "share of the maximum effect reached at average exposure",
     },
     {
@@ -90,7 +93,7 @@ export const SATURATION_PARAMS: Record<
     {
       name: "saturation",
       support: "unit",
-      prior: { dist: "beta", alpha: 2, beta: 2 },
+      prior: SATURATION_LEVEL_PRIOR,
       about: "share of the maximum effect reached at average exposure",
     },
   ],
@@ -98,7 +101,7 @@ export const SATURATION_PARAMS: Record<
     {
       name: "saturation",
       support: "unit",
-      prior: { dist: "beta", alpha: 2, beta: 2 },
+      prior: SATURATION_LEVEL_PRIOR,
       about: "share of the maximum effect reached at average exposure",
     },
   ],
@@ -106,7 +109,7 @@ export const SATURATION_PARAMS: Record<
     {
       name: "saturation",
       support: "unit",
-      prior: { dist: "beta", alpha: 2, beta: 2 },
+      prior: SATURATION_LEVEL_PRIOR,
       about: "share of the maximum effect reached at average exposure",
     },
   ],

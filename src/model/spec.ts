@@ -60,7 +60,7 @@ const ChannelSchema = z.strictObject({
   saturation: z
     .strictObject({ family: z.enum(["hill", "logistic", "michaelis_menten", "tanh"]).optional() })
     .optional(),
-  /** Prior overrides by parameter name: effect, alpha, delay, shape, scale, half_saturation, slope, lambda. */
+  /** Prior overrides by parameter name: effect, alpha, delay, shape, scale (adstock), saturation, slope (saturation). */
   priors: z.record(z.string(), EffectPriorSchema).default({}),
 });
 
