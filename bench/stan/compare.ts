@@ -5,7 +5,8 @@
 // rounding, whatever the samplers did.
 //
 //   npx tsx bench/stan/compare.ts --stan bench/results/stan/clean-1.stan.json \
-//     --ours bench/results/stan/clean-1.ours.json [--scenario clean --seed 1] [--out file.json]
+//     --ours bench/results/stan/clean-1.ours.json [--scenario clean --seed 1 --holdout 0 --spec f.yaml]
+//     [--out file.json]   (scenario, seed and holdout default to those the Stan data was exported with)
 
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -24,11 +25,12 @@ interface ParamSummary {
 }
 
 interface RunSummary {
-  meta: { scenario: string; seed: number; spec: string };
+  meta: { scenario: string; seed: number; holdout?: number; spec: string };
   settings: Record<string, unknown>;
   compile_seconds: number;
   sampling_seconds: number;
-  chain_seconds: { warmup: number[]; sample: number[] };
+  /** Per chain; one chain's may come as a bare number. Stan's are CPU seconds, ours wall-clock. */
+  chain_seconds: { warmup: number | number[]; sample: number | number[] };
   min_ess_bulk: number;
   min_ess_bulk_param: string;
   max_rhat: number;
@@ -58,6 +60,7 @@ function main(): void {
       ours: { type: "string" },
       scenario: { type: "string" },
       seed: { type: "string" },
+      holdout: { type: "string" },
       spec: { type: "string" },
       out: { type: "string" },
     },
@@ -87,9 +90,17 @@ function main(): void {
   // log-density check at Stan's draws
   const scenario = values.scenario ?? stan.meta.scenario;
   const seed = Number(values.seed ?? stan.meta.seed);
-  const spec = values.spec ? parseModelSpec(readFileSync(values.spec, "utf8"), values.spec) : ModelSpecSchema.parse({});
-  const model = labModel(scenario, seed, spec);
+  const spec = values.spec
+    ? parseModelSpec(readFileSync(values.spec, "utf8"), values.spec)
+    : ModelSpecSchema.parse({});
+  const model = labModel(scenario, seed, spec, Number(values.holdout ?? stan.meta.holdout ?? 0));
   const grad = new Float64Array(model.dim);
+  const stale = model.names.filter((n) => !(stan.lp_check ?? []).every((pt) => n in pt.values));
+  if (stale.length > 0) {
+    throw new Error(
+      `Stan's draws have no ${stale.join(", ")}: the model changed since the export; re-export and rerun Stan`,
+    );
+  }
   const lpCheck = (stan.lp_check ?? []).map((pt) => {
     const x = Float64Array.from(model.names, (n) => pt.values[n]);
     const lpOurs = model.logDensity(model.unconstrain(x), grad);
@@ -102,7 +113,14 @@ function main(): void {
         gradDiff = Math.max(gradDiff, Math.abs(grad[i] - gs) / Math.max(1, Math.abs(gs)));
       });
     }
-    return { chain: pt.chain, iteration: pt.iteration, lpStan: pt.lp, lpOurs, diff: lpOurs - pt.lp, gradDiff };
+    return {
+      chain: pt.chain,
+      iteration: pt.iteration,
+      lpStan: pt.lp,
+      lpOurs,
+      diff: lpOurs - pt.lp,
+      gradDiff,
+    };
   });
   const maxLpDiff = Math.max(0, ...lpCheck.map((c) => Math.abs(c.diff)));
   const maxGradDiff = Math.max(0, ...lpCheck.map((c) => c.gradDiff));
@@ -110,7 +128,9 @@ function main(): void {
   const lines: string[] = [];
   lines.push(`# ${scenario} seed ${seed}: ours vs Stan`);
   lines.push("");
-  lines.push("| parameter | mean ours | mean Stan | sd Stan | sd ours/Stan | \\|Δ\\|/sd Stan | Δ/MCSE | ESS ours | ESS Stan |");
+  lines.push(
+    "| parameter | mean ours | mean Stan | sd Stan | sd ours/Stan | \\|Δ\\|/sd Stan | Δ/MCSE | ESS ours | ESS Stan |",
+  );
   lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const r of rows) {
     lines.push(
@@ -133,12 +153,16 @@ function main(): void {
   lines.push("| | Stan (rstan) | ours |");
   lines.push("|---|---:|---:|");
   const run = (k: (r: RunSummary) => string) => `${k(stan)} | ${k(ours)}`;
-  lines.push(`| chains × warmup + draws | ${run((r) => `${r.settings.chains} × ${r.settings.warmup} + ${r.settings.draws}`)} |`);
+  lines.push(
+    `| chains × warmup + draws | ${run((r) => `${r.settings.chains} × ${r.settings.warmup} + ${r.settings.draws}`)} |`,
+  );
   lines.push(`| metric | ${run((r) => String(r.settings.metric))} |`);
   lines.push(`| compile s | ${run((r) => f(r.compile_seconds, 1))} |`);
   lines.push(`| sampling s (wall) | ${run((r) => f(r.sampling_seconds, 1))} |`);
-  lines.push(`| Σ warmup s per chain | ${run((r) => f(r.chain_seconds.warmup.reduce((a, b) => a + b, 0), 1))} |`);
-  lines.push(`| Σ sampling s per chain | ${run((r) => f(r.chain_seconds.sample.reduce((a, b) => a + b, 0), 1))} |`);
+  // Stan's per-chain times are CPU seconds (clock() in Stan 2.21), ours wall-clock seconds
+  const total = (x: number | number[]) => [x].flat().reduce((a, b) => a + b, 0);
+  lines.push(`| Σ over chains: warmup s | ${run((r) => f(total(r.chain_seconds.warmup), 1))} |`);
+  lines.push(`| Σ over chains: sampling s | ${run((r) => f(total(r.chain_seconds.sample), 1))} |`);
   lines.push(`| leapfrog / iteration | ${run((r) => f(r.leapfrog_per_iteration, 1))} |`);
   lines.push(`| gradient evaluations (all) | ${run((r) => String(r.gradient_evaluations_total))} |`);
   lines.push(`| min bulk ESS | ${run((r) => `${f(r.min_ess_bulk, 0)} (${r.min_ess_bulk_param})`)} |`);
@@ -147,7 +171,8 @@ function main(): void {
   lines.push(`| max-treedepth hits | ${run((r) => String(r.max_treedepth_hits))} |`);
   const text = lines.join("\n");
   console.log(text);
-  if (values.out) writeFileSync(values.out, JSON.stringify({ rows, lpCheck, maxLpDiff, maxGradDiff, text }, null, 2));
+  if (values.out)
+    writeFileSync(values.out, JSON.stringify({ rows, lpCheck, maxLpDiff, maxGradDiff, text }, null, 2));
 }
 
 main();

@@ -2,7 +2,7 @@
 // src/model/design.ts builds it, every prior read from model.params, and the 1:1 map from our
 // parameter names (model.names) to Stan's. Also a CLI for a lab scenario:
 //
-//   npx tsx bench/stan/export.ts --scenario clean --seed 1 [--spec spec.yaml] [--out file.json]
+//   npx tsx bench/stan/export.ts --scenario clean --seed 1 [--spec spec.yaml] [--holdout weeks] [--out file.json]
 
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
@@ -73,7 +73,9 @@ export function stanData(model: MmmModel, meta: Record<string, unknown> = {}): S
     idx.forEach((i, k) => {
       const p = P[i];
       if (p.bijector.kind !== bijector) {
-        unsupported(`parameter ${p.name} with a ${p.prior.dist} prior (bijector ${p.bijector.kind}, Stan declares ${bijector})`);
+        unsupported(
+          `parameter ${p.name} with a ${p.prior.dist} prior (bijector ${p.bijector.kind}, Stan declares ${bijector})`,
+        );
       }
       const sp = stanPrior(p.prior);
       pd.push(sp.code);
@@ -92,7 +94,7 @@ export function stanData(model: MmmModel, meta: Record<string, unknown> = {}): S
     obs.push(i + 1);
     yObs.push(d.y[i] / d.obsScale[i]); // as likelihoodData: ys = y ÷ scale
   }
-  Object.assign(out, { G, T, N_obs: obs.length, obs, y_obs: yObs });
+  Object.assign(out, { G, T, T_train: d.trainWeeks, N_obs: obs.length, obs, y_obs: yObs });
 
   // media
   const C = d.channels.length;
@@ -136,7 +138,8 @@ export function stanData(model: MmmModel, meta: Record<string, unknown> = {}): S
       anyIdx.push(i);
       zAny.push(c.z);
     } else {
-      if (Boolean(P[i].negate) !== (c.sign === "negative")) throw new Error(`control ${c.name}: sign and negate disagree`);
+      if (Boolean(P[i].negate) !== (c.sign === "negative"))
+        throw new Error(`control ${c.name}: sign and negate disagree`);
       sgnIdx.push(i);
       zSgn.push(c.z);
       sign.push(c.sign === "negative" ? -1 : 1);
@@ -196,10 +199,15 @@ export function stanData(model: MmmModel, meta: Record<string, unknown> = {}): S
   return { data: out, names };
 }
 
-/** Our model for a lab scenario and seed (default spec unless one is given). */
-export function labModel(scenario: string, seed: number, spec: ModelSpec = ModelSpecSchema.parse({})): MmmModel {
+/** Our model for a lab scenario and seed (default spec unless one is given; last weeks held out if asked). */
+export function labModel(
+  scenario: string,
+  seed: number,
+  spec: ModelSpec = ModelSpecSchema.parse({}),
+  holdoutWeeks = 0,
+): MmmModel {
   const ds = simulateScenario(scenario, seed);
-  return new MmmModel(buildModelData(ds.table, spec), spec);
+  return new MmmModel(buildModelData(ds.table, spec, { holdoutWeeks }), spec);
 }
 
 export function writeStanData(model: MmmModel, file: string, meta: Record<string, unknown> = {}): StanExport {
@@ -215,15 +223,19 @@ function main(): void {
       scenario: { type: "string", default: "clean" },
       seed: { type: "string", default: "1" },
       spec: { type: "string" },
+      holdout: { type: "string", default: "0" },
       out: { type: "string" },
     },
   });
   const scenario = values.scenario as string;
   const seed = Number(values.seed);
-  const spec = values.spec ? parseModelSpec(readFileSync(values.spec, "utf8"), values.spec) : ModelSpecSchema.parse({});
-  const model = labModel(scenario, seed, spec);
+  const holdout = Number(values.holdout);
+  const spec = values.spec
+    ? parseModelSpec(readFileSync(values.spec, "utf8"), values.spec)
+    : ModelSpecSchema.parse({});
+  const model = labModel(scenario, seed, spec, holdout);
   const file = values.out ?? `bench/results/stan/${scenario}-${seed}.data.json`;
-  const exp = writeStanData(model, file, { scenario, seed, spec: values.spec ?? "default" });
+  const exp = writeStanData(model, file, { scenario, seed, holdout, spec: values.spec ?? "default" });
   console.log(`wrote ${file}: G=${model.data.G} T=${model.data.T} dim=${model.dim}`);
   for (const n of exp.names) console.log(`  ${n.ours.padEnd(40)} ${n.stan}`);
 }

@@ -10,7 +10,7 @@
 // All design columns come precomputed from bench/stan/export.ts, so they are exactly ours.
 //
 // μ[g,t] = intercept_g + baseline_t + Σ_k coef_k·z_k[g,t]
-//          + Σ_c (m_c/s1_c)·(h_c[g,t] − mean_t h_c[g,·]),
+//          + Σ_c (m_c/s1_c)·(h_c[g,t] − mean over training weeks of h_c[g,·]),
 // h_c = Hill(adstock_c(x_c)), Hill(a) = 1 / (1 + ((1 − s1)/s1)·a^(−n)) = inv_logit(logit(s1) + n·log a).
 //
 // Constraints match our bijectors (identity ↔ unbounded, exp ↔ <lower=0>, logit ↔ <lower=0,upper=1>)
@@ -39,6 +39,7 @@ functions {
 data {
   int<lower=1> G;                      // geos (panel is geo-major: index g*T + t)
   int<lower=2> T;                      // weeks
+  int<lower=1, upper=T> T_train;       // the first T_train weeks are fitted (the rest held out)
   int<lower=0> N_obs;                  // observed cells (held-out or missing KPI left out)
   int<lower=1, upper=G * T> obs[N_obs];
   vector[N_obs] y_obs;                 // KPI ÷ its geo mean
@@ -156,7 +157,8 @@ model {
     for (g in 1:G) {
       int s = (g - 1) * T + 1;
       int e = g * T;
-      mu[s:e] += (effect[c] / saturation[c]) * (hill[s:e] - mean(hill[s:e]));
+      // centred on the training weeks only, as ours (held-out weeks do not move the intercept)
+      mu[s:e] += (effect[c] / saturation[c]) * (hill[s:e] - mean(hill[s:(s + T_train - 1)]));
     }
   }
 

@@ -3,14 +3,18 @@
 // constrained draws under our parameter names, with timings and sampler statistics, as JSON
 // for summarise-draws.R.
 //
-//   npx tsx bench/stan/ours.ts --scenario clean --seed 1 [--chains 2] [--warmup 1000]
+//   npx tsx bench/stan/ours.ts --scenario clean --seed 1 [--holdout weeks] [--chains 2] [--warmup 1000]
 //     [--draws 1000] [--metric dense|diag] [--adapt-delta 0.8] [--max-depth 10]
+//     [--init initial-point|laplace]   (laplace: start as `mmm fit` does, from the mode's Laplace approximation)
 //     [--out bench/results/stan/clean-1.ours.draws.json]
 
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { parseArgs } from "node:util";
+import { Rng } from "../../src/core/rng.js";
 import { type ChainResult, runChain, SAMPLER_STATS } from "../../src/inference/chain.js";
+import { laplace, laplaceDraws } from "../../src/inference/laplace.js";
+import { maximize } from "../../src/inference/lbfgs.js";
 import type { MetricKind } from "../../src/inference/metric.js";
 import { ModelSpecSchema, parseModelSpec } from "../../src/model/spec.js";
 import { labModel } from "./export.js";
@@ -21,6 +25,7 @@ function main(): void {
       scenario: { type: "string", default: "clean" },
       seed: { type: "string", default: "1" },
       spec: { type: "string" },
+      holdout: { type: "string", default: "0" },
       chains: { type: "string", default: "2" },
       warmup: { type: "string", default: "1000" },
       draws: { type: "string", default: "1000" },
@@ -28,13 +33,17 @@ function main(): void {
       "adapt-delta": { type: "string", default: "0.8" },
       "max-depth": { type: "string", default: "10" },
       "sampler-seed": { type: "string", default: "1" },
+      init: { type: "string", default: "initial-point" },
       out: { type: "string" },
     },
   });
   const scenario = values.scenario as string;
   const seed = Number(values.seed);
-  const spec = values.spec ? parseModelSpec(readFileSync(values.spec, "utf8"), values.spec) : ModelSpecSchema.parse({});
-  const model = labModel(scenario, seed, spec);
+  const spec = values.spec
+    ? parseModelSpec(readFileSync(values.spec, "utf8"), values.spec)
+    : ModelSpecSchema.parse({});
+  const holdout = Number(values.holdout);
+  const model = labModel(scenario, seed, spec, holdout);
   const logDensity = (q: Float64Array, g: Float64Array) => model.logDensity(q, g);
   const nChains = Number(values.chains);
   const settings = {
@@ -47,9 +56,41 @@ function main(): void {
   };
   const results: ChainResult[] = [];
   const t0 = performance.now();
+  // --init laplace: as `mmm fit` (src/inference/sample.ts) — L-BFGS mode, Laplace approximation,
+  // chains start at a draw of it with its covariance as the first metric (timed with the chains)
+  let inits: Float64Array[] = Array.from({ length: nChains }, () => model.initialPoint());
+  let initMetric: Float64Array | undefined;
+  if (values.init === "laplace") {
+    const opt = maximize(logDensity, model.initialPoint());
+    const approx = laplace(logDensity, opt.x);
+    const d = model.dim;
+    initMetric =
+      settings.metric === "dense"
+        ? Float64Array.from(approx.covariance)
+        : Float64Array.from({ length: d }, (_, i) => approx.covariance[i * d + i]);
+    const grad = new Float64Array(d);
+    inits = inits.map((_, c) => {
+      const rng = new Rng(`init:${settings.seed}:${c}`);
+      for (let attempt = 0; attempt < 20; attempt++) {
+        const u = laplaceDraws(approx, 1, rng);
+        if (Number.isFinite(model.logDensity(u, grad))) return u;
+      }
+      return Float64Array.from(opt.x);
+    });
+    process.stderr.write(
+      `mode and Laplace approximation in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
+    );
+  } else if (values.init !== "initial-point") throw new Error("--init is initial-point or laplace");
   for (let c = 0; c < nChains; c++) {
-    const r = runChain(logDensity, model.initialPoint(), { ...settings, chain: c, progressEvery: 500 }, (p) =>
-      process.stderr.write(`chain ${p.chain} ${p.iteration}/${p.total} step ${p.stepSize.toFixed(3)} div ${p.divergences}\n`),
+    const r = runChain(
+      logDensity,
+      inits[c],
+      { ...settings, chain: c, progressEvery: 500 },
+      (p) =>
+        process.stderr.write(
+          `chain ${p.chain} ${p.iteration}/${p.total} step ${p.stepSize.toFixed(3)} div ${p.divergences}\n`,
+        ),
+      initMetric ? Float64Array.from(initMetric) : undefined,
     );
     const nl = SAMPLER_STATS.indexOf("n_leapfrog__");
     let leap = 0;
@@ -91,8 +132,8 @@ function main(): void {
     out,
     JSON.stringify({
       engine: "mmm-os",
-      meta: { scenario, seed, spec: values.spec ?? "default" },
-      settings: { chains: nChains, ...settings, init: "initialPoint" },
+      meta: { scenario, seed, holdout, spec: values.spec ?? "default" },
+      settings: { chains: nChains, ...settings, init: values.init },
       wall_seconds: wall,
       names: model.names,
       chains,

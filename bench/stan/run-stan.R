@@ -81,12 +81,23 @@ ess <- vapply(params, function(p) p$ess_bulk, 0)
 k <- as.integer(opt$lp_draws)
 picks <- unique(round(seq(1, draws, length.out = max(1, k %/% 2))))
 fnames <- setdiff(dimnames(arr)[[3]], "lp__") # every parameter is a scalar or vector: one
-skeleton <- fit@inits[[1]][fit@model_pars[fit@model_pars != "lp__"]] # unconstrained coordinate each
+pars_list <- function(flat) { # unconstrained coordinate each, in declaration order
+  out <- list()
+  pos <- 0
+  for (p in setdiff(fit@model_pars, "lp__")) {
+    d <- fit@par_dims[[p]]
+    n <- if (length(d) == 0) 1 else prod(d)
+    v <- flat[pos + seq_len(n)]
+    pos <- pos + n
+    out[[p]] <- if (length(d) == 0) v else array(v, dim = d)
+  }
+  out
+}
 lp_check <- list()
 for (ch in unique(c(1, chains))) {
   for (i in picks) {
     vals <- as.list(setNames(arr[i, ch, sdat$names$stan], sdat$names$ours))
-    upars <- unconstrain_pars(fit, utils::relist(unname(arr[i, ch, fnames]), skeleton))
+    upars <- unconstrain_pars(fit, pars_list(unname(arr[i, ch, fnames])))
     g <- grad_log_prob(fit, upars, adjust_transform = TRUE)
     grad <- as.list(setNames(as.numeric(g), fnames)[sdat$names$stan])
     names(grad) <- sdat$names$ours
@@ -102,20 +113,20 @@ result <- list(
   rstan_version = as.character(packageVersion("rstan")),
   stan_version = stan_version(),
   data = opt$data,
-  meta = sdat$meta[c("scenario", "seed", "spec")],
+  meta = sdat$meta[intersect(c("scenario", "seed", "holdout", "spec"), names(sdat$meta))],
   settings = list(chains = chains, warmup = warmup, draws = draws, seed = seed, cores = cores,
                   metric = opt$metric, adapt_delta = as.numeric(opt$adapt_delta),
                   max_treedepth = as.integer(opt$max_treedepth), init = opt$init),
   compile_seconds = compile_seconds,
   sampling_seconds = sampling_seconds,
-  chain_seconds = list(warmup = unname(elapsed[, "warmup"]), sample = unname(elapsed[, "sample"])),
+  chain_seconds = list(warmup = I(unname(elapsed[, "warmup"])), sample = I(unname(elapsed[, "sample"]))),
   min_ess_bulk = min(ess),
   min_ess_bulk_param = params[[which.min(ess)]]$name,
   max_rhat = max(vapply(params, function(p) p$rhat, 0)),
   leapfrog_per_iteration = mean(leapfrog),
-  leapfrog_per_iteration_by_chain = unname(leapfrog),
+  leapfrog_per_iteration_by_chain = I(unname(leapfrog)),
   gradient_evaluations_total = sum(sapply(sp_all, function(m) sum(m[, "n_leapfrog__"]))),
-  stepsize_by_chain = unname(sapply(sp, function(m) m[1, "stepsize__"])),
+  stepsize_by_chain = I(unname(sapply(sp, function(m) m[1, "stepsize__"]))),
   divergences = sum(sapply(sp, function(m) sum(m[, "divergent__"]))),
   warmup_divergences = sum(sapply(sp_all, function(m) sum(m[, "divergent__"]))) -
     sum(sapply(sp, function(m) sum(m[, "divergent__"]))),
