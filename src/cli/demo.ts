@@ -2,24 +2,25 @@
 // its raw exports into a modeling table, fit the Bayesian MMM and print the ROI table with its
 // diagnostics, next to the truth the lab knows. Later stages (report, optimise) extend it.
 
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { runFit } from "./fit.js";
 import type { CliIo } from "./io.js";
 import { runPrepare } from "./prepare.js";
+import { runReport } from "./report.js";
 import { runSimulate } from "./simulate.js";
 
 export async function runDemo(opts: { out: string; seed: string }, io: CliIo): Promise<void> {
   const dataDir = join(opts.out, "lab");
   const tableDir = join(opts.out, "table");
   const runDir = join(opts.out, "run");
-  io.out("== 1/3  Simulate a brand whose truth is known (scenario 'clean')");
+  io.out("== 1/4  Simulate a brand whose truth is known (scenario 'clean')");
   const ds = runSimulate(
     { scenario: "clean", seed: opts.seed, out: dataDir, format: "csv", force: true },
     io,
   );
-  io.out("\n== 2/3  Prepare its raw daily exports into a weekly modeling table");
+  io.out("\n== 2/4  Prepare its raw daily exports into a weekly modeling table");
   await runPrepare({ config: join(dataDir, "prepare.yaml"), out: tableDir, force: true }, io);
-  io.out("\n== 3/3  Fit the Bayesian MMM (NUTS, 4 chains × 1000 warm-up + 1000 draws)");
+  io.out("\n== 3/4  Fit the Bayesian MMM (NUTS, 4 chains × 1000 warm-up + 1000 draws)");
   const summary = await runFit(
     {
       table: tableDir,
@@ -45,7 +46,15 @@ export async function runDemo(opts: { out: string; seed: string }, io: CliIo): P
       `  ${c.name.padEnd(14)} true ROI ${c.roi.toFixed(2).padStart(5)}   estimate ${est.roi.mean.toFixed(2)} [${est.roi.q05.toFixed(2)}, ${est.roi.q95.toFixed(2)}]  ${covered ? "covered" : "MISSED"}`,
     );
   }
+  io.out("\n== 4/4  Validate the fit and write the executive report");
+  const report = join(opts.out, "report.html");
+  await runReport(
+    runDir,
+    { out: report, validation: "full", hurdle: "1", holdoutWeeks: "13", cvFolds: "3" },
+    io,
+  );
   io.out(
     `\nDemo outputs are in ${opts.out}/ (lab/: raw exports and truth; table/: modeling table; run/: the fit).`,
   );
+  io.out(`Open the report: ${resolve(report)}`);
 }

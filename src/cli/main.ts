@@ -8,6 +8,7 @@ import { SCENARIOS } from "../simulate/scenarios.js";
 import { runDemo } from "./demo.js";
 import { runFit } from "./fit.js";
 import { type CliIo, EXIT, processIo } from "./io.js";
+import { runLift } from "./lift.js";
 import { runPrepare } from "./prepare.js";
 import { runRecover } from "./recover.js";
 import { runReport } from "./report.js";
@@ -82,6 +83,19 @@ function buildProgram(io: CliIo): Command {
     .option("--quiet", "no progress output")
     .action(async (run, opts) => {
       await runReport(run, opts, io);
+    });
+
+  program
+    .command("lift")
+    .description("Incremental KPI of a spend change on one channel (adstock and carryover recomputed).")
+    .argument("<run>", "run folder written by `mmm fit`")
+    .requiredOption("--channel <name>", "the channel to change")
+    .option("--off", "switch the channel off for the whole window")
+    .option("--scale <factor>", "multiply its spend by this factor (e.g. 0.8)", "1")
+    .option("--from-week <date>", "first week of the change (a week start)")
+    .option("--to-week <date>", "last week of the change")
+    .action((run, opts) => {
+      runLift(run, opts, io);
     });
 
   program
