@@ -160,7 +160,7 @@ export async function sensitivityAnalysis(
     const rows = thinned(draws, model.dim, 1000);
     const N = model.data.G * model.data.T;
     const ll = new Float64Array(rows.length * N);
-    rows.forEach((x, k) => model.pointwiseLogLik(x, ll.subarray(k * N, (k + 1) * N)));
+    for (const [k, x] of rows.entries()) model.pointwiseLogLik(x, ll.subarray(k * N, (k + 1) * N));
     fits.push({ name: v.name, measures, loo: psisLoo(ll, rows.length, N) });
   }
   const channels = fits[0].measures.map((m, c) => {
@@ -211,7 +211,11 @@ export async function sensitivityAnalysis(
  * shuffled in time. It has a real channel's size and flighting but no alignment with the KPI,
  * so a sound model must give it an ROI near zero (positive-only effects cannot reach exactly 0).
  */
-export async function placeboCheck(recipe: ModelRecipe, opts: SampleOptions, executor: ChainExecutor): Promise<ValidationData["placebo"]> {
+export async function placeboCheck(
+  recipe: ModelRecipe,
+  opts: SampleOptions,
+  executor: ChainExecutor,
+): Promise<ValidationData["placebo"]> {
   const table = recipe.table;
   const T = table.weeks.length;
   const G = table.geos.length;

@@ -7,6 +7,7 @@ import { Decomposer } from "../analysis/decomposition.js";
 import type { FitSummary } from "../analysis/fitSummary.js";
 import { channelFindings, responseCurves, thinned } from "../analysis/measures.js";
 import { observedNational, posteriorPredictiveCheck } from "../analysis/ppc.js";
+import { summarise } from "../analysis/summaries.js";
 import { formatDay } from "../core/dates.js";
 import type { MmmModel } from "../model/mmm.js";
 import type { ChannelFinding, DecompositionData, ReportData, ValidationData } from "./reportData.js";
@@ -36,12 +37,16 @@ export function buildReportData(inp: ReportInputs): ReportData {
     margin: inp.margin,
     hurdle: inp.hurdle,
   });
+  // all media together, per draw: the interval of a sum is not the sum of intervals
+  const total = new Float64Array(measures[0]?.contribution.length ?? 0);
+  for (const m of measures) for (let k = 0; k < total.length; k++) total[k] += m.contribution[k];
   return {
     title: inp.title ?? `Marketing mix: what ${d.kpi} owes to each channel`,
     generatedAt: new Date().toISOString(),
     fit: summary,
     hurdle: inp.hurdle,
     channels,
+    incremental: { contribution: summarise(total), share: summarise(total.map((c) => c / kpiTotal)) },
     decomposition: decompositionData(model, draws),
     curves: responseCurves(model, draws, value),
     ppc: posteriorPredictiveCheck(model, draws, observedNational(model)),

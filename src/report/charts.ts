@@ -11,7 +11,15 @@ import type {
   ResponseCurve,
   ValidationData,
 } from "./reportData.js";
-import { CHART_WIDTH, COLOURS, channelColour, SERIES_COLOURS, VEGA_CONFIG } from "./theme.js";
+import {
+  CHART_WIDTH,
+  COLOURS,
+  channelColour,
+  SERIES_COLOURS,
+  TITLE_SIZES,
+  TITLE_WIDTH,
+  VEGA_CONFIG,
+} from "./theme.js";
 
 type LayerSpec = Extract<TopLevelSpec, { layer: unknown }>;
 type Layer = LayerSpec["layer"][number];
@@ -20,6 +28,34 @@ type Panel = Extract<TopLevelSpec, { concat: unknown }>["concat"][number];
 /** Non-finite numbers (NaN from a fit, null from JSON) become null, which Vega treats as missing. */
 function val(x: number | null | undefined): number | null {
   return isFiniteNumber(x) ? x : null;
+}
+
+/** Greedy word wrap to lines of at most `max` characters (a longer single word keeps its own line). */
+function wrapText(text: string, max: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > max) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/**
+ * Headless Vega has no font metrics and sizes text at 0.8 em per character, so a long title would
+ * widen the SVG past the page (and shrink it when scaled to fit): wrap it to the page's width.
+ */
+function chartTitle(text: string, subtitle: string | string[], width = TITLE_WIDTH, sizes = TITLE_SIZES) {
+  const chars = (size: number) => Math.max(12, Math.floor(width / (0.8 * size)));
+  return {
+    text: wrapText(text, chars(sizes.title)),
+    subtitle: (Array.isArray(subtitle) ? subtitle : [subtitle]).flatMap((s) =>
+      wrapText(s, chars(sizes.subtitle)),
+    ),
+  };
 }
 
 const WEEK_AXIS = { field: "week", type: "temporal", title: null, scale: { type: "utc" } } as const;
@@ -45,13 +81,10 @@ export function roiChart(channels: ChannelFinding[], hurdle: number, roiUnit: st
     config: VEGA_CONFIG,
     width: CHART_WIDTH - 140,
     height: Math.max(120, rows.length * 36),
-    title: {
-      text: title,
-      subtitle: [
-        unlikely.length > 0 ? `Probably below break-even: ${joinNames(unlikely.map((c) => c.name))}.` : "",
-        "Dot: posterior mean; line: 90% credible interval.",
-      ].filter(Boolean),
-    },
+    title: chartTitle(title, [
+      unlikely.length > 0 ? `Probably below break-even: ${joinNames(unlikely.map((c) => c.name))}.` : "",
+      "Dot: posterior mean; line: 90% credible interval.",
+    ]),
     layer: [
       {
         data: { values: refs },
@@ -96,7 +129,9 @@ export function decompositionChart(
     let base = 0;
     for (const c of others) base += c.mean[t] ?? 0;
     rows.push({ week, component: BASE, order: 0, value: val(base) });
-    channels.forEach((c, k) => rows.push({ week, component: c.name, order: k + 1, value: val(c.mean[t]) }));
+    channels.forEach((c, k) => {
+      rows.push({ week, component: c.name, order: k + 1, value: val(c.mean[t]) });
+    });
   });
   const colourIndex = (name: string, k: number) => {
     const i = channelOrder.indexOf(name);
@@ -106,10 +141,10 @@ export function decompositionChart(
     config: VEGA_CONFIG,
     width: CHART_WIDTH,
     height: 260,
-    title: {
-      text: titleText,
-      subtitle: `Mean weekly ${kpi} explained by each part of the model (${d.method} decomposition).`,
-    },
+    title: chartTitle(
+      titleText,
+      `Mean weekly ${kpi} explained by each part of the model (${d.method} decomposition).`,
+    ),
     data: { values: rows },
     mark: { type: "area", interpolate: "monotone", opacity: 0.9 },
     encoding: {
@@ -127,10 +162,11 @@ export function decompositionChart(
   };
 }
 
+/** Short enough for one line under a panel title; the chart's subtitle says "at current spend". */
 const HEADROOM_LABEL: Record<ChannelFinding["headroom"], string> = {
-  saturated: "flat part of the curve",
+  saturated: "flat part of its curve",
   room_to_grow: "room to grow",
-  uncertain: "unclear",
+  uncertain: "position unclear",
 };
 
 interface CurveRow {
@@ -176,6 +212,9 @@ function curveRows(c: ResponseCurve): CurveRow[] {
 /** SI-prefixed tick labels (2M, 400k), but a plain 0 where d3 would print "0M". */
 const SI_AXIS = { format: "~s", tickCount: 4, labelExpr: "datum.value === 0 ? '0' : datum.label" };
 
+const PANEL_WIDTH = 200;
+const PANEL_SIZES = { title: 13, subtitle: 11 };
+
 function curvePanel(c: ResponseCurve, headroom: string | undefined, kpi: string, currency: string): Panel {
   const rows = curveRows(c);
   const maxSpend = c.spend[c.spend.length - 1];
@@ -202,13 +241,12 @@ function curvePanel(c: ResponseCurve, headroom: string | undefined, kpi: string,
   });
   const current = [{ spend: c.currentSpend, mean: val(interpolate(c.spend, c.mean, c.currentSpend)) }];
   return {
-    width: 170,
+    width: PANEL_WIDTH,
     height: 130,
     title: {
-      text: c.channel,
-      subtitle: headroom ? `at current spend: ${headroom}` : "",
-      fontSize: 13,
-      subtitleFontSize: 11,
+      ...chartTitle(c.channel, headroom ?? "", PANEL_WIDTH + 40, PANEL_SIZES),
+      fontSize: PANEL_SIZES.title,
+      subtitleFontSize: PANEL_SIZES.subtitle,
     },
     layer: [
       {
@@ -256,13 +294,10 @@ export function curvesChart(
     parts.length > 0 ? parts.join("; ") : "No channel is clearly saturated or clearly growing yet";
   return {
     config: VEGA_CONFIG,
-    title: {
-      text: title,
-      subtitle: [
-        `Incremental ${kpi} over the window as total spend changes. Bands: 50% and 90% intervals.`,
-        "Grey: spend range seen in the data; dashed and lighter: extrapolation; dot: current spend.",
-      ],
-    },
+    title: chartTitle(title, [
+      `Incremental ${kpi} over the window as total spend changes; under each channel, where current spend sits.`,
+      "Bands: 50% and 90% intervals. Grey: spend range seen in the data; dashed and lighter: extrapolation; dot: current spend.",
+    ]),
     columns: 3,
     concat: curves.map((c) => {
       const h = headroom.get(c.channel);
@@ -282,16 +317,24 @@ export function ppcChart(ppc: PpcData, kpi: string, holdoutFrom: string | null):
     q75: val(ppc.q75[t]),
     q95: val(ppc.q95[t]),
   }));
-  const widest = [...ppc.coverage].sort((a, b) => b.level - a.level)[0];
-  const gap = widest ? widest.observed - widest.level : 0;
+  // the worst-calibrated band is the finding; when all are fine, the widest one says so
+  const byGap = [...ppc.coverage].sort(
+    (a, b) => Math.abs(b.observed - b.level) - Math.abs(a.observed - a.level),
+  );
+  const worst = byGap[0];
+  const shown =
+    worst && Math.abs(worst.observed - worst.level) > 0.1
+      ? worst
+      : [...ppc.coverage].sort((a, b) => b.level - a.level)[0];
+  const gap = shown ? shown.observed - shown.level : 0;
   const verdict =
     Math.abs(gap) <= 0.1
       ? "as it should"
       : gap < 0
         ? "too few: the model is over-confident"
-        : "more than needed";
-  const title = widest
-    ? `The ${pct(widest.level)} predictive band covers ${pct(widest.observed)} of observed weeks — ${verdict}`
+        : "more than needed: bands too wide";
+  const title = shown
+    ? `The ${pct(shown.level)} predictive band covers ${pct(shown.observed)} of observed weeks — ${verdict}`
     : `Observed ${kpi} against the model's predictions`;
   const y = (field: string) =>
     ({ field, type: "quantitative", title: `${kpi} per week`, scale: { zero: false } }) as const;
@@ -340,10 +383,10 @@ export function ppcChart(ppc: PpcData, kpi: string, holdoutFrom: string | null):
     config: VEGA_CONFIG,
     width: CHART_WIDTH,
     height: 260,
-    title: {
-      text: title,
-      subtitle: "Dots: observed; line: predicted mean; bands: 50% and 90% predictive intervals.",
-    },
+    title: chartTitle(
+      title,
+      "Dots: observed; line: predicted mean; bands: 50% and 90% predictive intervals.",
+    ),
     data: { values: rows },
     layer: layers,
   };
@@ -374,14 +417,15 @@ export function forecastErrorChart(v: ValidationData): TopLevelSpec | null {
     parts.push(`MAPE ${pct(lo, 1)}${hi > lo ? `–${pct(hi, 1)}` : ""} across ${folds.length} folds`);
   }
   if (v.holdout) parts.push(`${pct(v.holdout.mape, 1)} on the holdout`);
+  const width = Math.min(CHART_WIDTH, 80 + rows.length * 70);
   return {
     config: VEGA_CONFIG,
-    width: Math.min(CHART_WIDTH, 80 + rows.length * 70),
+    width,
     height: 200,
-    title: {
-      text: `Out-of-sample error: ${parts.join(", ")}`,
-      subtitle: "Mean absolute percentage error of the predicted mean on weeks the fit did not see.",
-    },
+    title: chartTitle(
+      `Out-of-sample error: ${parts.join(", ")}`,
+      "Mean absolute percentage error of the predicted mean on weeks the fit did not see.",
+    ),
     data: { values: rows },
     encoding: {
       x: {
@@ -450,10 +494,10 @@ export function sensitivityChart(s: Sensitivity, roiUnit: string): TopLevelSpec 
     config: VEGA_CONFIG,
     width: CHART_WIDTH - 140,
     height: { step: 12, for: "offset" },
-    title: {
-      text: title,
-      subtitle: "Dot: posterior mean; line: 90% interval; one colour per variant; dashed: break-even.",
-    },
+    title: chartTitle(
+      title,
+      "Dot: posterior mean; line: 90% interval; one colour per variant; dashed: break-even.",
+    ),
     layer: [
       {
         data: { values: [{ x: 1 }] },
@@ -479,20 +523,26 @@ export function residualAutocorrelationChart(acf: number[], n: number): TopLevel
   const bound = residualBound(n);
   const rows = acf.map((value, i) => ({ lag: i + 1, value: val(value), outside: Math.abs(value) > bound }));
   const outside = rows.filter((r) => r.outside).map((r) => r.lag);
+  // with several lags, one crossing of the ±2/√n band is expected by chance; lag 1 is the telling one
+  const lags = joinNames(outside.map(String));
   const title =
     outside.length === 0
       ? "Residuals look like noise: no lag is outside ±2/√n"
-      : `Residuals are correlated at lag ${outside.join(", ")}: the model misses some week-to-week structure`;
+      : outside.includes(1)
+        ? `Residuals are correlated at lag ${lags}: the model misses some week-to-week structure`
+        : outside.length === 1
+          ? `Residuals cross ±2/√n only at lag ${lags}; with ${acf.length} lags, one crossing can be chance`
+          : `Residuals are correlated at lags ${lags}: the model may be missing a cycle or a driver`;
   const extent = Math.max(bound * 1.6, ...acf.filter(isFiniteNumber).map((v) => Math.abs(v) * 1.1));
   const y = { type: "quantitative" as const, title: "autocorrelation", scale: { domain: [-extent, extent] } };
   return {
     config: VEGA_CONFIG,
-    width: 360,
+    width: 560,
     height: 180,
-    title: {
-      text: title,
-      subtitle: `Standardised residuals, lags 1–${acf.length}; dashed: ±${sig(bound, 2)} (2/√${n}).`,
-    },
+    title: chartTitle(
+      title,
+      `Standardised residuals, lags 1–${acf.length}; dashed: ±${sig(bound, 2)} (2/√${n}).`,
+    ),
     layer: [
       {
         data: { values: rows },

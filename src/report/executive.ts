@@ -129,10 +129,15 @@ function howSure(data: ReportData): SafeHtml {
 <ul class="findings">${validationHeadline(data.validation, data.ppc).map((s) => html`<li>${s}</li>`)}</ul>`;
 }
 
+/** The list already labels each item with its channel; drop a "channel:" the message starts with. */
+function withoutLabel(message: string, channel: string): string {
+  return message.startsWith(`${channel}:`) ? message.slice(channel.length + 1).trimStart() : message;
+}
+
 function changeOurMind(data: ReportData): SafeHtml {
   const items =
     data.uncertainties.length > 0
-      ? html`<ul class="findings">${data.uncertainties.map((u) => html`<li><strong>${u.channel}</strong>: ${u.message}</li>`)}</ul>`
+      ? html`<ul class="findings">${data.uncertainties.map((u) => html`<li><strong>${u.channel}</strong>: ${withoutLabel(u.message, u.channel)}</li>`)}</ul>`
       : html`<p class="note">No single uncertainty was flagged as decisive.</p>`;
   return html`<h2 id="mind">What would change our mind</h2>
 <p>The largest open questions, and what would settle them:</p>

@@ -6,7 +6,7 @@ import { dataSection } from "./dataSection.js";
 import { executiveSection } from "./executive.js";
 import type { ReportData } from "./reportData.js";
 import { html, trusted } from "./safeHtml.js";
-import { REPORT_CSS } from "./styles.js";
+import { APPROXIMATE_PRINT_CSS, REPORT_CSS } from "./styles.js";
 import { validationSection } from "./validation.js";
 
 export interface RenderReportOptions {
@@ -34,7 +34,7 @@ export async function renderReport(data: ReportData, options: RenderReportOption
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light">
 <title>${data.title}</title>
-<style>${trusted(REPORT_CSS)}</style>
+<style>${trusted(REPORT_CSS)}${fit.approximate ? trusted(APPROXIMATE_PRINT_CSS) : ""}</style>
 </head>
 <body>
 <main>

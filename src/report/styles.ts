@@ -72,3 +72,17 @@ footer { margin-top: 40px; padding-top: 10px; border-top: 1px solid var(--line);
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 `;
+
+/**
+ * For an approximate fit: the banner again in the top margin of every printed page (a CSS page
+ * margin box), since a section can run over several pages. A constant: no data ever goes into CSS.
+ */
+export const APPROXIMATE_PRINT_CSS = `
+@page {
+  margin-top: 20mm;
+  @top-left {
+    content: "APPROXIMATE FIT \\2014  not for decisions: Laplace approximation at the posterior mode, not MCMC";
+    background: #B3261E; color: #fff; font-weight: 700; font-size: 9.5pt; padding: 0 4mm; margin: 5mm 0 4mm;
+  }
+}
+`;

@@ -37,6 +37,12 @@ export const COLOURS = {
 
 export const CHART_WIDTH = 780;
 
+/** Title and subtitle font sizes (px) of every chart; charts wrap their titles to fit. */
+export const TITLE_SIZES = { title: 15, subtitle: 12 };
+
+/** Widest a chart title may be (px, as Vega estimates it): the page's content width, less a margin. */
+export const TITLE_WIDTH = 880;
+
 export const VEGA_CONFIG: Config = {
   font: FONT_STACK,
   background: "white",
@@ -62,11 +68,11 @@ export const VEGA_CONFIG: Config = {
   },
   header: { labelFontSize: 12, titleFontSize: 12 },
   title: {
-    fontSize: 15,
+    fontSize: TITLE_SIZES.title,
     fontWeight: 600,
     anchor: "start",
     color: COLOURS.text,
-    subtitleFontSize: 12,
+    subtitleFontSize: TITLE_SIZES.subtitle,
     subtitleColor: COLOURS.muted,
     offset: 12,
   },
