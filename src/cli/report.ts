@@ -44,12 +44,13 @@ export async function runReport(runDir: string, o: ReportOptions, io: CliIo): Pr
     throw new MmmError("E_BAD_OPTION", `--hurdle must be a non-negative number, got '${o.hurdle}'.`, {
       option: "--hurdle",
     });
-  const margin = o.margin === undefined ? null : Number(o.margin);
-  if (margin !== null && !(margin > 0 && margin <= 1))
-    throw new MmmError("E_BAD_OPTION", `--margin must be in (0, 1], got '${o.margin}'.`, {
-      option: "--margin",
-    });
+  const optionMargin = o.margin === undefined ? null : Number(o.margin);
+  if (optionMargin !== null && !(optionMargin > 0 && optionMargin <= 1)) {
+    throw new MmmError("E_BAD_OPTION", `--margin must be in (0, 1], got '${o.margin}'.`, { option: "--margin" });
+  }
   const run = readRun(runDir);
+  // --margin wins over the spec's margin
+  const margin = optionMargin ?? run.recipe.spec.margin ?? null;
   const executor = new WorkerExecutor();
   const light: SampleOptions = { ...run.fit.settings, method: "nuts", chains: 2, warmup: 500, draws: 500 };
   const T = run.recipe.table.weeks.length;

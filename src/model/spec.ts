@@ -73,6 +73,8 @@ const ControlSchema = z.strictObject({
 export const ModelSpecSchema = z.strictObject({
   /** Value of one KPI unit in the currency (e.g. revenue per subscription); ROI = value × contribution ÷ spend. */
   value_per_unit: z.number().positive().optional(),
+  /** Gross margin on that value (0–1], for profit ROI = (value × margin × contribution − spend) ÷ spend. */
+  margin: z.number().positive().max(1).optional(),
   channels: z.array(ChannelSchema).optional(),
   media_defaults: z
     .strictObject({
