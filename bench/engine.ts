@@ -15,9 +15,43 @@ if (want("speed")) {
   const ds = simulateScenario("clean", 1);
   const r = await benchFit(ds.table, {}, { chains: 4, warmup: 1000, draws: 1000, seed: 1 });
   const t = r.timing;
-  const row = { scenario: "clean (156 weeks × 6 channels)", chains: "4 × (1000 + 1000)", ...t, rhatMax: r.convergence.report.rhat_max, essBulkMin: r.convergence.report.ess_bulk_min, divergences: r.convergence.report.divergences };
+  const row = {
+    scenario: "clean (156 weeks × 6 channels)",
+    chains: "4 × (1000 + 1000)",
+    ...t,
+    rhatMax: r.convergence.report.rhat_max,
+    essBulkMin: r.convergence.report.ess_bulk_min,
+    divergences: r.convergence.report.divergences,
+  };
   console.log("\n== speed: clean, 4 chains × (1000 warm-up + 1000 draws), dense metric\n");
-  console.log(table([[t.wallSeconds, t.samplingWallSeconds, t.gradientsPerSecond, t.meanLeapfrogPerIteration, r.convergence.report.ess_bulk_min, t.minBulkEssPerSecond, t.peakRssMiB, r.convergence.report.rhat_max, r.convergence.report.divergences]], ["wall s", "sampling s", "grad/s (per chain)", "leapfrog/iter", "min bulk ESS", "min ESS/s", "peak RSS MiB", "R̂ max", "divergences"]));
+  console.log(
+    table(
+      [
+        [
+          t.wallSeconds,
+          t.samplingWallSeconds,
+          t.gradientsPerSecond,
+          t.meanLeapfrogPerIteration,
+          r.convergence.report.ess_bulk_min,
+          t.minBulkEssPerSecond,
+          t.peakRssMiB,
+          r.convergence.report.rhat_max,
+          r.convergence.report.divergences,
+        ],
+      ],
+      [
+        "wall s",
+        "sampling s",
+        "grad/s (per chain)",
+        "leapfrog/iter",
+        "min bulk ESS",
+        "min ESS/s",
+        "peak RSS MiB",
+        "R̂ max",
+        "divergences",
+      ],
+    ),
+  );
   console.log(`(target: wall < 20 s) → ${writeResult("engine-speed", row)}`);
 }
 
@@ -47,13 +81,38 @@ if (want("recovery")) {
     });
     covered += cov;
     total += channels.length;
-    perScenario.push({ scenario: name, spec, coverage: cov / channels.length, meanAbsRoiError: abs / channels.length, rhatMax: r.convergence.report.rhat_max, divergences: r.convergence.report.divergences, wallSeconds: r.timing.wallSeconds, channels });
+    perScenario.push({
+      scenario: name,
+      spec,
+      coverage: cov / channels.length,
+      meanAbsRoiError: abs / channels.length,
+      rhatMax: r.convergence.report.rhat_max,
+      divergences: r.convergence.report.divergences,
+      wallSeconds: r.timing.wallSeconds,
+      channels,
+    });
   }
-  console.log("\n== recovery: true ROI vs posterior (90% interval), default spec (counts: negative-binomial likelihood)\n");
+  console.log(
+    "\n== recovery: true ROI vs posterior (90% interval), default spec (counts: negative-binomial likelihood)\n",
+  );
   console.log(table(rows, ["scenario", "channel", "true ROI", "mean", "5%", "95%", "covered"]));
   console.log("");
-  console.log(table(perScenario.map((s) => [s.scenario as string, s.coverage as number, s.meanAbsRoiError as number, s.rhatMax as number, s.divergences as number, s.wallSeconds as number]), ["scenario", "coverage", "mean |ROI error|", "R̂ max", "divergences", "wall s"]));
-  console.log(`overall coverage ${covered}/${total} = ${(covered / total).toFixed(2)} (target ≥ 0.80) → ${writeResult("engine-recovery", { overallCoverage: covered / total, scenarios: perScenario })}`);
+  console.log(
+    table(
+      perScenario.map((s) => [
+        s.scenario as string,
+        s.coverage as number,
+        s.meanAbsRoiError as number,
+        s.rhatMax as number,
+        s.divergences as number,
+        s.wallSeconds as number,
+      ]),
+      ["scenario", "coverage", "mean |ROI error|", "R̂ max", "divergences", "wall s"],
+    ),
+  );
+  console.log(
+    `overall coverage ${covered}/${total} = ${(covered / total).toFixed(2)} (target ≥ 0.80) → ${writeResult("engine-recovery", { overallCoverage: covered / total, scenarios: perScenario })}`,
+  );
 }
 
 if (want("large")) {
@@ -61,16 +120,50 @@ if (want("large")) {
   const r = await benchFit(ds.table, {}, { seed: 1 });
   const rep = r.convergence.report;
   console.log("\n== large: 260 weeks × 12 channels, 4 chains × (1000 + 1000)\n");
-  console.log(table([[r.timing.wallSeconds, rep.rhat_max, rep.ess_bulk_min, rep.divergences, r.timing.meanLeapfrogPerIteration]], ["wall s", "R̂ max", "min bulk ESS", "divergences", "leapfrog/iter"]));
-  console.log(`(target: < 60 s, R̂ ≤ 1.01, no divergences) → ${writeResult("engine-large", { ...r.timing, rhatMax: rep.rhat_max, essBulkMin: rep.ess_bulk_min, divergences: rep.divergences })}`);
+  console.log(
+    table(
+      [
+        [
+          r.timing.wallSeconds,
+          rep.rhat_max,
+          rep.ess_bulk_min,
+          rep.divergences,
+          r.timing.meanLeapfrogPerIteration,
+        ],
+      ],
+      ["wall s", "R̂ max", "min bulk ESS", "divergences", "leapfrog/iter"],
+    ),
+  );
+  console.log(
+    `(target: < 60 s, R̂ ≤ 1.01, no divergences) → ${writeResult("engine-large", { ...r.timing, rhatMax: rep.rhat_max, essBulkMin: rep.ess_bulk_min, divergences: rep.divergences })}`,
+  );
 }
 
 if (want("external")) {
-  const loaded = loadPrepareConfig(join(import.meta.dirname, "..", "examples", "datasets", "pymc-marketing-example.yaml"));
+  const loaded = loadPrepareConfig(
+    join(import.meta.dirname, "..", "examples", "datasets", "pymc-marketing-example.yaml"),
+  );
   const prepared = await prepare(loaded);
   const r = await benchFit(prepared.table, {}, { seed: 1 });
   const rep = r.convergence.report;
   console.log("\n== external: PyMC-Marketing example dataset (179 weeks, 2 channels), default spec\n");
-  console.log(table([[r.timing.wallSeconds, rep.rhat_max, rep.ess_bulk_min, rep.divergences, ...Object.values(r.roi).map((x) => `${x.mean.toFixed(0)} [${x.q05.toFixed(0)}, ${x.q95.toFixed(0)}]`)]], ["wall s", "R̂ max", "min bulk ESS", "divergences", "x1 ROI", "x2 ROI"]));
-  console.log(`(target: no divergences, R̂ ≤ 1.01) → ${writeResult("engine-external-pymc", { ...r.timing, rhatMax: rep.rhat_max, essBulkMin: rep.ess_bulk_min, divergences: rep.divergences, roi: r.roi })}`);
+  console.log(
+    table(
+      [
+        [
+          r.timing.wallSeconds,
+          rep.rhat_max,
+          rep.ess_bulk_min,
+          rep.divergences,
+          ...Object.values(r.roi).map(
+            (x) => `${x.mean.toFixed(0)} [${x.q05.toFixed(0)}, ${x.q95.toFixed(0)}]`,
+          ),
+        ],
+      ],
+      ["wall s", "R̂ max", "min bulk ESS", "divergences", "x1 ROI", "x2 ROI"],
+    ),
+  );
+  console.log(
+    `(target: no divergences, R̂ ≤ 1.01) → ${writeResult("engine-external-pymc", { ...r.timing, rhatMax: rep.rhat_max, essBulkMin: rep.ess_bulk_min, divergences: rep.divergences, roi: r.roi })}`,
+  );
 }

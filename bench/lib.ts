@@ -10,12 +10,21 @@ import { summarise } from "../src/analysis/summaries.js";
 import { WorkerExecutor } from "../src/cli/workerExecutor.js";
 import type { ModelingTable } from "../src/core/modelingTable.js";
 import { buildModel } from "../src/inference/executor.js";
-import { DEFAULT_SAMPLE_OPTIONS, fitModel, pooledDraws, type SampleOptions } from "../src/inference/sample.js";
+import {
+  DEFAULT_SAMPLE_OPTIONS,
+  fitModel,
+  pooledDraws,
+  type SampleOptions,
+} from "../src/inference/sample.js";
 import { ModelSpecSchema } from "../src/model/spec.js";
 
 export const RESULTS_DIR = join(import.meta.dirname ?? new URL(".", import.meta.url).pathname, "results");
 
-export async function benchFit(table: ModelingTable, specInput: Record<string, unknown> = {}, options: Partial<SampleOptions> = {}) {
+export async function benchFit(
+  table: ModelingTable,
+  specInput: Record<string, unknown> = {},
+  options: Partial<SampleOptions> = {},
+) {
   const t0 = performance.now();
   const spec = ModelSpecSchema.parse(specInput);
   const recipe = { table, spec };
@@ -23,7 +32,9 @@ export async function benchFit(table: ModelingTable, specInput: Record<string, u
   const opts = { ...DEFAULT_SAMPLE_OPTIONS, ...options };
   const posterior = await fitModel(model, recipe, opts, new WorkerExecutor());
   const convergence = assessConvergence(posterior, opts);
-  const measures = channelDraws(model, pooledDraws(posterior), { valuePerUnit: model.data.valuePerUnit ?? 1 });
+  const measures = channelDraws(model, pooledDraws(posterior), {
+    valuePerUnit: model.data.valuePerUnit ?? 1,
+  });
   const wall = (performance.now() - t0) / 1000;
   const gradients = posterior.chains.reduce((s, c) => s + c.gradientEvaluations, 0);
   const chainSeconds = posterior.chains.reduce((s, c) => s + c.warmupSeconds + c.samplingSeconds, 0);
@@ -56,12 +67,26 @@ export async function benchFit(table: ModelingTable, specInput: Record<string, u
 export function writeResult(name: string, result: unknown): string {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const path = join(RESULTS_DIR, `${name}.json`);
-  writeFileSync(path, `${JSON.stringify({ name, date: new Date().toISOString(), ...(result as object) }, null, 2)}\n`);
+  writeFileSync(
+    path,
+    `${JSON.stringify({ name, date: new Date().toISOString(), ...(result as object) }, null, 2)}\n`,
+  );
   return path;
 }
 
 export function table(rows: (string | number)[][], header: string[]): string {
-  const cells = [header, ...rows.map((r) => r.map((v) => (typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toPrecision(4)) : v)))];
+  const cells = [
+    header,
+    ...rows.map((r) =>
+      r.map((v) => (typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toPrecision(4)) : v)),
+    ),
+  ];
   const widths = header.map((_, j) => Math.max(...cells.map((r) => String(r[j]).length)));
-  return cells.map((r, i) => r.map((v, j) => String(v).padEnd(widths[j])).join("  ") + (i === 0 ? `\n${widths.map((w) => "-".repeat(w)).join("  ")}` : "")).join("\n");
+  return cells
+    .map(
+      (r, i) =>
+        r.map((v, j) => String(v).padEnd(widths[j])).join("  ") +
+        (i === 0 ? `\n${widths.map((w) => "-".repeat(w)).join("  ")}` : ""),
+    )
+    .join("\n");
 }

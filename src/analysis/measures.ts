@@ -41,7 +41,7 @@ export function channelFindings(
     if (opts.valuePerUnit !== null) {
       const pAbove = probabilityAbove(m.mroi, opts.hurdle);
       headroom = pAbove < 0.2 ? "saturated" : pAbove > 0.8 ? "room_to_grow" : "uncertain";
-      reason = `P(marginal ROI > ${opts.hurdle}) = ${pAbove.toFixed(2)}; the next ${opts.valuePerUnit ? "dollar" : "unit"} returns about ${mroiMedian.toFixed(2)}`;
+      reason = `P(marginal ROI > ${opts.hurdle}) = ${pAbove.toFixed(2)}; the next unit of spend returns about ${mroiMedian.toFixed(2)}`;
     } else {
       const ratio = Float64Array.from({ length: n }, (_, k) => m.mroi[k] / m.roi[k]);
       const r = quantile(ratio, 0.5);

@@ -46,7 +46,9 @@ export async function runReport(runDir: string, o: ReportOptions, io: CliIo): Pr
     });
   const optionMargin = o.margin === undefined ? null : Number(o.margin);
   if (optionMargin !== null && !(optionMargin > 0 && optionMargin <= 1)) {
-    throw new MmmError("E_BAD_OPTION", `--margin must be in (0, 1], got '${o.margin}'.`, { option: "--margin" });
+    throw new MmmError("E_BAD_OPTION", `--margin must be in (0, 1], got '${o.margin}'.`, {
+      option: "--margin",
+    });
   }
   const run = readRun(runDir);
   // --margin wins over the spec's margin
