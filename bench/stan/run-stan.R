@@ -6,11 +6,14 @@
 #   Rscript bench/stan/run-stan.R --data bench/results/stan/clean-1.data.json \
 #     [--out bench/results/stan/clean-1.stan.json] [--chains 4] [--warmup 1000] [--draws 1000] \
 #     [--seed 1] [--cores 2] [--adapt_delta 0.8] [--max_treedepth 10] [--metric diag_e] \
-#     [--init random|0] [--model bench/stan/mmm.stan] [--compiled file.rds]
+#     [--init random|0] [--model bench/stan/mmm.stan] [--compiled file.rds] [--draws-out file.json]
 #
 # --compiled: reuse a compiled model saved there (compiled and saved if absent); compile time
 # is then 0 on reuse. Stan defaults are kept otherwise (diag_e, adapt_delta 0.8, treedepth 10,
 # random inits in (−2, 2) on the unconstrained scale).
+# --draws-out: also write every post-warm-up draw, constrained, under our parameter names (in
+# model.names order, as export.ts stored them), per chain with lp__, n_leapfrog__, divergent__ and
+# treedepth__, for bench/peer.ts (which computes ROI from Stan's draws with our code).
 
 script_dir <- local({
   f <- sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))
@@ -21,7 +24,7 @@ source(file.path(script_dir, "common.R"))
 opt <- parse_args(list(
   data = NULL, out = NULL, chains = "4", warmup = "1000", draws = "1000", seed = "1", cores = "2",
   adapt_delta = "0.8", max_treedepth = "10", metric = "diag_e", init = "random",
-  model = file.path(script_dir, "mmm.stan"), compiled = NULL, lp_draws = "20"
+  model = file.path(script_dir, "mmm.stan"), compiled = NULL, lp_draws = "20", "draws-out" = NULL
 ))
 if (is.null(opt$data)) stop("--data is required")
 out_file <- if (is.null(opt$out)) sub("\\.data\\.json$", ".stan.json", opt$data) else opt$out
@@ -137,6 +140,28 @@ result <- list(
 )
 write_json_file(result, out_file)
 message("wrote ", out_file)
+
+# ---- every post-warm-up draw (constrained), under our names ----
+if (!is.null(opt[["draws-out"]])) {
+  n_iter <- dim(arr)[1]
+  stat <- function(ch, col) unname(as.numeric(sp[[ch]][, col]))
+  all_draws <- list(
+    engine = "rstan",
+    names = I(sdat$names$ours),
+    stan_names = I(sdat$names$stan),
+    chains = lapply(seq_len(chains), function(ch) list(
+      # iterations × parameters, rows written as arrays (jsonlite's default row-major matrices)
+      draws = matrix(arr[, ch, sdat$names$stan], nrow = n_iter),
+      lp = I(unname(as.numeric(arr[, ch, "lp__"]))),
+      n_leapfrog = I(stat(ch, "n_leapfrog__")),
+      divergent = I(stat(ch, "divergent__")),
+      treedepth = I(stat(ch, "treedepth__"))
+    ))
+  )
+  dir.create(dirname(opt[["draws-out"]]), recursive = TRUE, showWarnings = FALSE)
+  write(toJSON(all_draws, auto_unbox = TRUE, digits = NA, null = "null", na = "null"), opt[["draws-out"]])
+  message("wrote ", opt[["draws-out"]])
+}
 cat(sprintf(
   "compile %.1f s, sampling %.1f s wall; leapfrog/iter %.1f; min ESS bulk %.0f (%s); max Rhat %.3f; divergences %d\n",
   compile_seconds, sampling_seconds, mean(leapfrog), min(ess), result$min_ess_bulk_param, result$max_rhat,

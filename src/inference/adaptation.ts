@@ -92,7 +92,9 @@ export class WelfordEstimator {
     const n = this.n;
     const d = this.dim;
     const out = new Float64Array(this.m2.length);
-    if (this.kind === "diag" || !previous) {
+    // long windows estimate a dense covariance well on their own: shrink toward the metric in use
+    // only while the window is short relative to the dimension
+    if (this.kind === "diag" || !previous || n >= 4 * d) {
       const w = n / (n + 5);
       const shrink = 1e-3 * (5 / (n + 5));
       for (let i = 0; i < out.length; i++) out[i] = (w * this.m2[i]) / (n - 1);
