@@ -3,7 +3,8 @@
 // sub-problems, including one where an S-shaped channel traps a local search.
 
 import { describe, expect, it } from "vitest";
-import { channelPlanValue, maximiseSeparable } from "../../src/simulate/budget.js";
+import { maximiseSeparable } from "../../src/core/separable.js";
+import { channelPlanValue } from "../../src/simulate/budget.js";
 import { simulateScenario } from "../../src/simulate/lab.js";
 import { trueAllocationValue, truthMediaParams } from "../../src/simulate/truth.js";
 import { expectRel, mulberry32, refHill, refPlanValue } from "./reference.js";
