@@ -9,6 +9,7 @@ import { runDemo } from "./demo.js";
 import { runFit } from "./fit.js";
 import { type CliIo, EXIT, processIo } from "./io.js";
 import { runLift } from "./lift.js";
+import { runOptimize } from "./optimize.js";
 import { runPrepare } from "./prepare.js";
 import { runRecover } from "./recover.js";
 import { runReport } from "./report.js";
@@ -96,6 +97,52 @@ function buildProgram(io: CliIo): Command {
     .option("--to-week <date>", "last week of the change")
     .action((run, opts) => {
       runLift(run, opts, io);
+    });
+
+  program
+    .command("optimize")
+    .description(
+      "Recommend next quarter's allocation: risk-aware objective, guardrails, expected gain, P(gain > 0), frontier.",
+    )
+    .argument("<run>", "run folder written by `mmm fit`")
+    .option("--horizon <weeks>", "planning horizon in weeks", "13")
+    .option(
+      "--objective <kind>",
+      "mean | quantile[:q] | cvar[:alpha] | mean_sd[:lambda] | p_gain",
+      "quantile:0.25",
+    )
+    .option("--budget <amount>", "fixed total for the horizon (default: the current run-rate)")
+    .option("--mroi-target <value>", "flexible budget: spend while the marginal return exceeds this")
+    .option("--max-change <share>", "guardrail: each channel within ± this share of current spend", "0.3")
+    .option(
+      "--min <channel=amount>",
+      "minimum spend of a channel (repeatable)",
+      (v: string, acc: string[]) => [...acc, v],
+      [],
+    )
+    .option(
+      "--max <channel=amount>",
+      "maximum spend of a channel (repeatable)",
+      (v: string, acc: string[]) => [...acc, v],
+      [],
+    )
+    .option(
+      "--lock <channel>",
+      "keep a channel at its current spend (repeatable)",
+      (v: string, acc: string[]) => [...acc, v],
+      [],
+    )
+    .option("--ramp <share>", "weekly spend within ± this share of the last 4 weeks' average")
+    .option(
+      "--group <name=a+b:cap>",
+      "shared cap for a group of channels (repeatable)",
+      (v: string, acc: string[]) => [...acc, v],
+      [],
+    )
+    .option("--allow-extrapolation", "allow weekly spend above the largest week seen in the data")
+    .option("--out <file>", "also write the plan as JSON")
+    .action((run, opts) => {
+      runOptimize(run, opts, io);
     });
 
   program

@@ -1,0 +1,294 @@
+// Budget optimisation over posterior draws. Each channel's plan value is tabulated per draw on a
+// grid of spend levels; an allocation's value per draw is the sum of interpolated channel values.
+// The expected value is separable and is maximised globally by a grid dynamic programme (S-shaped
+// curves included); risk-aware objectives (a quantile, CVaR, mean − λ·sd, P(gain > 0)) are not
+// separable and are polished from several starts by pairwise transfers that respect every bound
+// and group cap. Carryover after the horizon is credited, so money cannot be borrowed from it.
+
+import { Rng } from "../core/rng.js";
+import { maximiseSeparable } from "../core/separable.js";
+import { quantile } from "../core/stats.js";
+import type { ChannelPlanContext, PlanValuer } from "./planValue.js";
+
+export type Objective =
+  | { kind: "mean" }
+  | { kind: "quantile"; q: number }
+  | { kind: "cvar"; alpha: number }
+  | { kind: "mean_sd"; lambda: number }
+  | { kind: "p_gain" };
+
+export interface PlanConstraints {
+  /** Absolute bounds on each channel's horizon spend. */
+  bounds: [number, number][];
+  /** Channel groups with a shared cap on their total. */
+  groups: { members: number[]; cap: number }[];
+  total: number;
+}
+
+export interface ValueGrids {
+  /** Per channel: grid of amounts (ascending). */
+  amounts: Float64Array[];
+  /** Per channel: values, row-major draws × grid points. */
+  values: Float64Array[];
+  draws: number;
+}
+
+/** Tabulates each channel's plan value for every draw on `points` amounts between its bounds. */
+export function buildGrids(
+  valuer: PlanValuer,
+  rows: Float64Array[],
+  contexts: ChannelPlanContext[],
+  bounds: [number, number][],
+  points = 81,
+): ValueGrids {
+  const amounts = bounds.map(([lo, hi]) =>
+    hi > lo
+      ? Float64Array.from({ length: points }, (_, k) => lo + ((hi - lo) * k) / (points - 1))
+      : Float64Array.of(lo),
+  );
+  const values = contexts.map((ctx, c) => {
+    const grid = amounts[c];
+    const v = new Float64Array(rows.length * grid.length);
+    const buf = new Float64Array(grid.length);
+    rows.forEach((x, k) => {
+      valuer.channelValues(x, ctx, grid, buf);
+      v.set(buf, k * grid.length);
+    });
+    return v;
+  });
+  return { amounts, values, draws: rows.length };
+}
+
+/** Linear interpolation of channel c's value for draw k at amount a (clamped to the grid). */
+export function interp(g: ValueGrids, c: number, k: number, a: number): number {
+  const grid = g.amounts[c];
+  const n = grid.length;
+  const row = k * n;
+  if (n === 1 || a <= grid[0]) return g.values[c][row];
+  if (a >= grid[n - 1]) return g.values[c][row + n - 1];
+  const pos = ((a - grid[0]) / (grid[n - 1] - grid[0])) * (n - 1);
+  const i = Math.min(n - 2, Math.floor(pos));
+  const f = pos - i;
+  return g.values[c][row + i] * (1 - f) + g.values[c][row + i + 1] * f;
+}
+
+/** Value of an allocation per draw. */
+export function allocationValues(g: ValueGrids, alloc: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(g.draws);
+  for (let c = 0; c < g.amounts.length; c++)
+    for (let k = 0; k < g.draws; k++) out[k] += interp(g, c, k, alloc[c]);
+  return out;
+}
+
+export function objectiveValue(v: Float64Array, baseline: Float64Array, obj: Objective): number {
+  const n = v.length;
+  let mean = 0;
+  for (let k = 0; k < n; k++) mean += v[k] / n;
+  switch (obj.kind) {
+    case "mean":
+      return mean;
+    case "quantile":
+      return quantile(v, obj.q);
+    case "cvar": {
+      const sorted = Float64Array.from(v).sort();
+      const m = Math.max(1, Math.floor(obj.alpha * n));
+      let s = 0;
+      for (let k = 0; k < m; k++) s += sorted[k];
+      return s / m;
+    }
+    case "mean_sd": {
+      let ss = 0;
+      for (let k = 0; k < n; k++) ss += (v[k] - mean) ** 2;
+      return mean - obj.lambda * Math.sqrt(ss / (n - 1));
+    }
+    case "p_gain": {
+      let wins = 0;
+      for (let k = 0; k < n; k++) if (v[k] > baseline[k]) wins++;
+      // the expected value breaks ties between allocations with the same probability
+      return wins / n + 1e-9 * mean;
+    }
+  }
+}
+
+function groupTotals(alloc: number[], c: PlanConstraints): number[] {
+  return c.groups.map((g) => g.members.reduce((s, i) => s + alloc[i], 0));
+}
+
+/** Moves budget into bounds and under group caps (keeping the total), greedily by room. */
+export function repair(alloc: number[], c: PlanConstraints): number[] {
+  const a = alloc.map((v, i) => Math.min(c.bounds[i][1], Math.max(c.bounds[i][0], v)));
+  for (let pass = 0; pass < 20; pass++) {
+    let moved = false;
+    c.groups.forEach((g, gi) => {
+      const over = groupTotals(a, c)[gi] - g.cap;
+      if (over <= 1e-9) return;
+      // take the excess out of the group's members above their lower bounds, in proportion
+      const room = g.members.map((i) => a[i] - c.bounds[i][0]);
+      const totalRoom = room.reduce((s, r) => s + r, 0);
+      g.members.forEach((i, k) => {
+        a[i] -= totalRoom > 0 ? (over * room[k]) / totalRoom : 0;
+      });
+      moved = true;
+    });
+    // restore the total by filling channels with room outside any capped group
+    let gap = c.total - a.reduce((s, v) => s + v, 0);
+    for (let i = 0; i < a.length && Math.abs(gap) > 1e-9; i++) {
+      const inFull = c.groups.some((g, gi) => g.members.includes(i) && groupTotals(a, c)[gi] >= g.cap - 1e-9);
+      if (gap > 0 && inFull) continue;
+      const step = gap > 0 ? Math.min(gap, c.bounds[i][1] - a[i]) : Math.max(gap, c.bounds[i][0] - a[i]);
+      a[i] += step;
+      gap -= step;
+    }
+    if (!moved && Math.abs(gap) <= 1e-6) break;
+  }
+  return a;
+}
+
+/** Range of transfers d from channel j to channel i that keeps every bound and group cap. */
+function transferRange(a: number[], i: number, j: number, c: PlanConstraints): [number, number] {
+  let lo = Math.max(c.bounds[i][0] - a[i], a[j] - c.bounds[j][1]);
+  let hi = Math.min(c.bounds[i][1] - a[i], a[j] - c.bounds[j][0]);
+  const totals = groupTotals(a, c);
+  c.groups.forEach((g, gi) => {
+    const hasI = g.members.includes(i);
+    const hasJ = g.members.includes(j);
+    if (hasI && !hasJ) hi = Math.min(hi, g.cap - totals[gi]);
+    if (hasJ && !hasI) lo = Math.max(lo, totals[gi] - g.cap);
+  });
+  return [lo, hi];
+}
+
+export interface OptimiseResult {
+  allocation: number[];
+  objective: number;
+  perDraw: Float64Array;
+  starts: number;
+}
+
+/**
+ * Maximises the objective over allocations meeting the constraints. `baseline` is the current
+ * plan's value per draw (for P(gain > 0)).
+ */
+export function optimiseAllocation(
+  g: ValueGrids,
+  c: PlanConstraints,
+  obj: Objective,
+  baseline: Float64Array,
+  current: number[],
+  seed = 1,
+): OptimiseResult {
+  const n = g.amounts.length;
+  // start 1: the expected-value optimum, global on the grid
+  const meanCurve = (i: number) => (a: number) => {
+    let s = 0;
+    for (let k = 0; k < g.draws; k++) s += interp(g, i, k, a);
+    return s / g.draws;
+  };
+  const dp = maximiseSeparable(
+    Array.from({ length: n }, (_, i) => meanCurve(i)),
+    c.bounds,
+    c.total,
+    400,
+  ).allocation;
+  const rng = new Rng(`optimise:${seed}`);
+  const starts: number[][] = [repair(dp, c), repair(scaleTo(current, c.total), c)];
+  for (let r = 0; r < 3; r++) {
+    const w = Array.from({ length: n }, () => rng.uniform());
+    const lo = c.bounds.reduce((s, b) => s + b[0], 0);
+    const sw = w.reduce((s, v) => s + v, 0);
+    starts.push(
+      repair(
+        c.bounds.map((b, i) => b[0] + ((c.total - lo) * w[i]) / sw),
+        c,
+      ),
+    );
+  }
+  let best: OptimiseResult | null = null;
+  for (const start of starts) {
+    const a = [...start];
+    const v = allocationValues(g, a);
+    let current_ = objectiveValue(v, baseline, obj);
+    for (let sweep = 0; sweep < 30; sweep++) {
+      let improved = false;
+      for (let i = 0; i < n; i++) {
+        // one order per pair: the transfer range covers both directions
+        for (let j = i + 1; j < n; j++) {
+          const [lo, hi] = transferRange(a, i, j, c);
+          if (!(hi - lo > 1e-6 * (1 + c.total))) continue;
+          // value per draw with the transfer d applied, updating only channels i and j
+          const trial = new Float64Array(g.draws);
+          const evalAt = (d: number) => {
+            for (let k = 0; k < g.draws; k++)
+              trial[k] =
+                v[k] -
+                interp(g, i, k, a[i]) -
+                interp(g, j, k, a[j]) +
+                interp(g, i, k, a[i] + d) +
+                interp(g, j, k, a[j] - d);
+            return objectiveValue(trial, baseline, obj);
+          };
+          // a coarse scan finds the best basin (curves may be S-shaped), golden section refines it
+          const pts = 12;
+          let bestD = 0;
+          let bestF = current_;
+          for (let s = 0; s <= pts; s++) {
+            const d = lo + ((hi - lo) * s) / pts;
+            const f = evalAt(d);
+            if (f > bestF) {
+              bestF = f;
+              bestD = d;
+            }
+          }
+          const width = (hi - lo) / pts;
+          let x0 = Math.max(lo, bestD - width);
+          let x1 = Math.min(hi, bestD + width);
+          const gr = (Math.sqrt(5) - 1) / 2;
+          let p = x1 - gr * (x1 - x0);
+          let q = x0 + gr * (x1 - x0);
+          let fp = evalAt(p);
+          let fq = evalAt(q);
+          for (let it = 0; it < 25; it++) {
+            if (fp > fq) {
+              x1 = q;
+              q = p;
+              fq = fp;
+              p = x1 - gr * (x1 - x0);
+              fp = evalAt(p);
+            } else {
+              x0 = p;
+              p = q;
+              fp = fq;
+              q = x0 + gr * (x1 - x0);
+              fq = evalAt(q);
+            }
+          }
+          const dRefined = (x0 + x1) / 2;
+          const fRefined = evalAt(dRefined);
+          const [d, f] = fRefined > bestF ? [dRefined, fRefined] : [bestD, bestF];
+          if (f > current_ + 1e-12 * Math.max(1, Math.abs(current_)) && d !== 0) {
+            for (let k = 0; k < g.draws; k++)
+              v[k] =
+                v[k] -
+                interp(g, i, k, a[i]) -
+                interp(g, j, k, a[j]) +
+                interp(g, i, k, a[i] + d) +
+                interp(g, j, k, a[j] - d);
+            a[i] += d;
+            a[j] -= d;
+            current_ = f;
+            improved = true;
+          }
+        }
+      }
+      if (!improved) break;
+    }
+    if (!best || current_ > best.objective)
+      best = { allocation: a, objective: current_, perDraw: Float64Array.from(v), starts: starts.length };
+  }
+  return best!;
+}
+
+function scaleTo(a: number[], total: number): number[] {
+  const s = a.reduce((x, y) => x + y, 0);
+  return a.map((v) => (s > 0 ? (v * total) / s : total / a.length));
+}

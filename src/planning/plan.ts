@@ -1,0 +1,235 @@
+// The planner: from a fitted model's draws to a recommended next-quarter allocation — bounds from
+// the user's constraints and the guardrails (±x% of current spend, locked channels, ramp limits,
+// group caps, no extrapolation beyond the spend seen), the risk-aware objective, the gain over the
+// current plan per draw, marginal ROI at the optimum, and the budget frontier.
+
+import { thinned } from "../analysis/measures.js";
+import { type Interval, summarise } from "../analysis/summaries.js";
+import type { MmmModel } from "../model/mmm.js";
+import {
+  allocationValues,
+  buildGrids,
+  interp,
+  type Objective,
+  objectiveValue,
+  optimiseAllocation,
+  type PlanConstraints,
+} from "./optimize.js";
+import { type HorizonSettings, PlanValuer, planContexts } from "./planValue.js";
+
+export interface PlanOptions extends HorizonSettings {
+  objective: Objective;
+  /** Fixed total for the horizon; default: the current run-rate. */
+  total?: number;
+  /** Flexible budget: spend while the marginal return (value per currency unit) exceeds this. */
+  mroiTarget?: number;
+  /** ± share of current spend a channel may move (guardrail), e.g. 0.3. */
+  maxChange?: number;
+  minimum?: Record<string, number>;
+  maximum?: Record<string, number>;
+  locked?: string[];
+  /** Weekly spend may differ from the last 4 weeks' average by at most this share. */
+  rampLimit?: number;
+  groups?: { name: string; members: string[]; cap: number }[];
+  /** Cap each channel's weekly spend at the largest week seen in the data. */
+  forbidExtrapolation?: boolean;
+  maxDraws?: number;
+  gridPoints?: number;
+  seed?: number;
+}
+
+export const DEFAULT_PLAN_OPTIONS: PlanOptions = {
+  horizonWeeks: 13,
+  // a conservative default: the 25th percentile of the value, not its mean, so money does not
+  // move on noise; with ±30% guardrails and no extrapolation
+  objective: { kind: "quantile", q: 0.25 },
+  maxChange: 0.3,
+  forbidExtrapolation: true,
+  maxDraws: 1000,
+  gridPoints: 81,
+};
+
+export interface PlanRow {
+  channel: string;
+  current: number;
+  recommended: number;
+  change: number;
+  changeShare: number;
+  bounds: [number, number];
+  extrapolated: boolean;
+  /** Value per extra unit of spend at the recommended level (value units per currency unit). */
+  mroi: Interval;
+}
+
+export interface PlanResult {
+  horizonWeeks: number;
+  objective: Objective;
+  valueUnit: string;
+  total: number;
+  currentTotal: number;
+  rows: PlanRow[];
+  /** Value of the recommended plan minus the current one, per draw, summarised. */
+  gain: Interval;
+  pGain: number;
+  currentValue: Interval;
+  recommendedValue: Interval;
+  frontier: { total: number; expectedValue: number; expectedGain: number }[];
+  notes: string[];
+}
+
+export function planBudget(
+  model: MmmModel,
+  draws: Float64Array,
+  input: Partial<PlanOptions> = {},
+): PlanResult {
+  const o: PlanOptions = { ...DEFAULT_PLAN_OPTIONS, ...input };
+  const value = model.data.valuePerUnit ?? 1;
+  const contexts = planContexts(model, o);
+  const names = contexts.map((c) => c.name);
+  const idx = (name: string) => {
+    const i = names.indexOf(name);
+    if (i < 0) throw new Error(`unknown channel '${name}' (channels: ${names.join(", ")})`);
+    return i;
+  };
+  const current = contexts.map((c) => c.current);
+  const currentTotal = current.reduce((a, b) => a + b, 0);
+  const H = o.horizonWeeks;
+  const notes: string[] = [];
+  // bounds: the intersection of every constraint and guardrail
+  const bounds: [number, number][] = contexts.map((c) => {
+    let lo = 0;
+    let hi = Number.POSITIVE_INFINITY;
+    if (o.maxChange !== undefined) {
+      lo = Math.max(lo, c.current * (1 - o.maxChange));
+      hi = Math.min(hi, c.current * (1 + o.maxChange));
+    }
+    if (o.rampLimit !== undefined) {
+      lo = Math.max(lo, H * c.lastWeekly * (1 - o.rampLimit));
+      hi = Math.min(hi, H * c.lastWeekly * (1 + o.rampLimit));
+    }
+    if (o.forbidExtrapolation) hi = Math.min(hi, H * c.maxWeekly);
+    if (o.minimum?.[c.name] !== undefined) lo = Math.max(lo, o.minimum[c.name]);
+    if (o.maximum?.[c.name] !== undefined) hi = Math.min(hi, o.maximum[c.name]);
+    if (o.locked?.includes(c.name)) {
+      lo = c.current;
+      hi = c.current;
+    }
+    if (!Number.isFinite(hi)) hi = Math.max(3 * c.current, lo);
+    if (hi < lo) {
+      notes.push(
+        `${c.name}: its constraints conflict (minimum ${lo.toFixed(0)} above maximum ${hi.toFixed(0)}); held at the minimum.`,
+      );
+      hi = lo;
+    }
+    return [lo, hi];
+  });
+  for (const name of [...Object.keys(o.minimum ?? {}), ...Object.keys(o.maximum ?? {}), ...(o.locked ?? [])])
+    idx(name);
+  const groups = (o.groups ?? []).map((g) => ({ members: g.members.map(idx), cap: g.cap }));
+
+  // a flexible budget adds an "unspent" option worth mroiTarget per unit, so money stays unspent
+  // once every channel's marginal return falls below the target
+  const flexible = o.mroiTarget !== undefined;
+  const maxTotal = bounds.reduce((s, b) => s + b[1], 0);
+  const minTotal = bounds.reduce((s, b) => s + b[0], 0);
+  let total = o.total ?? currentTotal;
+  if (!flexible && (total < minTotal - 1e-6 || total > maxTotal + 1e-6)) {
+    const clipped = Math.min(maxTotal, Math.max(minTotal, total));
+    notes.push(
+      `The budget ${total.toFixed(0)} cannot be spent within the channel bounds (${minTotal.toFixed(0)}–${maxTotal.toFixed(0)}); planning ${clipped.toFixed(0)} instead.`,
+    );
+    total = clipped;
+  }
+  const rows = thinned(draws, model.dim, o.maxDraws ?? 1000);
+  const valuer = new PlanValuer(model, o, value);
+  const grids = buildGrids(valuer, rows, contexts, bounds, o.gridPoints);
+  if (flexible) {
+    const target = o.mroiTarget as number;
+    total = maxTotal;
+    bounds.push([0, maxTotal - minTotal]);
+    grids.amounts.push(Float64Array.from([0, maxTotal - minTotal]));
+    grids.values.push(
+      Float64Array.from({ length: 2 * rows.length }, (_, k) =>
+        k % 2 === 0 ? 0 : target * (maxTotal - minTotal),
+      ),
+    );
+  }
+  const constraints: PlanConstraints = { bounds, groups, total };
+  const currentPlan = flexible ? [...current, Math.max(0, maxTotal - currentTotal)] : current;
+  const baseline = allocationValues(grids, currentPlan);
+  const best = optimiseAllocation(grids, constraints, o.objective, baseline, currentPlan, o.seed ?? 1);
+  let allocation = best.allocation;
+  let perDraw = best.perDraw;
+  if (flexible) {
+    // the unspent option's value is not KPI value: report channel values only
+    const unspent = allocation[allocation.length - 1];
+    allocation = allocation.slice(0, -1);
+    grids.amounts.pop();
+    grids.values.pop();
+    bounds.pop();
+    total = maxTotal - unspent;
+    perDraw = allocationValues(grids, allocation);
+    notes.push(
+      `Flexible budget: spend ${total.toFixed(0)} (of up to ${maxTotal.toFixed(0)}) while the marginal return exceeds ${o.mroiTarget}.`,
+    );
+  }
+  const currentValues = allocationValues(grids, current);
+  const gain = perDraw.map((v, k) => v - currentValues[k]);
+  const resultRows: PlanRow[] = contexts.map((c, i) => {
+    const a = allocation[i];
+    const step = Math.max(1, 0.01 * Math.max(a, c.current));
+    const m = new Float64Array(grids.draws);
+    for (let k = 0; k < grids.draws; k++) {
+      const lo = Math.max(bounds[i][0], a - step);
+      const hi = Math.min(bounds[i][1], a + step);
+      m[k] = hi > lo ? (interp(grids, i, k, hi) - interp(grids, i, k, lo)) / (hi - lo) : Number.NaN;
+    }
+    return {
+      channel: c.name,
+      current: c.current,
+      recommended: a,
+      change: a - c.current,
+      changeShare: c.current > 0 ? (a - c.current) / c.current : 0,
+      bounds: bounds[i],
+      extrapolated: a / H > c.maxWeekly * (1 + 1e-9),
+      mroi: summarise(
+        m.filter((v) => !Number.isNaN(v)).length
+          ? m.filter((v) => !Number.isNaN(v))
+          : Float64Array.of(Number.NaN),
+      ),
+    };
+  });
+  // the frontier: the best expected value at totals around the current one
+  const frontier = [0.6, 0.7, 0.8, 0.9, 1, 1.1, 1.2, 1.3, 1.4]
+    .map((f) => f * currentTotal)
+    .filter((t) => t >= minTotal - 1e-6 && t <= maxTotal + 1e-6)
+    .map((t) => {
+      const r = optimiseAllocation(
+        grids,
+        { bounds, groups, total: t },
+        { kind: "mean" },
+        currentValues,
+        current,
+        o.seed ?? 1,
+      );
+      const mean = r.perDraw.reduce((s, v) => s + v, 0) / r.perDraw.length;
+      const base = currentValues.reduce((s, v) => s + v, 0) / currentValues.length;
+      return { total: t, expectedValue: mean, expectedGain: mean - base };
+    });
+  return {
+    horizonWeeks: H,
+    objective: o.objective,
+    valueUnit: model.data.valuePerUnit ? model.data.currency : model.data.kpi,
+    total,
+    currentTotal,
+    rows: resultRows,
+    gain: summarise(gain),
+    pGain: gain.filter((v) => v > 0).length / gain.length,
+    currentValue: summarise(currentValues),
+    recommendedValue: summarise(perDraw),
+    frontier,
+    notes,
+  };
+}
+
+export { objectiveValue };
