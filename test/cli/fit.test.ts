@@ -40,6 +40,7 @@ describe("mmm fit", () => {
     const r = io();
     expect(await main(["fit", "--table", table, "--out", run, ...small], r.io)).toBe(0);
     expect(readdirSync(run).sort()).toEqual([
+      "data",
       "diagnostics.json",
       "draws",
       "fit.json",
