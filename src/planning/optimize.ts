@@ -7,7 +7,6 @@
 
 import { Rng } from "../core/rng.js";
 import { maximiseSeparable } from "../core/separable.js";
-import { quantile } from "../core/stats.js";
 import type { ChannelPlanContext, PlanValuer } from "./planValue.js";
 
 export type Objective =
@@ -87,13 +86,23 @@ export function objectiveValue(v: Float64Array, baseline: Float64Array, obj: Obj
   switch (obj.kind) {
     case "mean":
       return mean;
-    case "quantile":
-      return quantile(v, obj.q);
+    case "quantile": {
+      // type-7 quantile by selection (linear time), as this runs thousands of times per plan
+      const h = (n - 1) * obj.q;
+      const lo = Math.floor(h);
+      const scratch = Float64Array.from(v);
+      const a = select(scratch, lo);
+      if (lo + 1 >= n || h === lo) return a;
+      let b = Number.POSITIVE_INFINITY;
+      for (let k = lo + 1; k < n; k++) if (scratch[k] < b) b = scratch[k];
+      return a + (h - lo) * (b - a);
+    }
     case "cvar": {
-      const sorted = Float64Array.from(v).sort();
       const m = Math.max(1, Math.floor(obj.alpha * n));
+      const scratch = Float64Array.from(v);
+      select(scratch, m - 1);
       let s = 0;
-      for (let k = 0; k < m; k++) s += sorted[k];
+      for (let k = 0; k < m; k++) s += scratch[k];
       return s / m;
     }
     case "mean_sd": {
@@ -108,6 +117,32 @@ export function objectiveValue(v: Float64Array, baseline: Float64Array, obj: Obj
       return wins / n + 1e-9 * mean;
     }
   }
+}
+
+/** Quickselect: puts the k-th smallest value at index k (smaller ones before it) and returns it. */
+function select(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  return a[k];
 }
 
 function groupTotals(alloc: number[], c: PlanConstraints): number[] {
@@ -191,8 +226,9 @@ export function optimiseAllocation(
     400,
   ).allocation;
   const rng = new Rng(`optimise:${seed}`);
-  const starts: number[][] = [repair(dp, c), repair(scaleTo(current, c.total), c)];
-  for (let r = 0; r < 3; r++) {
+  const starts: number[][] = [repair(dp, c)];
+  if (obj.kind !== "mean") starts.push(repair(scaleTo(current, c.total), c));
+  for (let r = 0; r < (obj.kind === "mean" ? 0 : 1); r++) {
     const w = Array.from({ length: n }, () => rng.uniform());
     const lo = c.bounds.reduce((s, b) => s + b[0], 0);
     const sw = w.reduce((s, v) => s + v, 0);

@@ -5,6 +5,7 @@
 
 import { thinned } from "../analysis/measures.js";
 import { type Interval, summarise } from "../analysis/summaries.js";
+import { maximiseSeparable } from "../core/separable.js";
 import type { MmmModel } from "../model/mmm.js";
 import {
   allocationValues,
@@ -199,22 +200,20 @@ export function planBudget(
       ),
     };
   });
-  // the frontier: the best expected value at totals around the current one
+  // the frontier: the best expected value at totals around the current one (separable: the
+  // grid dynamic programme on the mean curves is exact, no polish needed)
+  const meanCurves = grids.amounts.map((_, i) => (a: number) => {
+    let s = 0;
+    for (let k = 0; k < grids.draws; k++) s += interp(grids, i, k, a);
+    return s / grids.draws;
+  });
+  const base = currentValues.reduce((s, v) => s + v, 0) / currentValues.length;
   const frontier = [0.6, 0.7, 0.8, 0.9, 1, 1.1, 1.2, 1.3, 1.4]
     .map((f) => f * currentTotal)
-    .filter((t) => t >= minTotal - 1e-6 && t <= maxTotal + 1e-6)
+    .filter((t) => t >= minTotal - 1e-6 && t <= maxTotal + 1e-6 && groups.length === 0)
     .map((t) => {
-      const r = optimiseAllocation(
-        grids,
-        { bounds, groups, total: t },
-        { kind: "mean" },
-        currentValues,
-        current,
-        o.seed ?? 1,
-      );
-      const mean = r.perDraw.reduce((s, v) => s + v, 0) / r.perDraw.length;
-      const base = currentValues.reduce((s, v) => s + v, 0) / currentValues.length;
-      return { total: t, expectedValue: mean, expectedGain: mean - base };
+      const r = maximiseSeparable(meanCurves, bounds, t, 200);
+      return { total: t, expectedValue: r.value, expectedGain: r.value - base };
     });
   return {
     horizonWeeks: H,
