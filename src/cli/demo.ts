@@ -5,6 +5,7 @@
 import { join, resolve } from "node:path";
 import { runFit } from "./fit.js";
 import type { CliIo } from "./io.js";
+import { runOptimize } from "./optimize.js";
 import { runPrepare } from "./prepare.js";
 import { runReport } from "./report.js";
 import { runSimulate } from "./simulate.js";
@@ -13,14 +14,14 @@ export async function runDemo(opts: { out: string; seed: string }, io: CliIo): P
   const dataDir = join(opts.out, "lab");
   const tableDir = join(opts.out, "table");
   const runDir = join(opts.out, "run");
-  io.out("== 1/4  Simulate a brand whose truth is known (scenario 'clean')");
+  io.out("== 1/5  Simulate a brand whose truth is known (scenario 'clean')");
   const ds = runSimulate(
     { scenario: "clean", seed: opts.seed, out: dataDir, format: "csv", force: true },
     io,
   );
-  io.out("\n== 2/4  Prepare its raw daily exports into a weekly modeling table");
+  io.out("\n== 2/5  Prepare its raw daily exports into a weekly modeling table");
   await runPrepare({ config: join(dataDir, "prepare.yaml"), out: tableDir, force: true }, io);
-  io.out("\n== 3/4  Fit the Bayesian MMM (NUTS, 4 chains × 1000 warm-up + 1000 draws)");
+  io.out("\n== 3/5  Fit the Bayesian MMM (NUTS, 4 chains × 1000 warm-up + 1000 draws)");
   const summary = await runFit(
     {
       table: tableDir,
@@ -46,7 +47,9 @@ export async function runDemo(opts: { out: string; seed: string }, io: CliIo): P
       `  ${c.name.padEnd(14)} true ROI ${c.roi.toFixed(2).padStart(5)}   estimate ${est.roi.mean.toFixed(2)} [${est.roi.q05.toFixed(2)}, ${est.roi.q95.toFixed(2)}]  ${covered ? "covered" : "MISSED"}`,
     );
   }
-  io.out("\n== 4/4  Validate the fit and write the executive report");
+  io.out("\n== 4/5  Recommend next quarter's allocation (25th-percentile objective, ±30% guardrails)");
+  runOptimize(runDir, { horizon: "13", objective: "quantile:0.25", maxChange: "0.3" }, io);
+  io.out("\n== 5/5  Validate the fit and write the executive report");
   const report = join(opts.out, "report.html");
   await runReport(
     runDir,
