@@ -114,8 +114,8 @@ export function responseCurves(
         q95: quantile(vals, 0.95),
       };
     });
-    const maxWeekly = Math.max(...active, 0);
-    const minWeekly = Math.min(...active, 0);
+    const maxWeekly = active.length > 0 ? Math.max(...active) : 0;
+    const minWeekly = active.length > 0 ? Math.min(...active) : 0;
     return {
       channel: ch.name,
       spend: multipliers.map((m) => m * total),

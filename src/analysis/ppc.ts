@@ -83,9 +83,13 @@ export function posteriorPredictiveCheck(
       `Predictive intervals are calibrated: ${coverage.map((c) => `${c.level * 100}% → ${(100 * c.observed).toFixed(0)}%`).join(", ")} of weeks covered.`,
     );
   const bound = 2 / Math.sqrt(resid.length);
-  if (Math.abs(acf[0]) > bound)
+  if (acf[0] > bound)
     verdicts.push(
       `Residuals are autocorrelated (lag-1 correlation ${acf[0].toFixed(2)} > ${bound.toFixed(2)}): the baseline misses slow movements; consider a time-varying intercept or a changepoint trend.`,
+    );
+  else if (acf[0] < -bound)
+    verdicts.push(
+      `Residuals alternate week to week (lag-1 correlation ${acf[0].toFixed(2)} < −${bound.toFixed(2)}): a week-to-week shift the model does not capture (the timing of spend or of the KPI's recording).`,
     );
   else
     verdicts.push(

@@ -40,6 +40,19 @@ export function runLift(runDir: string, o: LiftOptions, io: CliIo): void {
     return i;
   };
   let intervention: Intervention;
+  if (
+    !o.off &&
+    (o.scale === undefined || o.scale === "1") &&
+    o.fromWeek === undefined &&
+    o.toWeek === undefined
+  ) {
+    throw new MmmError(
+      "E_BAD_OPTION",
+      "Nothing to change: give --off, or --scale with a factor other than 1.",
+      { option: "--scale" },
+      "e.g. --scale 0.8 for a 20% cut, or --off",
+    );
+  }
   if (o.off) intervention = { channel: o.channel, kind: "off" };
   else {
     const factor = Number(o.scale);
@@ -50,13 +63,14 @@ export function runLift(runDir: string, o: LiftOptions, io: CliIo): void {
         { option: "--scale" },
         "e.g. --scale 0.8 for a 20% cut, or --off",
       );
-    intervention = {
-      channel: o.channel,
-      kind: "scale",
-      factor,
-      fromWeek: weekIndex(o.fromWeek, "--from-week", 0),
-      toWeek: weekIndex(o.toWeek, "--to-week", d.T - 1),
-    };
+    const fromWeek = weekIndex(o.fromWeek, "--from-week", 0);
+    const toWeek = weekIndex(o.toWeek, "--to-week", d.T - 1);
+    if (toWeek < fromWeek) {
+      throw new MmmError("E_BAD_OPTION", `--to-week ${o.toWeek} comes before --from-week ${o.fromWeek}.`, {
+        option: "--to-week",
+      });
+    }
+    intervention = { channel: o.channel, kind: "scale", factor, fromWeek, toWeek };
   }
   const lift = counterfactualLift(run.model, run.draws, intervention);
   const s = summarise(lift);

@@ -13,6 +13,7 @@ import { runOptimize } from "./optimize.js";
 import { runPrepare } from "./prepare.js";
 import { runRecover } from "./recover.js";
 import { runReport } from "./report.js";
+import { runScenario } from "./scenario.js";
 import { runSimulate } from "./simulate.js";
 
 function buildProgram(io: CliIo): Command {
@@ -143,6 +144,24 @@ function buildProgram(io: CliIo): Command {
     .option("--out <file>", "also write the plan as JSON")
     .action((run, opts) => {
       runOptimize(run, opts, io);
+    });
+
+  program
+    .command("scenario")
+    .description(
+      "Evaluate what-if plans for the next weeks against the current plan: value, gain per draw, P(better).",
+    )
+    .argument("<run>", "run folder written by `mmm fit`")
+    .option(
+      "--plan <rules>",
+      'a plan as channel rules, e.g. "tv=+20%,paid_search=-20%" or "display=0" (amount for the horizon); repeatable',
+      (v: string, acc: string[]) => [...acc, v],
+      [],
+    )
+    .option("--horizon <weeks>", "planning horizon in weeks", "13")
+    .option("--out <file>", "also write the results as JSON")
+    .action((run, opts) => {
+      runScenario(run, opts, io);
     });
 
   program

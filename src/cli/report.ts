@@ -2,7 +2,7 @@
 // Validation refits the model (holdout, rolling CV, sensitivity grid, placebo) with lighter
 // sampling settings; --validation chooses how much of it to run.
 
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import {
   holdoutValidation,
@@ -56,7 +56,24 @@ export async function runReport(runDir: string, o: ReportOptions, io: CliIo): Pr
   const executor = new WorkerExecutor();
   const light: SampleOptions = { ...run.fit.settings, method: "nuts", chains: 2, warmup: 500, draws: 500 };
   const T = run.recipe.table.weeks.length;
-  const holdoutWeeks = Math.min(Number(o.holdoutWeeks), Math.floor(T / 4));
+  const requested = Number(o.holdoutWeeks);
+  if (!Number.isInteger(requested) || requested < 4) {
+    throw new MmmError(
+      "E_BAD_OPTION",
+      `--holdout-weeks must be a whole number of at least 4, got '${o.holdoutWeeks}'.`,
+      { option: "--holdout-weeks" },
+      "e.g. 13 (a quarter)",
+    );
+  }
+  const folds = Number(o.cvFolds);
+  if (!Number.isInteger(folds) || folds < 1 || folds > 10) {
+    throw new MmmError(
+      "E_BAD_OPTION",
+      `--cv-folds must be a whole number from 1 to 10, got '${o.cvFolds}'.`,
+      { option: "--cv-folds" },
+    );
+  }
+  const holdoutWeeks = Math.min(requested, Math.floor(T / 4));
   const validation: ValidationData = { holdout: null, cv: null, loo: null, sensitivity: null, placebo: null };
   const say = (s: string) => {
     if (!o.quiet) io.err(s);
@@ -68,7 +85,6 @@ export async function runReport(runDir: string, o: ReportOptions, io: CliIo): Pr
     validation.placebo = await placeboCheck(run.recipe, light, executor);
   }
   if (o.validation === "full") {
-    const folds = Number(o.cvFolds);
     say(`Validation: rolling-origin CV, ${folds} folds of ${holdoutWeeks} weeks…`);
     validation.cv = await rollingOriginCv(run.recipe, folds, holdoutWeeks, light, executor);
     const variants = sensitivityVariants(run.recipe.spec);
@@ -89,6 +105,14 @@ export async function runReport(runDir: string, o: ReportOptions, io: CliIo): Pr
   });
   const html = await renderReport(data);
   const out = resolve(o.out);
+  if (existsSync(out) && statSync(out).isDirectory()) {
+    throw new MmmError(
+      "E_OUTPUT_EXISTS",
+      `--out ${o.out} is a folder.`,
+      { option: "--out" },
+      "give the path of the HTML file to write, e.g. report.html",
+    );
+  }
   mkdirSync(dirname(out), { recursive: true });
   const tmp = join(dirname(out), `.${Date.now()}-${process.pid}.report.tmp`);
   try {

@@ -1,6 +1,6 @@
 // Warm-up adaptation as in Stan: dual averaging of the step size toward a target acceptance
 // statistic, and a metric estimated from the draws of doubling windows (75-draw initial buffer,
-// windows of 25, 50, 100, … and a 50-draw terminal buffer), regularised toward the identity.
+// windows of 25, 50, 100, … and a 50-draw terminal buffer), regularised as regularised() explains.
 
 import type { MetricKind } from "./metric.js";
 

@@ -79,8 +79,15 @@ export function allocationValues(g: ValueGrids, alloc: ArrayLike<number>): Float
   return out;
 }
 
-export function objectiveValue(v: Float64Array, baseline: Float64Array, obj: Objective): number {
-  const n = v.length;
+/**
+ * The objective of an allocation whose value per draw is `v`. Risk is measured on the gain over
+ * the current plan, draw by draw (v − baseline): "in 75% of the plausible worlds the plan gains at
+ * least this much" — not on the value itself, whose spread is mostly shared by every plan.
+ */
+export function objectiveValue(value: Float64Array, baseline: Float64Array, obj: Objective): number {
+  const n = value.length;
+  const v = new Float64Array(n);
+  for (let k = 0; k < n; k++) v[k] = value[k] - baseline[k];
   let mean = 0;
   for (let k = 0; k < n; k++) mean += v[k] / n;
   switch (obj.kind) {
@@ -112,7 +119,7 @@ export function objectiveValue(v: Float64Array, baseline: Float64Array, obj: Obj
     }
     case "p_gain": {
       let wins = 0;
-      for (let k = 0; k < n; k++) if (v[k] > baseline[k]) wins++;
+      for (let k = 0; k < n; k++) if (v[k] > 0) wins++;
       // the expected value breaks ties between allocations with the same probability
       return wins / n + 1e-9 * mean;
     }
@@ -165,12 +172,18 @@ export function repair(alloc: number[], c: PlanConstraints): number[] {
       });
       moved = true;
     });
-    // restore the total by filling channels with room outside any capped group
+    // restore the total by filling channels up to their bounds and their groups' remaining room:
+    // a fill past a cap would end the last pass infeasible
     let gap = c.total - a.reduce((s, v) => s + v, 0);
     for (let i = 0; i < a.length && Math.abs(gap) > 1e-9; i++) {
-      const inFull = c.groups.some((g, gi) => g.members.includes(i) && groupTotals(a, c)[gi] >= g.cap - 1e-9);
-      if (gap > 0 && inFull) continue;
-      const step = gap > 0 ? Math.min(gap, c.bounds[i][1] - a[i]) : Math.max(gap, c.bounds[i][0] - a[i]);
+      let room = c.bounds[i][1] - a[i];
+      if (gap > 0) {
+        const totals = groupTotals(a, c);
+        c.groups.forEach((g, gi) => {
+          if (g.members.includes(i)) room = Math.min(room, g.cap - totals[gi]);
+        });
+      }
+      const step = gap > 0 ? Math.min(gap, Math.max(0, room)) : Math.max(gap, c.bounds[i][0] - a[i]);
       a[i] += step;
       gap -= step;
     }

@@ -34,6 +34,11 @@ export interface PlanOptions extends HorizonSettings {
   groups?: { name: string; members: string[]; cap: number }[];
   /** Cap each channel's weekly spend at the largest week seen in the data. */
   forbidExtrapolation?: boolean;
+  /**
+   * Confidence gate: if the optimised plan beats the current one in fewer than this share of
+   * draws, step back toward the current plan until it does (or keep the current plan).
+   */
+  minPGain?: number;
   maxDraws?: number;
   gridPoints?: number;
   seed?: number;
@@ -46,6 +51,7 @@ export const DEFAULT_PLAN_OPTIONS: PlanOptions = {
   objective: { kind: "quantile", q: 0.25 },
   maxChange: 0.3,
   forbidExtrapolation: true,
+  minPGain: 0.9,
   maxDraws: 1000,
   gridPoints: 81,
 };
@@ -175,6 +181,32 @@ export function planBudget(
     );
   }
   const currentValues = allocationValues(grids, current);
+  if (o.minPGain !== undefined && !flexible) {
+    const pOf = (a: number[]) => {
+      const v = allocationValues(grids, a);
+      let wins = 0;
+      for (let k = 0; k < v.length; k++) if (v[k] > currentValues[k]) wins++;
+      return wins / v.length;
+    };
+    if (pOf(allocation) < o.minPGain) {
+      // the largest step from the current plan toward the optimum that clears the gate
+      const at = (t: number) => allocation.map((a, i) => current[i] + t * (a - current[i]));
+      let chosen = 0;
+      for (let t = 0.9; t > 0.05; t -= 0.1) {
+        if (pOf(at(t)) >= o.minPGain) {
+          chosen = t;
+          break;
+        }
+      }
+      notes.push(
+        chosen > 0
+          ? `The full move beats the current plan in fewer than ${100 * o.minPGain}% of draws; the plan goes ${(100 * chosen).toFixed(0)}% of the way.`
+          : `No move beats the current plan in ${100 * o.minPGain}% of draws: keep the current plan (or gather evidence first).`,
+      );
+      allocation = at(chosen);
+      perDraw = allocationValues(grids, allocation);
+    }
+  }
   const gain = perDraw.map((v, k) => v - currentValues[k]);
   const resultRows: PlanRow[] = contexts.map((c, i) => {
     const a = allocation[i];
