@@ -68,10 +68,12 @@ export function channelFindings(
 /** Rows of `draws` (n × dim) to use: at most `max`, evenly spaced, so curves stay fast. */
 export function thinned(draws: Float64Array, dim: number, max: number): Float64Array[] {
   const n = draws.length / dim;
-  const step = Math.max(1, Math.floor(n / max));
-  const out: Float64Array[] = [];
-  for (let k = 0; k < n && out.length < max; k += step) out.push(draws.subarray(k * dim, (k + 1) * dim));
-  return out;
+  const take = Math.min(n, max);
+  // evenly spaced over all draws (every chain alike), not the first `max`
+  return Array.from({ length: take }, (_, i) => {
+    const k = Math.floor((i * n) / take);
+    return draws.subarray(k * dim, (k + 1) * dim);
+  });
 }
 
 /**

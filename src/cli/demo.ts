@@ -47,8 +47,10 @@ export async function runDemo(opts: { out: string; seed: string }, io: CliIo): P
       `  ${c.name.padEnd(14)} true ROI ${c.roi.toFixed(2).padStart(5)}   estimate ${est.roi.mean.toFixed(2)} [${est.roi.q05.toFixed(2)}, ${est.roi.q95.toFixed(2)}]  ${covered ? "covered" : "MISSED"}`,
     );
   }
-  io.out("\n== 4/5  Recommend next quarter's allocation (25th-percentile objective, ±30% guardrails)");
-  runOptimize(runDir, { horizon: "13", objective: "quantile:0.25", maxChange: "0.3" }, io);
+  io.out(
+    "\n== 4/5  Recommend next quarter's allocation (25th percentile of the gain, ±50% guardrails, 90% confidence gate)",
+  );
+  runOptimize(runDir, { horizon: "13", objective: "quantile:0.25", maxChange: "0.5", minPGain: "0.9" }, io);
   io.out("\n== 5/5  Validate the fit and write the executive report");
   const report = join(opts.out, "report.html");
   await runReport(

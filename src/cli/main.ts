@@ -82,6 +82,7 @@ function buildProgram(io: CliIo): Command {
     .option("--margin <share>", "gross margin on the KPI's value, for profit ROI (e.g. 0.6)")
     .option("--holdout-weeks <n>", "weeks held out (and the CV test horizon)", "13")
     .option("--cv-folds <n>", "rolling-origin CV folds (full validation)", "3")
+    .option("--no-plan", "leave out next quarter's budget plan (default options of `mmm optimize`)")
     .option("--quiet", "no progress output")
     .action(async (run, opts) => {
       await runReport(run, opts, io);
@@ -114,7 +115,12 @@ function buildProgram(io: CliIo): Command {
     )
     .option("--budget <amount>", "fixed total for the horizon (default: the current run-rate)")
     .option("--mroi-target <value>", "flexible budget: spend while the marginal return exceeds this")
-    .option("--max-change <share>", "guardrail: each channel within ± this share of current spend", "0.3")
+    .option("--max-change <share>", "guardrail: each channel within ± this share of current spend", "0.5")
+    .option(
+      "--min-p-gain <p>",
+      "confidence gate: move only as far as the plan beats the current one in this share of draws",
+      "0.9",
+    )
     .option(
       "--min <channel=amount>",
       "minimum spend of a channel (repeatable)",

@@ -15,6 +15,7 @@ export interface OptimizeOptions {
   budget?: string;
   mroiTarget?: string;
   maxChange: string;
+  minPGain?: string;
   min?: string[];
   max?: string[];
   lock?: string[];
@@ -97,6 +98,7 @@ export function parsePlanOptions(o: OptimizeOptions): Partial<PlanOptions> {
     rampLimit: o.ramp !== undefined ? Number(o.ramp) : undefined,
     groups,
     forbidExtrapolation: !o.allowExtrapolation,
+    minPGain: o.minPGain !== undefined ? Number(o.minPGain) : undefined,
   };
 }
 

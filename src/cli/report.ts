@@ -1,6 +1,5 @@
-// `mmm report`: a run folder → one self-contained HTML report (executive page, validation, data).
-// Validation refits the model (holdout, rolling CV, sensitivity grid, placebo) with lighter
-// sampling settings; --validation chooses how much of it to run.
+// `mmm report`: a run folder → one self-contained HTML report (executive page with next quarter's
+// plan, validation, data). Validation refits the model with lighter sampling settings.
 
 import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -13,6 +12,7 @@ import {
 } from "../analysis/validation.js";
 import { MmmError } from "../core/errors.js";
 import type { SampleOptions } from "../inference/sample.js";
+import { type PlanResult, planBudget } from "../planning/plan.js";
 import { buildReportData } from "../report/build.js";
 import { renderReport } from "../report/html.js";
 import type { ValidationData } from "../report/reportData.js";
@@ -27,6 +27,8 @@ export interface ReportOptions {
   margin?: string;
   holdoutWeeks: string;
   cvFolds: string;
+  /** Next quarter's budget plan (default on; `--no-plan` sets false). */
+  plan?: boolean;
   quiet?: boolean;
 }
 
@@ -93,6 +95,16 @@ export async function runReport(runDir: string, o: ReportOptions, io: CliIo): Pr
     validation.sensitivity = s.sensitivity;
     validation.loo = s.loo;
   }
+  let plan: PlanResult | undefined;
+  if (o.plan !== false) {
+    say("Planning next quarter's budget…");
+    try {
+      plan = planBudget(run.model, run.draws);
+    } catch (e) {
+      // a plan that cannot be made must not cost the user the rest of the report
+      io.err(`warning: no budget plan in the report: ${(e as Error).message}`);
+    }
+  }
   const data = buildReportData({
     model: run.model,
     draws: run.draws,
@@ -102,6 +114,7 @@ export async function runReport(runDir: string, o: ReportOptions, io: CliIo): Pr
     lineage: run.lineage,
     hurdle,
     margin,
+    plan,
   });
   const html = await renderReport(data);
   const out = resolve(o.out);

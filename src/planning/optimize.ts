@@ -115,7 +115,7 @@ export function objectiveValue(value: Float64Array, baseline: Float64Array, obj:
     case "mean_sd": {
       let ss = 0;
       for (let k = 0; k < n; k++) ss += (v[k] - mean) ** 2;
-      return mean - obj.lambda * Math.sqrt(ss / (n - 1));
+      return mean - obj.lambda * (n > 1 ? Math.sqrt(ss / (n - 1)) : 0);
     }
     case "p_gain": {
       let wins = 0;
@@ -238,10 +238,12 @@ export function optimiseAllocation(
     c.total,
     400,
   ).allocation;
-  const rng = new Rng(`optimise:${seed}`);
+  // the dynamic programme's optimum is global for the mean; risk objectives also start from the
+  // current plan and from one random feasible point (their optimum can sit in another basin)
   const starts: number[][] = [repair(dp, c)];
-  if (obj.kind !== "mean") starts.push(repair(scaleTo(current, c.total), c));
-  for (let r = 0; r < (obj.kind === "mean" ? 0 : 1); r++) {
+  if (obj.kind !== "mean") {
+    starts.push(repair(scaleTo(current, c.total), c));
+    const rng = new Rng(`optimise:${seed}`);
     const w = Array.from({ length: n }, () => rng.uniform());
     const lo = c.bounds.reduce((s, b) => s + b[0], 0);
     const sw = w.reduce((s, v) => s + v, 0);
@@ -296,7 +298,7 @@ export function optimiseAllocation(
           let q = x0 + gr * (x1 - x0);
           let fp = evalAt(p);
           let fq = evalAt(q);
-          for (let it = 0; it < 25; it++) {
+          for (let it = 0; it < 20; it++) {
             if (fp > fq) {
               x1 = q;
               q = p;

@@ -15,6 +15,7 @@ import {
   objectiveValue,
   optimiseAllocation,
   type PlanConstraints,
+  repair,
 } from "./optimize.js";
 import { type HorizonSettings, PlanValuer, planContexts } from "./planValue.js";
 
@@ -46,10 +47,11 @@ export interface PlanOptions extends HorizonSettings {
 
 export const DEFAULT_PLAN_OPTIONS: PlanOptions = {
   horizonWeeks: 13,
-  // a conservative default: the 25th percentile of the value, not its mean, so money does not
-  // move on noise; with ±30% guardrails and no extrapolation
+  // conservative defaults, chosen on the lab's scenarios (bench/planning.ts): the 25th percentile
+  // of the gain, not its mean, so money does not move on noise; ±50% guardrails; no
+  // extrapolation; and no move unless it beats the current plan in 90% of draws
   objective: { kind: "quantile", q: 0.25 },
-  maxChange: 0.3,
+  maxChange: 0.5,
   forbidExtrapolation: true,
   minPGain: 0.9,
   maxDraws: 1000,
@@ -132,7 +134,25 @@ export function planBudget(
   });
   for (const name of [...Object.keys(o.minimum ?? {}), ...Object.keys(o.maximum ?? {}), ...(o.locked ?? [])])
     idx(name);
-  const groups = (o.groups ?? []).map((g) => ({ members: g.members.map(idx), cap: g.cap }));
+  const groups = (o.groups ?? []).map((g) => ({ name: g.name, members: g.members.map(idx), cap: g.cap }));
+  for (const [i, g] of groups.entries()) {
+    for (const h of groups.slice(i + 1)) {
+      if (g.members.some((m) => h.members.includes(m)))
+        throw new Error(
+          `groups '${g.name}' and '${h.name}' share a channel; give each channel at most one group`,
+        );
+    }
+    const floor = g.members.reduce((s, m) => s + bounds[m][0], 0);
+    if (g.cap < floor)
+      throw new Error(
+        `group '${g.name}' has a cap of ${g.cap.toFixed(0)}, below its channels' minimum spend ${floor.toFixed(0)} (guardrails and minimums); raise the cap or relax --max-change/--min`,
+      );
+  }
+  const channelsOnExposure = model.data.channels.filter((c) => c.input !== "spend").map((c) => c.name);
+  if (channelsOnExposure.length > 0)
+    throw new Error(
+      `channels modelled on exposure (${channelsOnExposure.join(", ")}) cannot be planned in currency yet (a cost per exposure unit is needed)`,
+    );
 
   // a flexible budget adds an "unspent" option worth mroiTarget per unit, so money stays unspent
   // once every channel's marginal return falls below the target
@@ -189,8 +209,10 @@ export function planBudget(
       return wins / v.length;
     };
     if (pOf(allocation) < o.minPGain) {
-      // the largest step from the current plan toward the optimum that clears the gate
-      const at = (t: number) => allocation.map((a, i) => current[i] + t * (a - current[i]));
+      // the largest step toward the optimum that clears the gate, from the current plan made
+      // feasible (both ends meet every constraint, so every point between them does)
+      const from = repair(current, constraints);
+      const at = (t: number) => allocation.map((a, i) => from[i] + t * (a - from[i]));
       let chosen = 0;
       for (let t = 0.9; t > 0.05; t -= 0.1) {
         if (pOf(at(t)) >= o.minPGain) {

@@ -10,6 +10,7 @@ import { observedNational, posteriorPredictiveCheck } from "../analysis/ppc.js";
 import { summarise } from "../analysis/summaries.js";
 import { formatDay } from "../core/dates.js";
 import type { MmmModel } from "../model/mmm.js";
+import type { PlanResult } from "../planning/plan.js";
 import type { ChannelFinding, DecompositionData, ReportData, ValidationData } from "./reportData.js";
 
 export interface ReportInputs {
@@ -23,6 +24,8 @@ export interface ReportInputs {
   hurdle: number;
   margin: number | null;
   title?: string;
+  /** The recommended next-quarter plan (planBudget), when the caller computed one. */
+  plan?: PlanResult;
 }
 
 export function buildReportData(inp: ReportInputs): ReportData {
@@ -52,6 +55,7 @@ export function buildReportData(inp: ReportInputs): ReportData {
     ppc: posteriorPredictiveCheck(model, draws, observedNational(model)),
     validation: inp.validation,
     diagnostics: summary.diagnostics,
+    ...(inp.plan ? { plan: inp.plan } : {}),
     uncertainties: uncertainties(channels, inp.qa),
     data: { qa: inp.qa, lineage: inp.lineage },
   };

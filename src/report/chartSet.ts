@@ -13,6 +13,7 @@ import {
 } from "./charts.js";
 import { incrementalShare, observedWeeks } from "./findings.js";
 import { pct } from "./format.js";
+import { frontierChart, planAllocationChart } from "./planCharts.js";
 import { renderSvg } from "./render.js";
 import type { ReportData } from "./reportData.js";
 import { type SafeHtml, trusted } from "./safeHtml.js";
@@ -24,7 +25,9 @@ export type ChartName =
   | "ppc"
   | "forecastError"
   | "sensitivity"
-  | "residuals";
+  | "residuals"
+  | "plan"
+  | "frontier";
 
 export type RenderedCharts = Partial<Record<ChartName, SafeHtml>>;
 
@@ -55,6 +58,11 @@ export function chartSpecs(data: ReportData): Partial<Record<ChartName, TopLevel
   const errors = forecastErrorChart(v);
   if (errors) specs.forecastError = errors;
   if (v.sensitivity) specs.sensitivity = sensitivityChart(v.sensitivity, fit.roi_unit);
+  if (data.plan) {
+    specs.plan = planAllocationChart(data.plan, fit.currency);
+    // a frontier of one point is not a line (it is empty when group caps tie channels together)
+    if (data.plan.frontier.length >= 2) specs.frontier = frontierChart(data.plan, fit.currency);
+  }
   if (data.curves.length === 0) delete specs.curves;
   if (data.ppc.residualAutocorrelation.length === 0) delete specs.residuals;
   return specs;

@@ -1,11 +1,12 @@
 // Page one, for executives: what we learned (incremental share, ROI with intervals), what to do
-// (where each channel sits on its curve), how sure we are, and what would change our mind.
+// (curves; next quarter's plan when there is one), how sure we are, what would change our mind.
 
 import type { Interval } from "../analysis/summaries.js";
 import type { RenderedCharts } from "./chartSet.js";
 import { approximateBanner, badge, figure } from "./elements.js";
 import { channelSentence, diagnosticsInWords, incrementalShare, validationHeadline } from "./findings.js";
 import { compact, pct, prob, sharedFormat, sig } from "./format.js";
+import { planSection } from "./planSection.js";
 import type { ChannelFinding, ReportData } from "./reportData.js";
 import { html, type SafeHtml } from "./safeHtml.js";
 import { table } from "./tables.js";
@@ -113,9 +114,14 @@ function toDo(data: ReportData, charts: RenderedCharts): SafeHtml {
 <p>Where each channel sits on its response curve at today's spend: more money into a channel on the flat part
 buys little; a channel with room to grow would turn more spend into more ${data.fit.kpi}.</p>
 <div class="actions">${groups}</div>
-<p class="caveat"><strong>This is not a budget plan.</strong> How much to move, and where from, is the job of the
-budget optimiser, which weighs all curves, their uncertainty and your constraints together; it comes in a later
-release. Until then, read these as directions to test, not amounts to move.</p>
+${
+  data.plan
+    ? html`<p class="caveat"><strong>This is not a budget plan.</strong> Read these as directions; how much to move, and where
+from, is in the plan below, which weighs all curves, their uncertainty and the guardrails together.</p>`
+    : html`<p class="caveat"><strong>This is not a budget plan.</strong> How much to move, and where from, is the job of the
+budget optimiser (<code>mmm optimize</code>), which weighs all curves, their uncertainty and your constraints together.
+Until you run it, read these as directions to test, not amounts to move.</p>`
+}
 ${figure(charts.curves, "Response curves per channel")}`;
 }
 
@@ -149,6 +155,7 @@ export function executiveSection(data: ReportData, charts: RenderedCharts): Safe
 ${approximateBanner(data)}
 ${learned(data, charts)}
 ${toDo(data, charts)}
+${planSection(data, charts)}
 ${howSure(data)}
 ${changeOurMind(data)}
 </section>`;

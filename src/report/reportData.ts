@@ -4,6 +4,7 @@
 
 import type { ConvergenceReport, FitSummary } from "../analysis/fitSummary.js";
 import type { Interval } from "../analysis/summaries.js";
+import type { PlanResult } from "../planning/plan.js";
 
 export interface ChannelFinding {
   name: string;
@@ -114,6 +115,11 @@ export interface ReportData {
   ppc: PpcData;
   validation: ValidationData;
   diagnostics: ConvergenceReport;
+  /**
+   * What to do next quarter: the recommended allocation within the guardrails, its gain over the
+   * current plan and the budget frontier. Optional; without it the report shows no plan.
+   */
+  plan?: PlanResult;
   /** What would change our mind: the largest uncertainties and what would settle them. */
   uncertainties: { channel: string; message: string }[];
   data: { qa: unknown | null; lineage: unknown | null };

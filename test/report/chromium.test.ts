@@ -120,7 +120,7 @@ describe("report in headless Chromium", () => {
         };
       }),
     );
-    expect(charts.length).toBe(7);
+    expect(charts.length).toBe(9);
     for (const c of charts) {
       expect(c.width, c.label ?? "").toBeGreaterThan(100);
       expect(c.height, c.label ?? "").toBeGreaterThan(100);

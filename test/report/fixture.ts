@@ -1,10 +1,11 @@
-// A realistic ReportData for report tests: six channels, 156 weeks, 31-point curves and every
-// validation part filled (seeded, so identical on every run), plus a variant with the optional parts null.
+// A realistic ReportData for report tests: six channels, 156 weeks, 31-point curves, every
+// validation part and a budget plan (seeded, so identical on every run), plus a variant without them.
 
 import { probabilityAbove, summarise } from "../../src/analysis/summaries.js";
 import { Rng } from "../../src/core/rng.js";
 import type { Lineage } from "../../src/data/lineage.js";
 import type { QaReport } from "../../src/data/qaReport.js";
+import type { PlanResult } from "../../src/planning/plan.js";
 import type { ChannelFinding, ReportData, ResponseCurve } from "../../src/report/reportData.js";
 
 const WEEKS = 156;
@@ -176,6 +177,66 @@ function lineage(): Lineage {
     ],
     table: { rows: 156, weeks: 156, geos: 1, firstWeek: "2022-01-03", lastWeek: "2024-12-23" },
     parameters: { weekStart: "monday", country: "DE" },
+  };
+}
+
+/** Next quarter's plan: ±30% guardrails, paid_search at its upper limit, podcast locked. */
+function planFixture(rng: Rng): PlanResult {
+  const H = 13;
+  const shift: Record<string, number> = {
+    tv: -0.12,
+    paid_search: 0.3,
+    paid_social: 0.18,
+    online_video: -0.3,
+    display: -0.3,
+    podcast: 0,
+  };
+  const current = CHANNELS.map((c) => (c.spend / WEEKS) * H);
+  const wanted = CHANNELS.map((c, k) => current[k] * (1 + shift[c.name]));
+  // tv absorbs the rounding so the total is kept exactly
+  const gap = current.reduce((a, b) => a + b, 0) - wanted.reduce((a, b) => a + b, 0);
+  wanted[0] += gap;
+  const currentTotal = current.reduce((a, b) => a + b, 0);
+  const gain = Float64Array.from({ length: 1000 }, () => 41_000 + 30_000 * rng.normal());
+  const iv = (mean: number, sd: number) => ({
+    mean,
+    median: mean,
+    q05: mean - 1.645 * sd,
+    q95: mean + 1.645 * sd,
+  });
+  const base = 2_900_000;
+  return {
+    horizonWeeks: H,
+    objective: { kind: "quantile", q: 0.25 },
+    valueUnit: "EUR",
+    total: currentTotal,
+    currentTotal,
+    rows: CHANNELS.map((c, k) => {
+      const locked = c.name === "podcast";
+      const bounds: [number, number] = locked
+        ? [current[k], current[k]]
+        : [0.7 * current[k], 1.3 * current[k]];
+      return {
+        channel: c.name,
+        current: current[k],
+        recommended: wanted[k],
+        change: wanted[k] - current[k],
+        changeShare: wanted[k] / current[k] - 1,
+        bounds,
+        extrapolated: c.name === "paid_social",
+        mroi: iv(c.roi * c.marginal * (1 - 0.5 * shift[c.name]), 0.2 * c.roi * c.marginal),
+      };
+    }),
+    gain: summarise(gain),
+    pGain: probabilityAbove(gain, 0),
+    currentValue: iv(base, 300_000),
+    recommendedValue: iv(base + 41_000, 305_000),
+    frontier: [0.7, 0.8, 0.9, 1, 1.1, 1.2, 1.3].map((f) => {
+      // concave: each extra step buys less
+      const gainAt = 41_000 + 420_000 * (1 - Math.exp(-2.2 * (f - 1))) * 0.6;
+      return { total: f * currentTotal, expectedValue: base + gainAt, expectedGain: gainAt };
+    }),
+    notes: ["podcast is locked at its current spend (a contract runs to the end of the quarter)."],
   };
 }
 
@@ -412,6 +473,7 @@ export function reportFixture(): ReportData {
       },
     },
     diagnostics,
+    plan: planFixture(rng),
     uncertainties: [
       {
         channel: "tv",
@@ -451,7 +513,7 @@ export function minimalReportFixture(): ReportData {
       "Approximate fit (Laplace at the posterior mode): no MCMC diagnostics exist; confirm decisions with a full NUTS fit (--method nuts).",
     ],
   };
-  const { incremental: _dropped, ...rest } = full;
+  const { incremental: _dropped, plan: _noPlan, ...rest } = full;
   return {
     ...rest,
     hurdle: 1,
@@ -485,6 +547,8 @@ export function hostileReportFixture(): ReportData {
     name: rename(c.name),
   }));
   d.validation.sensitivity!.variants[0] = `" onmouseover="alert(1)`;
+  d.plan!.rows = d.plan!.rows.map((r) => ({ ...r, channel: rename(r.channel) }));
+  d.plan!.notes.push(`<script>alert(4)</script> ${EVIL}`);
   d.uncertainties.push({ channel: EVIL, message: `<script>alert(2)</script>` });
   d.ppc.verdicts.push(`<a href="http://evil.example">click</a>`);
   d.fit.kpi = `<b onclick=alert(3)>orders</b>`;

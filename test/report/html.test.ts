@@ -39,6 +39,8 @@ describe("renderReport", () => {
     for (const heading of [
       "What we learned",
       "What to do",
+      "What to do next quarter",
+      "Guardrails used",
       "How sure we are",
       "What would change our mind",
       "Validation",
@@ -56,9 +58,9 @@ describe("renderReport", () => {
     }
     for (const id of ["summary", "validation", "data"])
       expect(html).toContain(`<section class="page" id="${id}">`);
-    // roi, decomposition, curves, ppc, residual autocorrelation, forecast errors, sensitivity
-    expect(count(html, /<svg\b/g)).toBe(7);
-    expect(count(html, /<figure class="chart"/g)).toBe(7);
+    // roi, decomposition, curves, plan, frontier, ppc, residual autocorrelation, forecast errors, sensitivity
+    expect(count(html, /<svg\b/g)).toBe(9);
+    expect(count(html, /<figure class="chart"/g)).toBe(9);
     expect(html).toContain("not a budget plan");
     expect(html).not.toContain(`class="banner-approx"`);
     expect(html).not.toContain("@top-left");
@@ -68,6 +70,55 @@ describe("renderReport", () => {
     // the QA findings and the lineage manifest as tables
     expect(html).toContain("<code>collinearity_pair</code>");
     expect(html).toContain("spend.parquet");
+  });
+
+  it("shows next quarter's plan: allocation table, gain with its interval, guardrails, caveat and charts", async () => {
+    const d = reportFixture();
+    const plan = d.plan!;
+    const { html } = await render(d);
+    const whole = html.slice(html.indexOf('<h2 id="plan">'), html.indexOf('<h2 id="sure">'));
+    // the text of the section, without the charts' SVG (which would flood a failure message)
+    const section = whole.replace(/<svg[\s\S]*?<\/svg>/g, "<svg/>");
+    expect(section.length).toBeGreaterThan(0);
+    // the lede: where money moves, the expected gain with its 90% interval, and P(gain > 0)
+    expect(section).toMatch(
+      /the plan moves <strong>[\d.]+k<\/strong> from tv, online_video and display to paid_search and paid_social/,
+    );
+    expect(section).toMatch(
+      /Expected gain over today's plan:\s*<strong>\+[\d.]+k EUR<\/strong> \(90% interval −?[\d.]+k to \+[\d.]+k\)/,
+    );
+    expect(section).toContain(`P(gain&nbsp;&gt;&nbsp;0) = <strong>${Math.round(100 * plan.pGain)}%</strong>`);
+    // one table row per channel: current, recommended, change, allowed range, marginal ROI, flags
+    for (const r of plan.rows) expect(section).toContain(`<td>${r.channel}</td>`);
+    expect(section).toContain("−30% to +30%");
+    expect(section).toContain("locked");
+    expect(section).toContain("no change");
+    expect(section).toMatch(/paid_search<\/td>[\s\S]*?at upper limit/);
+    expect(section).toMatch(/paid_social<\/td>[\s\S]*?beyond the data/);
+    // the guardrails and the objective in words, the notes, and the caveat
+    expect(section).toContain("Total: kept at today&#39;s run-rate");
+    expect(section).toContain("Each channel may move between −30% and +30% of its current spend.");
+    expect(section).toContain("Held at current spend: podcast.");
+    expect(section).toContain("the 25% quantile of the gain");
+    expect(section).toContain("a contract runs to the end of the quarter");
+    expect(section).toMatch(/What this plan assumes[\s\S]*flat weekly spend/);
+    expect(count(whole, /<figure class="chart"/g)).toBe(2);
+    expect(section).toContain('aria-label="Budget frontier: best expected gain at each total"');
+    // the directions above it now point to the plan
+    expect(html).toContain("is in the plan below");
+  });
+
+  it("leaves the plan out when there is none, and says how to get one", async () => {
+    const { html } = await render(minimalReportFixture());
+    expect(html).not.toContain("What to do next quarter");
+    expect(html).toContain("not a budget plan");
+    expect(html).toContain("<code>mmm optimize</code>");
+    // a plan without a frontier (group caps) still renders, with one chart fewer
+    const d = reportFixture();
+    d.plan!.frontier = [];
+    const withPlan = await render(d);
+    expect(withPlan.warnings).toEqual([]);
+    expect(count(withPlan.html, /<svg\b/g)).toBe(8);
   });
 
   it("loads nothing: no scripts, links, external URLs, fonts or images", async () => {
@@ -100,12 +151,15 @@ describe("renderReport", () => {
     expect(html).toContain("&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;");
     // the renamed channel still reached the charts (as escaped SVG text)
     const svgs = html.match(/<svg[\s\S]*?<\/svg>/g) ?? [];
-    expect(svgs.length).toBe(7);
+    expect(svgs.length).toBe(9);
     expect(
       svgs.filter((s) => s.includes("&lt;img src=x onerror=alert(1)&gt;")).length,
     ).toBeGreaterThanOrEqual(4);
     // the only URL text is the namespace ones and the escaped one inside a verdict
     expect(html).toContain("&lt;a href=&quot;http://evil.example&quot;&gt;");
+    // the plan's table and notes escape it too
+    expect(html).toContain(`<td>${"&lt;img src=x onerror=alert(1)&gt;"}</td>`);
+    expect(html).toContain("&lt;script&gt;alert(4)&lt;/script&gt;");
   });
 
   it("renders an approximate fit with every optional part missing, with a banner on every page", async () => {
@@ -134,7 +188,7 @@ describe("renderReport", () => {
     expect(viaJson.ppc.observed.some((x) => x === null)).toBe(true);
     const { html, warnings } = await render(viaJson);
     expect(warnings).toEqual([]);
-    expect(count(html, /<svg\b/g)).toBe(7);
+    expect(count(html, /<svg\b/g)).toBe(9);
     expect(html).toBe((await render(d)).html);
   });
 
