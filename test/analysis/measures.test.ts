@@ -13,6 +13,7 @@ import { ModelSpecSchema } from "../../src/model/spec.js";
 import { simulateScenario } from "../../src/simulate/lab.js";
 import { channelContribution } from "../../src/simulate/response.js";
 import { truthMediaParams } from "../../src/simulate/truth.js";
+import { trueModel } from "../../src/simulate/truthModel.js";
 
 const clean = simulateScenario("clean", 1);
 
@@ -48,36 +49,10 @@ describe("decomposition", () => {
 });
 
 describe("counterfactual lift with the true parameters", () => {
-  // the model spec that matches the lab's truth: each channel's adstock family and lags
+  // our model with the lab's true parameters plugged in
   const truth = clean.truth;
-  const spec = ModelSpecSchema.parse({
-    channels: truth.channels.map((c) => ({
-      name: c.name,
-      adstock: { family: c.adstock.type, max_lag: c.adstock.maxLag },
-    })),
-  });
-  const model = new MmmModel(buildModelData(clean.table, spec), spec);
+  const { model, x } = trueModel(truth, clean.table);
   const d = model.data;
-  const x = model.constrain(model.initialPoint());
-  for (const [c, t] of truth.channels.entries()) {
-    const lay = model.layout.channels[c];
-    const scale = d.channels[c].inputScale[0];
-    // Hill: the truth's half-saturation is in USD of adstocked weekly spend; ours is in units of the average active spend
-    const K = t.saturation.halfSaturation / scale;
-    const s1 = 1 / (1 + K ** t.saturation.slope);
-    x[lay.saturation[0]] = s1;
-    x[lay.saturation[1]] = t.saturation.slope;
-    x[lay.effect] = (t.beta * s1) / d.yScale[0];
-    const a = t.adstock;
-    if (a.type === "geometric") x[lay.adstock[0]] = a.alpha;
-    else if (a.type === "delayed_geometric") {
-      x[lay.adstock[0]] = a.alpha;
-      x[lay.adstock[1]] = a.delay / (a.maxLag - 1);
-    } else {
-      x[lay.adstock[0]] = a.shape;
-      x[lay.adstock[1]] = a.scale;
-    }
-  }
 
   for (const t of truth.channels) {
     it(`${t.name}: switching the channel off removes exactly its true contribution; halving spend matches the true response curve`, () => {

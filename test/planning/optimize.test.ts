@@ -7,8 +7,7 @@ import { Rng } from "../../src/core/rng.js";
 import { quantile } from "../../src/core/stats.js";
 import { buildModel, InlineExecutor } from "../../src/inference/executor.js";
 import { DEFAULT_SAMPLE_OPTIONS, fitModel, pooledDraws } from "../../src/inference/sample.js";
-import { buildModelData } from "../../src/model/design.js";
-import { MmmModel } from "../../src/model/mmm.js";
+import type { MmmModel } from "../../src/model/mmm.js";
 import { ModelSpecSchema } from "../../src/model/spec.js";
 import {
   allocationValues,
@@ -24,38 +23,13 @@ import { DEFAULT_PLAN_OPTIONS, type PlanResult, planBudget } from "../../src/pla
 import { PlanValuer, planContexts } from "../../src/planning/planValue.js";
 import { simulateScenario } from "../../src/simulate/lab.js";
 import { trueAllocationValue } from "../../src/simulate/truth.js";
+import { trueModel as trueModelOf } from "../../src/simulate/truthModel.js";
 
 /** A lab dataset and our model with the lab's TRUE parameters plugged in (as in test/analysis/measures.test.ts). */
 function trueModel(scenario: string, seed: number) {
   const ds = simulateScenario(scenario, seed);
   const truth = ds.truth;
-  const spec = ModelSpecSchema.parse({
-    channels: truth.channels.map((c) => ({
-      name: c.name,
-      adstock: { family: c.adstock.type, max_lag: c.adstock.maxLag },
-    })),
-  });
-  const model = new MmmModel(buildModelData(ds.table, spec), spec);
-  const d = model.data;
-  const x = model.constrain(model.initialPoint());
-  for (const [c, t] of truth.channels.entries()) {
-    const lay = model.layout.channels[c];
-    // Hill: the truth's half-saturation is in USD of adstocked weekly spend; ours in units of the average active spend
-    const K = t.saturation.halfSaturation / d.channels[c].inputScale[0];
-    const s1 = 1 / (1 + K ** t.saturation.slope);
-    x[lay.saturation[0]] = s1;
-    x[lay.saturation[1]] = t.saturation.slope;
-    x[lay.effect] = (t.beta * s1) / d.yScale[0];
-    const a = t.adstock;
-    if (a.type === "geometric") x[lay.adstock[0]] = a.alpha;
-    else if (a.type === "delayed_geometric") {
-      x[lay.adstock[0]] = a.alpha;
-      x[lay.adstock[1]] = a.delay / (a.maxLag - 1);
-    } else {
-      x[lay.adstock[0]] = a.shape;
-      x[lay.adstock[1]] = a.scale;
-    }
-  }
+  const { model, x } = trueModelOf(truth, ds.table);
   const settings = { horizonWeeks: 13, carryoverWeeks: truth.budget.carryoverWeeks };
   const contexts = planContexts(model, settings);
   return { truth, model, x, settings, contexts };
