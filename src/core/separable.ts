@@ -78,7 +78,6 @@ export function polishPairwise(
   unit: number,
 ): void {
   const n = a.length;
-  const golden = (Math.sqrt(5) - 1) / 2;
   for (let sweep = 0; sweep < 50; sweep++) {
     let improved = false;
     for (let i = 0; i < n; i++) {
@@ -88,28 +87,7 @@ export function polishPairwise(
         const hi = Math.min(bounds[i][1] - a[i], a[j] - bounds[j][0], 2 * unit);
         if (!(hi > lo)) continue;
         const g = (d: number) => fns[i](a[i] + d) + fns[j](a[j] - d);
-        let x0 = lo;
-        let x1 = hi;
-        let c = x1 - golden * (x1 - x0);
-        let d = x0 + golden * (x1 - x0);
-        let gc = g(c);
-        let gd = g(d);
-        for (let k = 0; k < 60 && x1 - x0 > 1e-9 * (1 + Math.abs(a[i])); k++) {
-          if (gc > gd) {
-            x1 = d;
-            d = c;
-            gd = gc;
-            c = x1 - golden * (x1 - x0);
-            gc = g(c);
-          } else {
-            x0 = c;
-            c = d;
-            gc = gd;
-            d = x0 + golden * (x1 - x0);
-            gd = g(d);
-          }
-        }
-        const dBest = (x0 + x1) / 2;
+        const dBest = goldenSectionMax(g, lo, hi, 60, 1e-9 * (1 + Math.abs(a[i])));
         const gain = g(dBest) - g(0);
         if (gain > 1e-12 * Math.max(1, Math.abs(g(0)))) {
           a[i] += dBest;
@@ -120,4 +98,40 @@ export function polishPairwise(
     }
     if (!improved) break;
   }
+}
+
+/**
+ * Golden-section search for the maximum of a unimodal f on [lo, hi]: at most `iterations` steps,
+ * stopping early once the bracket is narrower than `tolerance`. Returns the bracket's midpoint.
+ */
+export function goldenSectionMax(
+  f: (x: number) => number,
+  lo: number,
+  hi: number,
+  iterations: number,
+  tolerance = 0,
+): number {
+  const golden = (Math.sqrt(5) - 1) / 2;
+  let x0 = lo;
+  let x1 = hi;
+  let c = x1 - golden * (x1 - x0);
+  let d = x0 + golden * (x1 - x0);
+  let fc = f(c);
+  let fd = f(d);
+  for (let k = 0; k < iterations && x1 - x0 > tolerance; k++) {
+    if (fc > fd) {
+      x1 = d;
+      d = c;
+      fd = fc;
+      c = x1 - golden * (x1 - x0);
+      fc = f(c);
+    } else {
+      x0 = c;
+      c = d;
+      fc = fd;
+      d = x0 + golden * (x1 - x0);
+      fd = f(d);
+    }
+  }
+  return (x0 + x1) / 2;
 }

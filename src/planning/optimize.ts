@@ -6,7 +6,7 @@
 // and group cap. Carryover after the horizon is credited, so money cannot be borrowed from it.
 
 import { Rng } from "../core/rng.js";
-import { maximiseSeparable } from "../core/separable.js";
+import { goldenSectionMax, maximiseSeparable } from "../core/separable.js";
 import type { ChannelPlanContext, PlanValuer } from "./planValue.js";
 
 export type Objective =
@@ -291,29 +291,12 @@ export function optimiseAllocation(
             }
           }
           const width = (hi - lo) / pts;
-          let x0 = Math.max(lo, bestD - width);
-          let x1 = Math.min(hi, bestD + width);
-          const gr = (Math.sqrt(5) - 1) / 2;
-          let p = x1 - gr * (x1 - x0);
-          let q = x0 + gr * (x1 - x0);
-          let fp = evalAt(p);
-          let fq = evalAt(q);
-          for (let it = 0; it < 20; it++) {
-            if (fp > fq) {
-              x1 = q;
-              q = p;
-              fq = fp;
-              p = x1 - gr * (x1 - x0);
-              fp = evalAt(p);
-            } else {
-              x0 = p;
-              p = q;
-              fp = fq;
-              q = x0 + gr * (x1 - x0);
-              fq = evalAt(q);
-            }
-          }
-          const dRefined = (x0 + x1) / 2;
+          const dRefined = goldenSectionMax(
+            evalAt,
+            Math.max(lo, bestD - width),
+            Math.min(hi, bestD + width),
+            20,
+          );
           const fRefined = evalAt(dRefined);
           const [d, f] = fRefined > bestF ? [dRefined, fRefined] : [bestD, bestF];
           if (f > current_ + 1e-12 * Math.max(1, Math.abs(current_)) && d !== 0) {
