@@ -1,12 +1,11 @@
 // PSIS-LOO: expected out-of-sample predictive accuracy (elpd_loo, p_loo, LOOIC) from a pointwise
 // log-likelihood matrix, with Pareto-k diagnostics in plain language; agrees with R's loo 2.5.1.
 
+import { accurateSum, accurateVariance } from "../core/accurate.js";
 import { MmmError } from "../core/errors.js";
 import { normalQuantile } from "../core/quantileFunctions.js";
 import { essBasic } from "../inference/diagnostics.js";
 import {
-  accurateSum,
-  accurateVariance,
   logSumExp,
   type ParetoTailStatus,
   PsisWorkspace,

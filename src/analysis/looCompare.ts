@@ -1,9 +1,9 @@
 // Comparing models by expected log predictive density: loo_compare's differences to the best model
 // with their standard errors, and stacking weights of predictive distributions (Yao et al. 2018).
 
+import { accurateSum, accurateVariance } from "../core/accurate.js";
 import { MmmError } from "../core/errors.js";
 import { maximize } from "../inference/lbfgs.js";
-import { accurateSum, accurateVariance } from "./looPareto.js";
 
 /** One model's pointwise elpd_loo (psisLoo(…).pointwise.elpd), one value per observation. */
 export interface ModelElpd {

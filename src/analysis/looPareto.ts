@@ -1,54 +1,7 @@
 // Pareto-smoothed importance sampling of one column of log importance ratios, step for step as R's
 // loo 2.5.1 (do_psis_i, psis_smooth_tail, gpdfit, qgpd): Vehtari, Simpson, Gelman, Yao & Gabry (2024).
 
-// ---------------------------------------------------------------------------------------------
-// Sums and means as R computes them. R accumulates in long double and refines a mean with a second
-// pass over the residuals; compensated (Neumaier) sums keep us within an ulp or two of that.
-
-/** Compensated sum of xs[0..len). */
-export function accurateSum(xs: ArrayLike<number>, len = xs.length): number {
-  let s = 0;
-  let c = 0;
-  for (let i = 0; i < len; i++) {
-    const x = xs[i];
-    const t = s + x;
-    c += Math.abs(s) >= Math.abs(x) ? s - t + x : x - t + s;
-    s = t;
-  }
-  // With ±Inf among the terms the compensation is Inf − Inf = NaN; the plain sum is the answer.
-  return Number.isFinite(s) ? s + c : s;
-}
-
-/** R's mean(): sum / n, then one refinement pass with the residuals. */
-export function accurateMean(xs: ArrayLike<number>, len = xs.length): number {
-  const m = accurateSum(xs, len) / len;
-  if (!Number.isFinite(m)) return m;
-  let s = 0;
-  let c = 0;
-  for (let i = 0; i < len; i++) {
-    const x = xs[i] - m;
-    const t = s + x;
-    c += Math.abs(s) >= Math.abs(x) ? s - t + x : x - t + s;
-    s = t;
-  }
-  return m + (s + c) / len;
-}
-
-/** Sample variance (n − 1 denominator) about the accurate mean, as R's var(). */
-export function accurateVariance(xs: ArrayLike<number>, len = xs.length): number {
-  if (len < 2) return Number.NaN;
-  const m = accurateMean(xs, len);
-  let s = 0;
-  let c = 0;
-  for (let i = 0; i < len; i++) {
-    const d = xs[i] - m;
-    const x = d * d;
-    const t = s + x;
-    c += Math.abs(s) >= Math.abs(x) ? s - t + x : x - t + s;
-    s = t;
-  }
-  return (s + c) / (len - 1);
-}
+import { accurateMean, accurateSum } from "../core/accurate.js";
 
 /**
  * log Σ exp(xs[i]) as matrixStats::logSumExp: the largest term is left out of the sum and added

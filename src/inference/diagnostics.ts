@@ -1,6 +1,7 @@
 // MCMC convergence diagnostics of Vehtari, Gelman, Simpson, Carpenter & Bürkner (2021), matching
 // R's posterior 1.4.0: rank-normalised split-R̂, bulk/tail ESS, MCSE, plus E-BFMI and sampler warnings.
 
+import { accurateMean, accurateVariance } from "../core/accurate.js";
 import { fftInPlace, nextPowerOfTwo } from "../core/fft.js";
 import { betaQuantile, normalQuantile } from "../core/quantileFunctions.js";
 
@@ -8,57 +9,6 @@ import { betaQuantile, normalQuantile } from "../core/quantileFunctions.js";
 export type Chains = readonly Float64Array[];
 
 const DOUBLE_EPS = 2.220446049250313e-16; // R's .Machine$double.eps, posterior's constancy tolerance
-
-// ---------------------------------------------------------------------------------------------
-// Small accurate kernels. R accumulates means and sums of squares in long double; compensated
-// (Neumaier) sums keep us within an ulp or two so threshold decisions (Geyer truncation, the
-// quantile indicator, the MCSE order-statistic index) fall the same way as in R.
-
-function neumaierSum(xs: ArrayLike<number>): number {
-  let s = 0;
-  let c = 0;
-  for (let i = 0; i < xs.length; i++) {
-    const x = xs[i];
-    const t = s + x;
-    c += Math.abs(s) >= Math.abs(x) ? s - t + x : x - t + s;
-    s = t;
-  }
-  // With ±Inf among the terms the compensation is Inf − Inf = NaN; the plain sum is the answer.
-  return Number.isFinite(s) ? s + c : s;
-}
-
-/** Mean as R computes it: sum / n, then one refinement pass with the residuals. */
-function accurateMean(xs: ArrayLike<number>): number {
-  const n = xs.length;
-  if (n === 0) return Number.NaN;
-  const m = neumaierSum(xs) / n;
-  if (!Number.isFinite(m)) return m;
-  let s = 0;
-  let c = 0;
-  for (let i = 0; i < n; i++) {
-    const x = xs[i] - m;
-    const t = s + x;
-    c += Math.abs(s) >= Math.abs(x) ? s - t + x : x - t + s;
-    s = t;
-  }
-  return m + (s + c) / n;
-}
-
-/** Sample variance (n − 1 denominator), two-pass about an accurate mean. */
-function accurateVariance(xs: ArrayLike<number>, mean = accurateMean(xs)): number {
-  const n = xs.length;
-  if (n < 2) return Number.NaN;
-  let s = 0;
-  let c = 0;
-  for (let i = 0; i < n; i++) {
-    const d = xs[i] - mean;
-    const x = d * d;
-    const t = s + x;
-    c += Math.abs(s) >= Math.abs(x) ? s - t + x : x - t + s;
-    s = t;
-  }
-  return (s + c) / (n - 1);
-}
 
 function pool(chains: Chains): Float64Array {
   let total = 0;
@@ -199,7 +149,7 @@ export function autocovariance(x: Float64Array): Float64Array {
   const n = x.length;
   const out = new Float64Array(n);
   const mean = accurateMean(x);
-  const varx = accurateVariance(x, mean);
+  const varx = accurateVariance(x, x.length, mean);
   if (!(varx !== 0)) return out;
   // Padding to ≥ 2N makes the circular correlation equal the linear one (R pads to 2·nextn(N)).
   const m = nextPowerOfTwo(2 * n);
@@ -317,7 +267,7 @@ export function rhatFromColumns(columns: Chains): number {
   const chainVars = new Float64Array(columns.length);
   for (let k = 0; k < columns.length; k++) {
     chainMeans[k] = accurateMean(columns[k]);
-    chainVars[k] = accurateVariance(columns[k], chainMeans[k]);
+    chainVars[k] = accurateVariance(columns[k], columns[k].length, chainMeans[k]);
   }
   const varBetween = n * accurateVariance(chainMeans);
   const varWithin = accurateMean(chainVars);
@@ -471,7 +421,7 @@ export function summariseParameter(chains: Chains): ParameterSummary {
   const lo = essQuantileSorted(chains, sorted, 0.05);
   const hi = essQuantileSorted(chains, sorted, 0.95);
   const mean = accurateMean(pooled);
-  const sd = Math.sqrt(accurateVariance(pooled, mean));
+  const sd = Math.sqrt(accurateVariance(pooled, pooled.length, mean));
   return {
     mean,
     sd,
