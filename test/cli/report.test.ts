@@ -5,45 +5,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
+import { capture, smallLabRun } from "./helpers.js";
 
 const root = mkdtempSync(join(tmpdir(), "mmm-report-"));
-const capture = () => {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (s: string) => out.push(s), err: (s: string) => err.push(s) }, out, err };
-};
 const run = join(root, "run");
 
 beforeAll(async () => {
-  const c = capture();
-  expect(
-    await main(["simulate", "--scenario", "short", "--seed", "6", "--out", join(root, "lab")], c.io),
-  ).toBe(0);
-  expect(
-    await main(
-      ["prepare", "--config", join(root, "lab", "prepare.yaml"), "--out", join(root, "table")],
-      c.io,
-    ),
-  ).toBe(0);
-  expect(
-    await main(
-      [
-        "fit",
-        "--table",
-        join(root, "table"),
-        "--out",
-        run,
-        "--chains",
-        "2",
-        "--warmup",
-        "200",
-        "--draws",
-        "150",
-        "--quiet",
-      ],
-      c.io,
-    ),
-  ).toBe(0);
+  await smallLabRun(root, 6, { chains: 2, warmup: 200, draws: 150 });
 }, 120_000);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 

@@ -8,46 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
 import type { PlanResult } from "../../src/planning/plan.js";
 import type { ScenarioReport } from "../../src/planning/scenario.js";
+import { capture, smallLabRun } from "./helpers.js";
 
 const root = mkdtempSync(join(tmpdir(), "mmm-scenario-"));
-const capture = () => {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (s: string) => out.push(s), err: (s: string) => err.push(s) }, out, err };
-};
 const run = join(root, "run");
 
 beforeAll(async () => {
-  const c = capture();
-  expect(
-    await main(["simulate", "--scenario", "short", "--seed", "3", "--out", join(root, "lab")], c.io),
-  ).toBe(0);
-  expect(
-    await main(
-      ["prepare", "--config", join(root, "lab", "prepare.yaml"), "--out", join(root, "table")],
-      c.io,
-    ),
-  ).toBe(0);
-  // one chain keeps the test light; the numbers only need to be a posterior, not a good one
-  expect(
-    await main(
-      [
-        "fit",
-        "--table",
-        join(root, "table"),
-        "--out",
-        run,
-        "--chains",
-        "1",
-        "--warmup",
-        "200",
-        "--draws",
-        "200",
-        "--quiet",
-      ],
-      c.io,
-    ),
-  ).toBe(0);
+  await smallLabRun(root, 3, { chains: 1, warmup: 200, draws: 200 });
 }, 120_000);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
