@@ -8,6 +8,7 @@ import { z } from "zod";
 import { DATE_FORMATS, parseDay, WEEKDAYS } from "../core/dates.js";
 import { MmmError } from "../core/errors.js";
 import { QA_CHECKS } from "./qaReport.js";
+import { ENCODINGS } from "./textEncoding.js";
 
 const isoDate = z
   .string()
@@ -21,6 +22,8 @@ export const SourceSchema = z.strictObject({
   path: z.string().min(1),
   format: z.enum(["csv", "parquet"]).optional(),
   delimiter: z.string().length(1).optional(),
+  /** Text encoding of a CSV file; UTF-8 unless set (a UTF-16 byte-order mark is always honoured). */
+  encoding: z.enum(ENCODINGS).optional(),
   /** Date column; omit for static sources (e.g. a geo attribute table). */
   date: z.string().optional(),
   date_format: z.enum(DATE_FORMATS).default("YYYY-MM-DD"),

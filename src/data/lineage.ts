@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Frame } from "./frame.js";
+import type { SourceFile } from "./frame.js";
 
 export function sha256(content: string | Uint8Array): string {
   return createHash("sha256").update(content).digest("hex");
@@ -56,14 +56,14 @@ export interface LineageInput {
   columns: number;
 }
 
-export function frameLineage(name: string, f: Frame): LineageInput {
+export function frameLineage(name: string, f: SourceFile): LineageInput {
   return {
     name,
     file: f.file,
     format: f.format,
     sha256: f.sha256,
     bytes: f.bytes,
-    rows: f.rows.length,
+    rows: f.rowCount,
     columns: f.columns.length,
   };
 }

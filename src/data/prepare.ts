@@ -18,7 +18,7 @@ import { type ModelingTable, NATIONAL_GEO, type TableColumn } from "../core/mode
 import { broadcast, WeeklyAccumulator, weekSpine } from "./calendar.js";
 import { readDates, readLabels, readNumbers, readWeekIndex } from "./cells.js";
 import type { LoadedConfig, PrepareConfig, SourceConfig } from "./config.js";
-import { cellText, type Frame, rowLocation } from "./frame.js";
+import { cellText, type Frame, rowLocation, type SourceFile } from "./frame.js";
 import { loadFrame } from "./load.js";
 import { runTableChecks } from "./qa.js";
 import { buildReport, finding, type QaFinding, type QaReport } from "./qaReport.js";
@@ -27,7 +27,8 @@ import { type CampaignStat, classify, findRenames, loadTaxonomy, type Taxonomy }
 export interface PrepareResult {
   table: ModelingTable;
   qa: QaReport;
-  frames: Map<string, Frame>;
+  /** Every source read, by source name (for lineage). */
+  frames: Map<string, SourceFile>;
   taxonomy: Taxonomy | null;
   campaigns: CampaignStat[];
 }
@@ -61,10 +62,13 @@ export async function prepare(loaded: LoadedConfig): Promise<PrepareResult> {
         absPath: resolve(baseDir, src.path),
         format: src.format,
         delimiter: src.delimiter,
+        encoding: src.encoding,
         key: `sources.${name}.path`,
+        sourceKey: `sources.${name}`,
       }),
     );
   }
+  for (const f of frames.values()) findings.push(...f.notes);
 
   // ---- dates, granularity and the weekday weeks start on ----
   const days = new Map<string, DayNumber[]>();

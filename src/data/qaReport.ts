@@ -61,6 +61,10 @@ export const QA_CHECKS: Record<string, { severity: Severity; about: string }> = 
     about: "fewer weeks than qa.min_weeks (seasonality poorly identified)",
   },
   constant_control: { severity: "warning", about: "a control that never varies" },
+  text_encoding: {
+    severity: "info",
+    about: "a CSV file decoded from UTF-16 (it starts with a byte-order mark)",
+  },
 };
 
 export function buildReport(
