@@ -1,48 +1,37 @@
 // Typed reading of a Frame's columns: dates, numbers and labels, each failure reported with the
 // file, line, column and the fix.
 
-import { type DateFormat, type DayNumber, dayFromDate, parseDay } from "../core/dates.js";
+import type { DayNumber } from "../core/dates.js";
 import { MmmError } from "../core/errors.js";
+import { type DateColumn, readDateCell } from "./dateCell.js";
 import { type Cell, cellText, type Frame, rowLocation } from "./frame.js";
 
 /** Index of a required column, or an error listing the columns the file does have. */
 export function requireColumn(frame: Frame, column: string, key: string): number {
-  const i = frame.columns.indexOf(column);
+  return requireColumnIn(frame.columns, frame.file, column, key);
+}
+
+export function requireColumnIn(columns: string[], file: string, column: string, key: string): number {
+  const i = columns.indexOf(column);
   if (i < 0) {
-    const near = frame.columns.find((c) => c.toLowerCase() === column.toLowerCase());
+    const near = columns.find((c) => c.toLowerCase() === column.toLowerCase());
     throw new MmmError(
       "E_MISSING_COLUMN",
-      `Column '${column}' not found in ${frame.file}.`,
-      { file: frame.file, column, key },
+      `Column '${column}' not found in ${file}.`,
+      { file, column, key },
       near
         ? `the file has '${near}' (column names are case-sensitive): set ${key}: ${near}`
-        : `set ${key} to one of the file's columns: ${frame.columns.join(", ")}`,
+        : `set ${key} to one of the file's columns: ${columns.join(", ")}`,
     );
   }
   return i;
 }
 
-export function readDates(frame: Frame, column: string, key: string, format: DateFormat): DayNumber[] {
-  const c = requireColumn(frame, column, key);
+export function readDates(frame: Frame, col: DateColumn): DayNumber[] {
+  const c = requireColumn(frame, col.column, col.key);
   const out = new Array<DayNumber>(frame.rows.length);
-  for (let i = 0; i < frame.rows.length; i++) {
-    const cell = frame.rows[i][c];
-    let d: DayNumber | null = null;
-    if (cell instanceof Date) d = dayFromDate(cell);
-    else if (typeof cell === "string") d = parseDay(cell, format);
-    if (d === null) {
-      const text = cellText(cell);
-      throw new MmmError(
-        "E_BAD_DATE",
-        `Cannot read '${text}' as a date in the format ${format}.`,
-        { ...rowLocation(frame, i), column },
-        text === ""
-          ? "every row needs a date; remove the row or fill the date"
-          : `fix the value, or set ${key.replace(/\.date$/, ".date_format")} to the file's format (one of YYYY-MM-DD, YYYY/MM/DD, YYYYMMDD, MM/DD/YYYY, DD/MM/YYYY, DD.MM.YYYY)`,
-      );
-    }
-    out[i] = d;
-  }
+  for (let i = 0; i < frame.rows.length; i++)
+    out[i] = readDateCell(frame.rows[i][c], col, rowLocation(frame, i));
   return out;
 }
 
@@ -54,18 +43,27 @@ export function readWeekIndex(
   origin: DayNumber,
   first: number,
 ): DayNumber[] {
-  const values = readNumbers(frame, column, key);
-  return Array.from(values, (v, i) => {
-    if (!Number.isInteger(v)) {
-      throw new MmmError(
-        "E_BAD_DATE",
-        `Week index '${v}' is not a whole number.`,
-        { ...rowLocation(frame, i), column },
-        "the week_index column must hold integers",
-      );
-    }
-    return origin + 7 * (v - first);
-  });
+  const c = requireColumn(frame, column, key);
+  return frame.rows.map((r, i) => readWeekIndexCell(r[c], column, origin, first, rowLocation(frame, i)));
+}
+
+export function readWeekIndexCell(
+  cell: Cell,
+  column: string,
+  origin: DayNumber,
+  first: number,
+  where: { file: string; row: number; rowKind: "row" | "line" },
+): DayNumber {
+  const v = readNumberCell(cell, column, {}, where);
+  if (!Number.isInteger(v)) {
+    throw new MmmError(
+      "E_BAD_DATE",
+      `Week index '${v}' is not a whole number.`,
+      { ...where, column },
+      "the week_index column must hold integers",
+    );
+  }
+  return origin + 7 * (v - first);
 }
 
 const PLAIN_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
@@ -94,32 +92,48 @@ export function readNumbers(
 ): Float64Array {
   const c = requireColumn(frame, column, key);
   const out = new Float64Array(frame.rows.length);
-  for (let i = 0; i < frame.rows.length; i++) {
-    const cell = frame.rows[i][c];
-    const v = parseNumberCell(cell);
-    if (v !== null) {
-      out[i] = v;
-      continue;
+  for (let i = 0; i < frame.rows.length; i++)
+    out[i] = readNumberCell(frame.rows[i][c], column, opts, rowLocation(frame, i));
+  return out;
+}
+
+/** Numbers this large are export or unit errors, and sums of them lose the cents. */
+export const MAX_MAGNITUDE = 1e15;
+
+/** The number in a cell, or an error naming the place and the fix. */
+export function readNumberCell(
+  cell: Cell,
+  column: string,
+  opts: NumberOptions,
+  where: { file: string; row: number; rowKind: "row" | "line" },
+): number {
+  const v = parseNumberCell(cell);
+  if (v !== null) {
+    if (Math.abs(v) > MAX_MAGNITUDE) {
+      throw new MmmError(
+        "E_NUMBER_TOO_LARGE",
+        `'${cellText(cell).trim()}' is implausibly large for column '${column}' (more than 1e15 in absolute value).`,
+        { ...where, column },
+        "check the value and the export's units (a mis-parsed or corrupted cell?); write the real amount",
+      );
     }
-    const text = cellText(cell).trim();
-    if (text === "" && opts.emptyAs !== undefined) {
-      out[i] = opts.emptyAs;
-      continue;
-    }
-    throw new MmmError(
-      text === "" || /^(na|n\/a|nan|null|none|-)$/i.test(text) ? "E_MISSING_VALUE" : "E_NOT_A_NUMBER",
-      text === "" || /^(na|n\/a|nan|null|none|-)$/i.test(text)
-        ? `Missing value ('${text}') in numeric column '${column}'.`
-        : `'${text}' is not a number.`,
-      { ...rowLocation(frame, i), column },
-      /[$€£¥]|,\d{3}/.test(text)
+    return v;
+  }
+  const text = cellText(cell).trim();
+  if (text === "" && opts.emptyAs !== undefined) return opts.emptyAs;
+  const missing = text === "" || /^(na|n\/a|nan|null|none|-)$/i.test(text);
+  throw new MmmError(
+    missing ? "E_MISSING_VALUE" : "E_NOT_A_NUMBER",
+    missing ? `Missing value ('${text}') in numeric column '${column}'.` : `'${text}' is not a number.`,
+    { ...where, column },
+    /^[+-]?\d{1,3}(\.\d{3}){2,}(,\d+)?$/.test(text)
+      ? "the value uses '.' as a thousands separator: export plain numbers (no thousands separators, '.' as the decimal point)"
+      : /[$€£¥]|,\d{3}/.test(text)
         ? "write plain numbers: remove currency symbols and thousands separators (use '.' as the decimal point)"
         : /^\d+,\d+$/.test(text)
           ? "use '.' as the decimal point (or export with a ';' delimiter and '.' decimals)"
           : "fill the value (0 if nothing happened that day) or remove the row",
-    );
-  }
-  return out;
+  );
 }
 
 export function readLabels(frame: Frame, column: string, key: string): string[] {

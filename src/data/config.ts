@@ -26,7 +26,10 @@ export const SourceSchema = z.strictObject({
   encoding: z.enum(ENCODINGS).optional(),
   /** Date column; omit for static sources (e.g. a geo attribute table). */
   date: z.string().optional(),
-  date_format: z.enum(DATE_FORMATS).default("YYYY-MM-DD"),
+  /** `excel`: the column holds Excel serial day numbers (45292 = 2024-01-01). */
+  date_format: z.enum([...DATE_FORMATS, "excel"]).default("YYYY-MM-DD"),
+  /** Timestamps whose UTC offset moves them to another UTC day: refuse, keep the day as written, or take the UTC day. */
+  date_offsets: z.enum(["error", "local", "utc"]).default("error"),
   /** The date column holds a week number instead of a date: week `first` starts on `origin`. */
   week_index: z.strictObject({ origin: isoDate, first: z.number().int().default(1) }).optional(),
   geo: z.string().optional(),

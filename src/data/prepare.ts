@@ -2,27 +2,20 @@
 // builds the week spine from the KPI, maps campaigns to channels, aggregates every column with
 // its rule, adds holidays, and runs the QA checks. Pure of output: writing is the caller's job.
 
-import { resolve } from "node:path";
-import {
-  type DayNumber,
-  formatDay,
-  parseDay,
-  WEEKDAYS,
-  weekdayIndex,
-  weekdayOf,
-  weekStartOf,
-} from "../core/dates.js";
+import { type DayNumber, formatDay, parseDay, WEEKDAYS, weekdayOf, weekStartOf } from "../core/dates.js";
 import { MmmError } from "../core/errors.js";
 import { weeklyHolidays } from "../core/holidays.js";
 import { type ModelingTable, NATIONAL_GEO, type TableColumn } from "../core/modelingTable.js";
 import { broadcast, WeeklyAccumulator, weekSpine } from "./calendar.js";
 import { readDates, readLabels, readNumbers, readWeekIndex } from "./cells.js";
 import type { LoadedConfig, PrepareConfig, SourceConfig } from "./config.js";
-import { cellText, type Frame, rowLocation, type SourceFile } from "./frame.js";
-import { loadFrame } from "./load.js";
+import { type Frame, lineLocation, rowLocation, type SourceFile } from "./frame.js";
+import { finishLongMedia, money, type TableFrame, unusedWeekly } from "./longMedia.js";
+import { datedSources, loadSources } from "./prepareSources.js";
 import { runTableChecks } from "./qa.js";
 import { buildReport, finding, type QaFinding, type QaReport } from "./qaReport.js";
-import { type CampaignStat, classify, findRenames, loadTaxonomy, type Taxonomy } from "./taxonomy.js";
+import type { CampaignStat, Taxonomy } from "./taxonomy.js";
+import { isWeekly, resolveWeekStart, type WeekdayProfile } from "./weekStart.js";
 
 export interface PrepareResult {
   table: ModelingTable;
@@ -48,57 +41,53 @@ interface PlacedSource {
 }
 
 export async function prepare(loaded: LoadedConfig): Promise<PrepareResult> {
-  const { config, baseDir } = loaded;
+  const { config } = loaded;
   const findings: QaFinding[] = [];
 
-  // ---- load every source the config uses ----
-  const frames = new Map<string, Frame>();
-  for (const name of usedSources(config)) {
-    const src = config.sources[name];
-    frames.set(
-      name,
-      await loadFrame({
-        file: src.path,
-        absPath: resolve(baseDir, src.path),
-        format: src.format,
-        delimiter: src.delimiter,
-        encoding: src.encoding,
-        key: `sources.${name}.path`,
-        sourceKey: `sources.${name}`,
-      }),
-    );
-  }
-  for (const f of frames.values()) findings.push(...f.notes);
+  // ---- load every source the config uses (the long export is aggregated as it streams) ----
+  const { sources, frames, long: longMedia } = await loadSources(loaded);
+  for (const f of sources.values()) findings.push(...f.notes);
 
   // ---- dates, granularity and the weekday weeks start on ----
   const days = new Map<string, DayNumber[]>();
+  const profiles: WeekdayProfile[] = [];
   for (const name of datedSources(config)) {
     const src = config.sources[name];
-    const frame = frames.get(name)!;
-    if (!src.date) {
-      throw new MmmError(
-        "E_CONFIG_SOURCE",
-        `Source '${name}' has no date column, but it feeds the KPI, media or a control.`,
-        { file: loaded.path, key: `sources.${name}.date` },
-        "set the date column of this source",
-      );
+    const frame = frames.get(name);
+    if (!frame) {
+      const scan = longMedia!.scan;
+      const off = scan.offWeekday;
+      profiles.push({
+        name,
+        first: scan.firstDay!,
+        off: off ? { day: off.day, where: lineLocation(scan, off.line) } : null,
+      });
+      continue;
     }
     const d = src.week_index
       ? readWeekIndex(
           frame,
-          src.date,
+          src.date!,
           `sources.${name}.date`,
           parseDay(src.week_index.origin)!,
           src.week_index.first,
         )
-      : readDates(frame, src.date, `sources.${name}.date`, src.date_format);
+      : readDates(frame, {
+          column: src.date!,
+          key: `sources.${name}.date`,
+          format: src.date_format,
+          offsets: src.date_offsets,
+        });
     days.set(name, d);
+    const bad = d.findIndex((x) => weekdayOf(x) !== weekdayOf(d[0]));
+    profiles.push({
+      name,
+      first: d[0],
+      off: bad >= 0 ? { day: d[bad], where: rowLocation(frame, bad) } : null,
+    });
   }
-  const weekStart = resolveWeekStart(config, days, frames, loaded.path);
-  const granularity = (name: string) =>
-    config.sources[name].week_index
-      ? "weekly"
-      : (config.sources[name].granularity ?? config.calendar.granularity);
+  const weekStart = resolveWeekStart(config, profiles, loaded.path);
+  const granularity = (name: string) => (isWeekly(config, name) ? "weekly" : "daily");
 
   // ---- geos from the KPI source ----
   const kpiSrc = config.sources[config.kpi.source];
@@ -173,6 +162,7 @@ export async function prepare(loaded: LoadedConfig): Promise<PrepareResult> {
   }
   const T = spine.length;
   const spineIndex = new Map(spine.map((w, i) => [w, i]));
+  const tableFrame: TableFrame = { weekStart, spineIndex, geoIndex, geoLevel, G, T };
 
   // ---- place every dated source's rows on (geo, week) ----
   const placed = new Map<string, PlacedSource>();
@@ -295,8 +285,8 @@ export async function prepare(loaded: LoadedConfig): Promise<PrepareResult> {
   let campaigns: CampaignStat[] = [];
   if (config.media.long) {
     const long = config.media.long;
-    taxonomy = loadTaxonomy(resolve(baseDir, long.taxonomy), long.taxonomy);
-    const result = aggregateLongMedia(placed.get(long.source)!, config, taxonomy, G, T, geoLevel, findings);
+    taxonomy = longMedia!.taxonomy;
+    const result = finishLongMedia(longMedia!.scan, config, taxonomy, tableFrame, findings);
     campaigns = result.campaigns;
     for (const ch of result.channels) {
       channels.push({
@@ -493,67 +483,11 @@ export async function prepare(loaded: LoadedConfig): Promise<PrepareResult> {
   };
 
   // ---- checks on the finished table, and leakage in columns the config left out ----
-  findings.push(...runTableChecks(table, config.qa, leakageCandidates(placed, config, T)));
+  const candidates = leakageCandidates(placed, config, T);
+  if (longMedia) candidates.push(...unusedWeekly(longMedia.scan, config.media.long!.source, tableFrame));
+  findings.push(...runTableChecks(table, config.qa, candidates));
   const report = buildReport(findings, config.qa.severity, summarise(table, taxonomy, campaigns));
-  return { table, qa: report, frames, taxonomy, campaigns };
-}
-
-function usedSources(config: PrepareConfig): string[] {
-  const names = new Set<string>(datedSources(config));
-  if (config.geo?.population) names.add(config.geo.population.source);
-  return [...names];
-}
-
-function datedSources(config: PrepareConfig): string[] {
-  const names = new Set<string>([config.kpi.source]);
-  if (config.media.long) names.add(config.media.long.source);
-  for (const c of config.media.channels) names.add(c.source);
-  for (const c of config.controls) names.add(c.source);
-  return [...names];
-}
-
-/** Weekly sources fix the weekday; daily sources follow the config (Monday, ISO, by default). */
-function resolveWeekStart(
-  config: PrepareConfig,
-  days: Map<string, DayNumber[]>,
-  frames: Map<string, Frame>,
-  configFile: string,
-): number {
-  let fromData: { weekday: number; source: string } | null = null;
-  for (const [name, d] of days) {
-    const src = config.sources[name];
-    const weekly = src.week_index || (src.granularity ?? config.calendar.granularity) === "weekly";
-    if (!weekly) continue;
-    const wd = weekdayOf(d[0]);
-    const bad = d.findIndex((x) => weekdayOf(x) !== wd);
-    if (bad >= 0) {
-      throw new MmmError(
-        "E_WEEKLY_WEEKDAY",
-        `Weekly source '${name}' mixes weekdays: ${formatDay(d[0])} is a ${WEEKDAYS[wd]} but ${formatDay(d[bad])} is a ${WEEKDAYS[weekdayOf(d[bad])]}.`,
-        { ...rowLocation(frames.get(name)!, bad), column: src.date },
-        "weekly rows must all be dated on the same weekday; if the file is daily set granularity: daily",
-      );
-    }
-    if (fromData && fromData.weekday !== wd) {
-      throw new MmmError(
-        "E_WEEK_START_CONFLICT",
-        `Weekly sources disagree on the weekday: '${fromData.source}' uses ${WEEKDAYS[fromData.weekday]}s, '${name}' ${WEEKDAYS[wd]}s.`,
-        { file: configFile, key: `sources.${name}` },
-        "re-date one of the files so both label weeks by the same weekday",
-      );
-    }
-    fromData = { weekday: wd, source: name };
-  }
-  const configured = config.calendar.week_start;
-  if (fromData && configured && weekdayIndex(configured) !== fromData.weekday) {
-    throw new MmmError(
-      "E_WEEK_START_CONFLICT",
-      `calendar.week_start is ${configured}, but weekly source '${fromData.source}' labels its weeks with ${WEEKDAYS[fromData.weekday]}s.`,
-      { file: configFile, key: "calendar.week_start" },
-      `set calendar.week_start: ${WEEKDAYS[fromData.weekday]} (or remove it to follow the data)`,
-    );
-  }
-  return fromData ? fromData.weekday : weekdayIndex(configured ?? "monday");
+  return { table, qa: report, frames: sources, taxonomy, campaigns };
 }
 
 /** The same (geo, date) twice in a wide source is an error: which row is right is unknowable. */
@@ -609,240 +543,6 @@ function aggregateValues(
 
 function fillGaps(values: Float64Array, fill: number): Float64Array {
   return values.map((v) => (Number.isNaN(v) ? fill : v));
-}
-
-interface LongMediaResult {
-  channels: string[];
-  spend: Map<string, Float64Array>;
-  exposure: Map<string, Float64Array>;
-  campaigns: CampaignStat[];
-}
-
-function aggregateLongMedia(
-  p: PlacedSource,
-  config: PrepareConfig,
-  taxonomy: Taxonomy,
-  G: number,
-  T: number,
-  geoLevel: boolean,
-  findings: QaFinding[],
-): LongMediaResult {
-  const long = config.media.long!;
-  const frame = p.frame;
-  if (geoLevel && !p.geoLabels) {
-    throw new MmmError(
-      "E_GEO_MISMATCH",
-      `The KPI is by geo but the spend export ${frame.file} has no geo column.`,
-      { file: frame.file, key: `sources.${long.source}.geo` },
-      "set the geo column of the spend source, or model the KPI nationally (remove its geo column)",
-    );
-  }
-  const campaignsCol = readLabels(frame, long.campaign, "media.long.campaign");
-  const platforms = long.platform ? readLabels(frame, long.platform, "media.long.platform") : null;
-  const spend = readNumbers(frame, long.spend, "media.long.spend");
-  const exposure = long.exposure
-    ? readNumbers(frame, long.exposure, "media.long.exposure", { emptyAs: 0 })
-    : null;
-  const currencies = long.currency ? readLabels(frame, long.currency, "media.long.currency") : null;
-  const dated =
-    taxonomy.rules.some((r) => r.from !== undefined || r.to !== undefined) ||
-    taxonomy.ignore.some((r) => r.from !== undefined || r.to !== undefined);
-  const cache = new Map<string, ReturnType<typeof classify>>();
-  const stats = new Map<string, CampaignStat>();
-  const spendAcc = new Map<string, WeeklyAccumulator>();
-  const exposureAcc = new Map<string, WeeklyAccumulator>();
-  const order: string[] = [];
-  let negativeRows = 0;
-  let negativeFirst = -1;
-  let unknownGeoSpend = 0;
-  let outsideRows = 0;
-  let outsideSpend = 0;
-  const unknownGeos = new Set<string>();
-  const rowKeys = new Map<string, number>();
-  let duplicateRows = 0;
-  let duplicateFirst = -1;
-  for (let i = 0; i < spend.length; i++) {
-    let amount = spend[i];
-    if (currencies && currencies[i] !== config.currency) {
-      const rate = config.fx[currencies[i]];
-      if (rate === undefined && currencies[i] === "") {
-        throw new MmmError(
-          "E_MIXED_CURRENCY",
-          `Spend row without a currency (blank), in a table kept in ${config.currency}.`,
-          { ...rowLocation(frame, i), column: long.currency },
-          `fill the row's currency (${config.currency} if it is in ${config.currency})`,
-        );
-      }
-      if (rate === undefined) {
-        throw new MmmError(
-          "E_MIXED_CURRENCY",
-          `Spend in ${currencies[i] || "(blank)"} found, but the table is in ${config.currency} and no exchange rate is given.`,
-          { ...rowLocation(frame, i), column: long.currency },
-          `add fx: { ${currencies[i] || "XXX"}: <rate to ${config.currency}> } to the config, or re-export all spend in ${config.currency}`,
-        );
-      }
-      amount *= rate;
-    }
-    const platform = platforms ? platforms[i] : "";
-    const campaign = campaignsCol[i];
-    const cacheKey = `${platform}\u0000${campaign}`;
-    let cls = dated ? undefined : cache.get(cacheKey);
-    if (!cls) {
-      cls = classify(taxonomy, campaign, platform, p.days[i]);
-      if (!dated) cache.set(cacheKey, cls);
-    }
-    const statKey = dated
-      ? `${cacheKey}\u0000${cls.status === "mapped" ? cls.channel : cls.status}`
-      : cacheKey;
-    let st = stats.get(statKey);
-    if (!st) {
-      st = {
-        platform,
-        campaign,
-        status: cls.status,
-        channel: cls.status === "mapped" ? cls.channel : null,
-        rule: cls.status === "unmapped" ? null : cls.rule,
-        spend: 0,
-        rows: 0,
-        firstDay: p.days[i],
-        lastDay: p.days[i],
-      };
-      stats.set(statKey, st);
-    }
-    st.spend += amount;
-    st.rows++;
-    st.firstDay = Math.min(st.firstDay, p.days[i]);
-    st.lastDay = Math.max(st.lastDay, p.days[i]);
-    if (amount < 0) {
-      negativeRows++;
-      if (negativeFirst < 0) negativeFirst = i;
-    }
-    const rowKey = frame.rows[i].map(cellText).join("\u0001");
-    if (rowKeys.has(rowKey)) {
-      duplicateRows++;
-      if (duplicateFirst < 0) duplicateFirst = i;
-    } else rowKeys.set(rowKey, i);
-    if (cls.status !== "mapped") continue;
-    const ch = cls.channel;
-    if (!spendAcc.has(ch)) {
-      spendAcc.set(ch, new WeeklyAccumulator(G, T, "sum"));
-      exposureAcc.set(ch, new WeeklyAccumulator(G, T, "sum"));
-      order.push(ch);
-    }
-    if (p.week[i] < 0) {
-      outsideRows++;
-      outsideSpend += amount;
-      continue;
-    }
-    if (p.geo[i] === -2) {
-      unknownGeoSpend += amount;
-      unknownGeos.add(p.geoLabels![i]);
-      continue;
-    }
-    const g = geoLevel ? p.geo[i] : 0;
-    spendAcc.get(ch)!.add(g, p.week[i], amount, p.days[i]);
-    if (exposure) exposureAcc.get(ch)!.add(g, p.week[i], exposure[i], p.days[i]);
-  }
-  const campaigns = [...stats.values()].sort((a, b) => b.spend - a.spend);
-  const totalSpend = campaigns.reduce((s, c) => s + c.spend, 0);
-  const unmapped = campaigns.filter((c) => c.status === "unmapped");
-  const ignored = campaigns.filter((c) => c.status === "ignored");
-  const dataFirst = minOf(p.days);
-  const dataLast = maxOf(p.days);
-  const renames = findRenames(campaigns, dataFirst, dataLast);
-  if (unmapped.length > 0) {
-    const unmappedSpend = unmapped.reduce((s, c) => s + c.spend, 0);
-    const share = totalSpend > 0 ? unmappedSpend / totalSpend : 1;
-    const hints = unmapped.slice(0, 10).map((c) => {
-      const r = renames.find((x) => x.campaign === c.campaign && x.platform === c.platform);
-      return `'${c.campaign}' (${c.platform || "no platform"}, ${money(c.spend, config.currency)}, ${formatDay(c.firstDay)}…${formatDay(c.lastDay)})${r ? ` — looks like a rename of '${r.replaces}' (${r.replacesChannel}), which stopped on ${r.lastSeen}` : ""}`;
-    });
-    findings.push({
-      ...finding(
-        "unmapped_campaigns",
-        `${unmapped.length} campaign name(s) match no taxonomy rule: ${money(unmappedSpend, config.currency)} (${(share * 100).toFixed(2)}% of spend) would be lost. ${hints.join("; ")}${unmapped.length > 10 ? "; …" : ""}.`,
-        {
-          where: { file: taxonomy.file },
-          fix: `add rules to ${taxonomy.file} for these names (or ignore: entries for spend to drop on purpose)`,
-          data: {
-            unmapped: unmapped.map((c) => ({ platform: c.platform, campaign: c.campaign, spend: c.spend })),
-          },
-        },
-      ),
-      severity: share > config.qa.max_unmapped_spend_share ? "error" : "warning",
-    });
-  }
-  if (ignored.length > 0) {
-    findings.push(
-      finding(
-        "ignored_campaigns",
-        `${ignored.length} campaign name(s) dropped by ignore rules (${money(
-          ignored.reduce((s, c) => s + c.spend, 0),
-          config.currency,
-        )}): ${ignored.map((c) => `'${c.campaign}'`).join(", ")}.`,
-        { where: { file: taxonomy.file } },
-      ),
-    );
-  }
-  for (const r of renames.filter((x) => x.status === "mapped")) {
-    findings.push(
-      finding(
-        "campaign_rename",
-        `'${r.campaign}' appears on ${r.firstSeen} as '${r.replaces}' stops (last seen ${r.lastSeen}); both map to ${r.channel}.`,
-        { where: { file: frame.file, channel: r.channel ?? undefined } },
-      ),
-    );
-  }
-  if (negativeRows > 0) {
-    findings.push(
-      finding("negative_spend_rows", `${negativeRows} row(s) have negative spend (refunds or credits?).`, {
-        where: { ...rowLocation(frame, negativeFirst), column: long.spend },
-        fix: "check these rows; weekly totals must stay non-negative",
-      }),
-    );
-  }
-  if (duplicateRows > 0) {
-    findings.push(
-      finding(
-        "duplicate_rows",
-        `${duplicateRows} row(s) are exact copies of an earlier row (a double export?); they are counted twice.`,
-        {
-          where: rowLocation(frame, duplicateFirst),
-          fix: "remove duplicated rows, or make them distinct if they are real",
-        },
-      ),
-    );
-  }
-  if (outsideRows > 0) {
-    findings.push(
-      finding(
-        "media_outside_window",
-        `${outsideRows} mapped spend row(s) (${money(outsideSpend, config.currency)}) fall outside the table's weeks and are left out.`,
-        {
-          where: { file: frame.file },
-          fix: "expected for partial edge weeks; otherwise check the dates of the spend export against the KPI's",
-        },
-      ),
-    );
-  }
-  if (unknownGeos.size > 0) {
-    findings.push(
-      finding(
-        "geo_coverage",
-        `Spend of ${money(unknownGeoSpend, config.currency)} is for geo(s) absent from the KPI file and is dropped: ${[...unknownGeos].slice(0, 10).join(", ")}.`,
-        { where: { file: frame.file }, fix: "add those geos' KPI or map them to existing geos" },
-      ),
-    );
-  }
-  const spendOut = new Map<string, Float64Array>();
-  const exposureOut = new Map<string, Float64Array>();
-  // channels in taxonomy rule order, so tables from different exports line up
-  const channels = taxonomy.channels.filter((c) => order.includes(c));
-  for (const ch of channels) {
-    spendOut.set(ch, spendAcc.get(ch)!.values(0));
-    exposureOut.set(ch, exposureAcc.get(ch)!.values(0));
-  }
-  return { channels, spend: spendOut, exposure: exposureOut, campaigns };
 }
 
 /** Numeric columns of the sources that the config does not use, summed per week: candidates for leakage. */
@@ -912,10 +612,6 @@ function summarise(
     lastWeek: formatDay(table.weeks[T - 1]),
     spendByChannel: Object.fromEntries(totals.map((t) => [t.channel, t.spend])),
   };
-}
-
-export function money(x: number, currency: string): string {
-  return `${currency} ${x.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 }
 
 function listSome(items: string[], n = 8): string {
