@@ -1,12 +1,12 @@
 // The `mmm prepare` config: which file holds what, how dates and weeks work, which checks apply.
 // Validated with zod; unknown keys are errors (a typo must not be silently ignored).
 
-import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import { z } from "zod";
 import { DATE_FORMATS, parseDay, WEEKDAYS } from "../core/dates.js";
 import { MmmError } from "../core/errors.js";
+import { readSmallTextFile } from "./inputFile.js";
 import { QA_CHECKS } from "./qaReport.js";
 import { ENCODINGS } from "./textEncoding.js";
 
@@ -237,16 +237,11 @@ function checkReferences(config: PrepareConfig, file: string): void {
 
 export function loadPrepareConfig(path: string): LoadedConfig {
   const abs = resolve(path);
-  let text: string;
-  try {
-    text = readFileSync(abs, "utf8");
-  } catch {
-    throw new MmmError(
-      "E_FILE_NOT_FOUND",
-      `Config file not found: ${path}.`,
-      { file: path },
-      "pass the path of a prepare config (YAML) with --config",
-    );
-  }
+  const text = readSmallTextFile({
+    file: path,
+    absPath: abs,
+    role: "Config file",
+    missingFix: "pass the path of a prepare config (YAML) with --config",
+  });
   return { config: parsePrepareConfig(text, path), path: abs, baseDir: dirname(abs), text };
 }

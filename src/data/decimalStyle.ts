@@ -1,7 +1,7 @@
 // Spots '.' used as a thousands separator in a column of amounts: '1.250' meaning 1250 reads as
 // 1.25, a silent factor of 1000. Genuine decimals are left alone (see `suspicious`).
 
-import { type Cell, lineLocation, type SourceFile } from "./frame.js";
+import { type Cell, type Frame, lineLocation, type SourceFile } from "./frame.js";
 import { finding, type QaFinding } from "./qaReport.js";
 
 // 1.250, 12.500, 1.234.567: one to three digits, then groups of exactly three
@@ -57,14 +57,11 @@ export class DecimalStyle {
   }
 }
 
-/** Runs the check over a column of a loaded frame. */
-export function decimalStyleOf(
-  rows: Cell[][],
-  lines: number[],
-  columnIndex: number,
-  column: string,
-): DecimalStyle {
+/** The thousands-separator finding for a column of a loaded frame, if it has one. */
+export function frameDecimalFinding(frame: Frame, column: string): QaFinding | null {
+  const c = frame.columns.indexOf(column);
+  if (c < 0) return null;
   const style = new DecimalStyle(column);
-  for (let i = 0; i < rows.length; i++) style.observe(rows[i][columnIndex], lines[i]);
-  return style;
+  for (let i = 0; i < frame.rows.length; i++) style.observe(frame.rows[i][c], frame.lines[i]);
+  return style.finding(frame);
 }

@@ -70,7 +70,7 @@ export class LongMediaScan implements RowSink {
   private col!: Columns;
   private readonly date: DateColumn;
   private readonly dayCache = new Map<string, DayNumber>();
-  private readonly classCache = new Map<string, Classification>();
+  private readonly byName = new Map<string, { cls: Classification; stat: CampaignStat }>();
   private readonly geoIndex = new Map<string, number>();
   private readonly channelIndex: Map<string, number>;
   private readonly dated: boolean;
@@ -140,8 +140,11 @@ export class LongMediaScan implements RowSink {
 
     const platform = col.platform >= 0 ? label(cells[col.platform]) : "";
     const campaign = label(cells[col.campaign]);
-    const cls = this.classify(campaign, platform, day);
-    this.count(campaign, platform, cls, amount, day);
+    const { cls, stat } = this.campaignOf(campaign, platform, day);
+    stat.spend += amount;
+    stat.rows++;
+    if (day < stat.firstDay) stat.firstDay = day;
+    if (day > stat.lastDay) stat.lastDay = day;
     if (amount < 0 && this.negativeRows++ === 0) this.negativeFirstLine = line;
     rowFingerprint(cells, this.fp);
     if (this.fingerprints.add(this.fp[0], this.fp[1]) && this.duplicateRows++ === 0)
@@ -158,9 +161,7 @@ export class LongMediaScan implements RowSink {
       sums = new DaySums(3);
       this.series.set(key, sums);
     }
-    sums.add(day, SPEND, amount);
-    sums.add(day, EXPOSURE, exposure);
-    sums.add(day, ROWS, 1);
+    sums.add3(day, amount, exposure, 1);
   }
 
   /** Whether the source has a geo column. */
@@ -213,29 +214,23 @@ export class LongMediaScan implements RowSink {
     );
   }
 
-  private classify(campaign: string, platform: string, day: DayNumber): Classification {
-    if (this.dated) return classify(this.setup.taxonomy, campaign, platform, day);
-    const key = `${platform}\u0000${campaign}`;
-    let cls = this.classCache.get(key);
-    if (!cls) {
-      cls = classify(this.setup.taxonomy, campaign, platform, day);
-      this.classCache.set(key, cls);
-    }
-    return cls;
-  }
-
-  private count(
+  /** The row's classification and the stats entry it counts in (one map lookup per row when rules are undated). */
+  private campaignOf(
     campaign: string,
     platform: string,
-    cls: Classification,
-    amount: number,
     day: DayNumber,
-  ): void {
+  ): { cls: Classification; stat: CampaignStat } {
     const base = `${platform}\u0000${campaign}`;
+    if (!this.dated) {
+      const hit = this.byName.get(base);
+      if (hit) return hit;
+    }
+    const cls = classify(this.setup.taxonomy, campaign, platform, day);
+    // with dated rules one name can map to several channels: one stats entry per outcome
     const key = this.dated ? `${base}\u0000${cls.status === "mapped" ? cls.channel : cls.status}` : base;
-    let st = this.stats.get(key);
-    if (!st) {
-      st = {
+    let stat = this.stats.get(key);
+    if (!stat) {
+      stat = {
         platform,
         campaign,
         status: cls.status,
@@ -246,12 +241,11 @@ export class LongMediaScan implements RowSink {
         firstDay: day,
         lastDay: day,
       };
-      this.stats.set(key, st);
+      this.stats.set(key, stat);
     }
-    st.spend += amount;
-    st.rows++;
-    if (day < st.firstDay) st.firstDay = day;
-    if (day > st.lastDay) st.lastDay = day;
+    const entry = { cls, stat };
+    if (!this.dated) this.byName.set(base, entry);
+    return entry;
   }
 
   private geoOf(name: string): number {

@@ -9,6 +9,7 @@ import { type ModelingTable, NATIONAL_GEO, type TableColumn } from "../core/mode
 import { broadcast, WeeklyAccumulator, weekSpine } from "./calendar.js";
 import { readDates, readLabels, readNumbers, readWeekIndex } from "./cells.js";
 import type { LoadedConfig, PrepareConfig, SourceConfig } from "./config.js";
+import { frameDecimalFinding } from "./decimalStyle.js";
 import { type Frame, lineLocation, rowLocation, type SourceFile } from "./frame.js";
 import { finishLongMedia, money, type TableFrame, unusedWeekly } from "./longMedia.js";
 import { datedSources, loadSources } from "./prepareSources.js";
@@ -47,6 +48,18 @@ export async function prepare(loaded: LoadedConfig): Promise<PrepareResult> {
   // ---- load every source the config uses (the long export is aggregated as it streams) ----
   const { sources, frames, long: longMedia } = await loadSources(loaded);
   for (const f of sources.values()) findings.push(...f.notes);
+  for (const p of longMedia?.taxonomy.unchecked ?? []) {
+    findings.push(
+      finding(
+        "regex_unchecked",
+        `Pattern ${p.key} '${p.source}' could not be checked for catastrophic backtracking in time; if prepare hangs, this pattern is the first suspect.`,
+        {
+          where: { file: longMedia!.taxonomy.file, key: p.key },
+          fix: "simplify the pattern (fewer nested or alternated repeats)",
+        },
+      ),
+    );
+  }
 
   // ---- dates, granularity and the weekday weeks start on ----
   const days = new Map<string, DayNumber[]>();
@@ -195,6 +208,7 @@ export async function prepare(loaded: LoadedConfig): Promise<PrepareResult> {
   // ---- KPI ----
   const kpiPlaced = placed.get(config.kpi.source)!;
   const kpiValues = readNumbers(kpiFrame, config.kpi.column, "kpi.column");
+  pushIf(findings, frameDecimalFinding(kpiFrame, config.kpi.column));
   const kpiAcc = new WeeklyAccumulator(G, T, "sum");
   const daySets: Set<DayNumber>[] = Array.from({ length: G * T }, () => new Set());
   for (let i = 0; i < kpiValues.length; i++) {
@@ -343,6 +357,7 @@ export async function prepare(loaded: LoadedConfig): Promise<PrepareResult> {
     const entry: ModelingTable["channels"][number] = { name: ch.name };
     if (ch.spend) {
       const values = aggregateColumn(p, ch.spend, `${key}.spend`, "sum", G, T, geoLevel);
+      pushIf(findings, frameDecimalFinding(p.frame, ch.spend));
       spendColumns.push({
         name: `spend_${ch.name}`,
         role: "spend",
@@ -355,6 +370,7 @@ export async function prepare(loaded: LoadedConfig): Promise<PrepareResult> {
     }
     if (ch.exposure) {
       const values = aggregateColumn(p, ch.exposure, `${key}.exposure`, "sum", G, T, geoLevel);
+      pushIf(findings, frameDecimalFinding(p.frame, ch.exposure));
       exposureColumns.push({
         name: `exposure_${ch.name}`,
         role: "exposure",
@@ -612,6 +628,10 @@ function summarise(
     lastWeek: formatDay(table.weeks[T - 1]),
     spendByChannel: Object.fromEntries(totals.map((t) => [t.channel, t.spend])),
   };
+}
+
+function pushIf(findings: QaFinding[], f: QaFinding | null): void {
+  if (f) findings.push(f);
 }
 
 function listSome(items: string[], n = 8): string {

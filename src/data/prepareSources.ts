@@ -49,7 +49,10 @@ export async function loadSources(loaded: LoadedConfig): Promise<LoadedSources> 
   // the long export is streamed unless another part of the config also reads its columns
   const streamLong = longSource !== undefined && !otherUses(config).has(longSource);
   if (config.media.long) {
-    const taxonomy = loadTaxonomy(resolve(baseDir, config.media.long.taxonomy), config.media.long.taxonomy);
+    const taxonomy = await loadTaxonomy(
+      resolve(baseDir, config.media.long.taxonomy),
+      config.media.long.taxonomy,
+    );
     long = {
       taxonomy,
       scan: new LongMediaScan({ config, source: longSource!, taxonomy, trackUnused: streamLong }),

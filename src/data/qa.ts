@@ -79,6 +79,20 @@ export function runTableChecks(
       ),
     );
 
+  // a KPI without variation leaves the model nothing to explain: chains wander and never agree
+  if (T > 1 && kpiNational.every((v) => v === kpiNational[0])) {
+    out.push(
+      finding(
+        "constant_kpi",
+        `The KPI '${table.kpi}' is ${fmt(kpiNational[0])} in every one of the ${T} weeks: with no variation there is nothing for the media to explain, and a fit would not converge.`,
+        {
+          where: { column: table.kpi },
+          fix: "check kpi.column and the KPI export (a placeholder or constant column?); the model needs a KPI that varies from week to week",
+        },
+      ),
+    );
+  }
+
   // spikes in the national KPI and in each channel's spend
   const spikes = (name: string, series: Float64Array, nonZeroOnly: boolean) => {
     const xs = nonZeroOnly ? series.filter((v) => v !== 0) : series;

@@ -30,6 +30,11 @@ export const QA_CHECKS: Record<string, { severity: Severity; about: string }> = 
   duplicate_rows: { severity: "warning", about: "identical rows in a long spend export (double export?)" },
   negative_spend_rows: { severity: "warning", about: "rows with negative spend (refunds/credits)" },
   negative_values: { severity: "error", about: "negative weekly KPI or weekly channel spend" },
+  constant_kpi: { severity: "error", about: "a KPI with the same value in every week (nothing to model)" },
+  thousands_separator: {
+    severity: "error",
+    about: "a column of amounts that looks like it uses '.' as a thousands separator (1.250 for 1250)",
+  },
   kpi_zero_weeks: { severity: "warning", about: "weeks where the KPI is zero" },
   spikes: { severity: "warning", about: "values far from the series' median (robust z-score)" },
   zero_channel: { severity: "error", about: "a channel with no spend at all" },
@@ -61,6 +66,10 @@ export const QA_CHECKS: Record<string, { severity: Severity; about: string }> = 
     about: "fewer weeks than qa.min_weeks (seasonality poorly identified)",
   },
   constant_control: { severity: "warning", about: "a control that never varies" },
+  regex_unchecked: {
+    severity: "warning",
+    about: "a taxonomy pattern whose backtracking could not be checked in time",
+  },
   text_encoding: {
     severity: "info",
     about: "a CSV file decoded from UTF-16 (it starts with a byte-order mark)",

@@ -3,11 +3,12 @@
 // appear just as another stops (a campaign renamed mid-history).
 
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { type DayNumber, formatDay, parseDay } from "../core/dates.js";
 import { MmmError } from "../core/errors.js";
+import { readSmallTextFile } from "./inputFile.js";
+import { checkPatterns, type PatternRef } from "./regexSafety.js";
 
 const RuleSchema = z.strictObject({
   channel: z
@@ -55,6 +56,8 @@ export interface Taxonomy {
   rules: CompiledRule[];
   ignore: CompiledRule[];
   channels: string[];
+  /** Patterns whose backtracking could not be checked in time (loadTaxonomy only). */
+  unchecked: PatternRef[];
 }
 
 export type Classification =
@@ -62,19 +65,34 @@ export type Classification =
   | { status: "ignored"; rule: number }
   | { status: "unmapped" };
 
-export function loadTaxonomy(path: string, file: string, key = "media.long.taxonomy"): Taxonomy {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch {
-    throw new MmmError(
-      "E_FILE_NOT_FOUND",
-      `Taxonomy rules file not found: ${file}.`,
-      { file, key },
-      "point media.long.taxonomy at a rules YAML file (see rules/dtc-taxonomy.yaml)",
-    );
+/** Reads, validates and compiles a rules file, refusing patterns that backtrack catastrophically. */
+export async function loadTaxonomy(
+  path: string,
+  file: string,
+  key = "media.long.taxonomy",
+): Promise<Taxonomy> {
+  const text = readSmallTextFile({
+    file,
+    absPath: path,
+    key,
+    role: "Taxonomy rules file",
+    missingFix: "point media.long.taxonomy at a rules YAML file (see rules/dtc-taxonomy.yaml)",
+  });
+  const t = parseTaxonomy(text, file, createHash("sha256").update(text).digest("hex"));
+  const patterns: PatternRef[] = [];
+  for (const [list, rules] of [
+    ["rules", t.rules],
+    ["ignore", t.ignore],
+  ] as const) {
+    for (const r of rules) {
+      for (const field of ["campaign", "platform"] as const) {
+        const re = r[field];
+        if (re) patterns.push({ source: re.source, flags: re.flags, key: `${list}.${r.index}.${field}` });
+      }
+    }
   }
-  return parseTaxonomy(text, file, createHash("sha256").update(text).digest("hex"));
+  t.unchecked = await checkPatterns(patterns, file);
+  return t;
 }
 
 export function parseTaxonomy(text: string, file: string, sha256 = ""): Taxonomy {
@@ -162,7 +180,7 @@ export function parseTaxonomy(text: string, file: string, sha256 = ""): Taxonomy
       `add ${unlisted} to channels (the list sets the table's channel order)`,
     );
   }
-  return { file, version: t.version, sha256, rules, ignore, channels: order };
+  return { file, version: t.version, sha256, rules, ignore, channels: order, unchecked: [] };
 }
 
 function matches(rule: CompiledRule, campaign: string, platform: string, day: DayNumber): boolean {
