@@ -49,6 +49,8 @@ interface Run {
   path: string;
   sizeMB: number;
   rows: number;
+  geos: number;
+  adsets: number;
   seconds: number;
   mbPerSecond: number;
   peakRssMB: number;
@@ -59,24 +61,27 @@ interface Run {
 function generate(
   dir: string,
   targetMB: number,
-): { config: string; rows: number; bytes: number; geos: number } {
+): { config: string; rows: number; bytes: number; geos: number; adsets: number } {
   writeDirAtomic(join(dir, "lab"), labFiles(simulateScenario("clean", 1), "csv"));
   const lab = join(dir, "lab");
   const lines = readFileSync(join(lab, "raw/ad_spend.csv"), "utf8").trim().split("\n");
   const body = lines.slice(1).map((l) => l.split(","));
   const rng = new Rng(7);
-  const bytesPerRow = 90;
-  // fewer DMAs only when even one ad set per campaign would overshoot the target
-  const GEOS = Math.max(1, Math.min(DMAS, Math.ceil((targetMB * 1048576) / (body.length * bytesPerRow))));
+  const line = (f: string[], geo: string, adset: string, w: number) => {
+    const [date, platform, campaign, currency, spend, impressions, clicks, conversions] = f;
+    return `${date},${platform},${campaign}_${adset},${geo},${currency},${(Number(spend) * w).toFixed(2)},${Math.round(Number(impressions) * w)},${Math.round(Number(clicks) * w)},${Math.round(Number(conversions) * w)}\n`;
+  };
+  // size of a row, from a sample, to pick ad sets and DMAs that land on the target size
+  const sample = body.slice(0, 500).map((f) => line(f, "DMA 600", ADSETS[0], 0.0123).length);
+  const bytesPerRow = sample.reduce((s, n) => s + n, 0) / sample.length;
+  const target = targetMB * 1048576;
+  const adsets = Math.min(ADSETS.length, Math.ceil(target / (body.length * DMAS * bytesPerRow)));
+  const GEOS = Math.max(1, Math.min(DMAS, Math.ceil(target / (body.length * adsets * bytesPerRow))));
   // DMA sizes fall off like a Zipf law (New York is ~6% of US households, the smallest ~0.01%)
   const weights = Array.from({ length: GEOS }, (_, g) => 1 / (g + 1) ** 0.9);
   const wsum = weights.reduce((s, w) => s + w, 0);
   const share = weights.map((w) => w / wsum);
   const geoNames = share.map((_, g) => `DMA ${500 + g}`);
-  const adsets = Math.max(
-    1,
-    Math.min(ADSETS.length, Math.round((targetMB * 1048576) / (body.length * GEOS * bytesPerRow))),
-  );
   const split = Array.from({ length: adsets }, () => 0.5 + rng.uniform());
   const ssum = split.reduce((s, w) => s + w, 0);
   const path = join(lab, "raw/ad_spend_dma.csv");
@@ -85,11 +90,9 @@ function generate(
   let rows = 0;
   let bytes = 0;
   for (const f of body) {
-    const [date, platform, campaign, currency, spend, impressions, clicks, conversions] = f;
     for (let g = 0; g < GEOS; g++) {
       for (let k = 0; k < adsets; k++) {
-        const w = (share[g] * split[k]) / ssum;
-        out += `${date},${platform},${campaign}_${ADSETS[k]},${geoNames[g]},${currency},${(Number(spend) * w).toFixed(2)},${Math.round(Number(impressions) * w)},${Math.round(Number(clicks) * w)},${Math.round(Number(conversions) * w)}\n`;
+        out += line(f, geoNames[g], ADSETS[k], (share[g] * split[k]) / ssum);
         rows++;
       }
     }
@@ -107,7 +110,7 @@ function generate(
   if (!config.includes("ad_spend_dma"))
     throw new Error("bench setup: could not point the config at the big export");
   writeFileSync(join(lab, "prepare-dma.yaml"), config);
-  return { config: join(lab, "prepare-dma.yaml"), rows, bytes, geos: GEOS };
+  return { config: join(lab, "prepare-dma.yaml"), rows, bytes, geos: GEOS, adsets };
 }
 
 /** Runs `mmm prepare` from `codeRoot` in a child process; returns wall seconds and peak RSS. */
@@ -176,6 +179,8 @@ function measure(
     path: label,
     sizeMB: gen.bytes / 1048576,
     rows: gen.rows,
+    geos: gen.geos,
+    adsets: gen.adsets,
     seconds: r.seconds,
     mbPerSecond: gen.bytes / 1048576 / r.seconds,
     peakRssMB: r.peakRssMB,
