@@ -104,7 +104,10 @@ export class ChunkDecoder {
       throw new MmmError(
         "E_ENCODING",
         `File ${this.where.file} is not valid ${this.encoding} text.`,
-        { file: this.where.file, key: this.where.key },
+        {
+          file: this.where.file,
+          key: this.where.sourceKey ? `${this.where.sourceKey}.encoding` : this.where.key,
+        },
         `check the file's encoding and set ${this.where.sourceKey ?? "sources.<name>"}.encoding to it (one of ${ENCODINGS.join(", ")}), or re-save the file as UTF-8`,
       );
     }
@@ -122,7 +125,12 @@ export class ChunkDecoder {
     throw new MmmError(
       "E_ENCODING",
       `File ${this.where.file} is not valid UTF-8: byte 0x${b.toString(16).toUpperCase().padStart(2, "0")} on line ${line} (in '${new TextDecoder("windows-1252").decode(context).replace(/[\r\n]/g, " ")}')${looksCp1252 ? `; in Windows-1252 (Latin-1) that byte is '${asCp1252}', so the file is probably Windows-1252` : ""}.`,
-      { file: this.where.file, row: line, rowKind: "line", key: this.where.sourceKey },
+      {
+        file: this.where.file,
+        row: line,
+        rowKind: "line",
+        key: this.where.sourceKey ? `${this.where.sourceKey}.encoding` : undefined,
+      },
       `re-save the file as UTF-8 (Excel: "CSV UTF-8"), or set ${this.where.sourceKey ?? "sources.<name>"}.encoding: windows-1252 in the config`,
     );
   }
