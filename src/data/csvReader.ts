@@ -6,6 +6,7 @@ import type { FileHandle } from "node:fs/promises";
 import { Parser } from "csv-parse";
 import { MmmError } from "../core/errors.js";
 import type { Cell } from "./frame.js";
+import { LineIndex } from "./lineIndex.js";
 import { ChunkDecoder, chooseEncoding, type Encoding, sniffBinary } from "./textEncoding.js";
 
 /** Receives a source's header and rows, in file order. */
@@ -84,7 +85,7 @@ export async function readCsv(
   } catch (e) {
     if (!(e instanceof CsvParseFailure)) throw e;
     const openedAt = e.unclosedQuote ? await locateOpenQuote(handle, opts, enc) : null;
-    throw parseError(e.cause as CsvErrorLike, openedAt, opts);
+    throw parseError(e.cause as CsvErrorLike, openedAt ?? e.line ?? null, opts);
   }
   if (records.columns === null) throw emptyError(opts);
   if (records.rowCount === 0) {
@@ -113,21 +114,24 @@ interface CsvErrorLike extends Error {
 /** A csv-parse error on its way out of the stream, before it is turned into an MmmError. */
 class CsvParseFailure extends Error {
   readonly unclosedQuote: boolean;
-  constructor(override readonly cause: Error) {
+  constructor(
+    override readonly cause: Error,
+    readonly line: number | undefined,
+  ) {
     super(cause.message);
     const code = (cause as CsvErrorLike).code;
     this.unclosedQuote = code === "CSV_QUOTE_NOT_CLOSED" || code === "CSV_MAX_RECORD_SIZE";
   }
 }
 
-function parseError(err: CsvErrorLike, openedAt: number | null, opts: CsvReadOptions): MmmError {
+function parseError(err: CsvErrorLike, line: number | null, opts: CsvReadOptions): MmmError {
   const { file, key } = opts;
   return new MmmError(
     "E_CSV_PARSE",
     err.code === "CSV_MAX_RECORD_SIZE"
-      ? `File ${file} is not valid CSV: a record is longer than ${(MAX_RECORD_BYTES / 1048576).toFixed(0)} MB${openedAt ? " (a quote opened on that line is never closed)" : ""}.`
+      ? `File ${file} is not valid CSV: a record is longer than ${(MAX_RECORD_BYTES / 1048576).toFixed(0)} MB (a quote that is never closed?).`
       : `File ${file} is not valid CSV: ${err.message.replace(/ (on|at) line \d+$/, "")}.`,
-    { file, row: openedAt ?? err.lines, rowKind: "line", key },
+    { file, row: line ?? err.lines, rowKind: "line", key },
     err.code === "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH"
       ? "every row must have as many fields as the header; look for an unquoted delimiter in a value or a truncated row"
       : "check quoting: values containing the delimiter, quotes or newlines must be wrapped in double quotes",
@@ -246,6 +250,9 @@ class RecordStream {
   private heldBytes = 0;
   private received = 0;
   private sinkError: unknown = null;
+  private readonly lineIndex = new LineIndex();
+  /** csv-parse's line count minus ours at the last record, to correct the lines of its errors. */
+  private lineSkew = 0;
 
   constructor(
     private readonly opts: CsvReadOptions,
@@ -303,7 +310,9 @@ class RecordStream {
       this.received++;
       if (this.sinkError !== null) return;
       try {
-        this.record(record, parser.info.lines);
+        const line = this.lineIndex.lineAt(parser.info.bytes);
+        this.lineSkew = parser.info.lines - line;
+        this.record(record, line);
       } catch (e) {
         this.sinkError = e;
       }
@@ -318,6 +327,7 @@ class RecordStream {
 
   private feed(text: Buffer): void {
     const parser = this.parser!;
+    this.lineIndex.append(text);
     parser.write(text);
     this.check();
   }
@@ -328,7 +338,18 @@ class RecordStream {
       parser.destroy();
       throw this.sinkError;
     }
-    if (parser.errored) throw new CsvParseFailure(parser.errored);
+    if (parser.errored) {
+      const err = parser.errored as CsvErrorLike & { bytes?: number };
+      // a wrong field count is detected at the record's end, where the byte offset is exact;
+      // other errors carry csv-parse's line, corrected by its skew at the last good record
+      const line =
+        err.code === "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH" && err.bytes !== undefined
+          ? this.lineIndex.lineAt(err.bytes)
+          : err.lines !== undefined
+            ? err.lines - this.lineSkew
+            : undefined;
+      throw new CsvParseFailure(parser.errored, line);
+    }
     if (this.received !== parser.info.records) {
       throw new Error(
         `csv-parse delivered ${this.received} of ${parser.info.records} records synchronously; line numbers would be wrong`,
