@@ -5,7 +5,9 @@ import { DecimalStyle } from "../../src/data/decimalStyle.js";
 
 function suspicious(values: string[]): boolean {
   const s = new DecimalStyle("spend");
-  values.forEach((v, i) => s.observe(v, i + 2));
+  values.forEach((v, i) => {
+    s.observe(v, i + 2);
+  });
   return s.suspicious();
 }
 
@@ -26,7 +28,9 @@ describe("DecimalStyle", () => {
 
   it("points at the first such value", () => {
     const s = new DecimalStyle("spend");
-    ["12", "1.250", "12.500", "3.000"].forEach((v, i) => s.observe(v, i + 2));
+    ["12", "1.250", "12.500", "3.000"].forEach((v, i) => {
+      s.observe(v, i + 2);
+    });
     const f = s.finding({ file: "raw/x.csv", format: "csv" });
     expect(f?.check).toBe("thousands_separator");
     expect(f?.where).toMatchObject({ file: "raw/x.csv", row: 3, rowKind: "line", column: "spend" });
