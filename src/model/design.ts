@@ -120,6 +120,17 @@ export function buildModelData(table: ModelingTable, spec: ModelSpec, opts: Desi
       );
     }
   }
+  // a KPI without variation gives the sampler nothing to fit: it wanders for minutes and never
+  // converges; refuse it here, whatever the data checks were told
+  const observed = y.filter((v) => !Number.isNaN(v));
+  if (observed.length > 1 && observed.every((v) => v === observed[0])) {
+    throw new MmmError(
+      "E_MODEL_DATA",
+      `The KPI '${table.kpi}' is ${observed[0]} in every training week${G > 1 ? " of every geo" : ""}: there is nothing for the model to explain.`,
+      { column: table.kpi },
+      "check the KPI column of the table (and kpi.column in the prepare config); the KPI must vary",
+    );
+  }
   const obsScale = new Float64Array(G * T);
   for (let g = 0; g < G; g++) obsScale.fill(yScale[g], g * T, (g + 1) * T);
 

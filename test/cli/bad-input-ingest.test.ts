@@ -325,6 +325,32 @@ describe("mmm prepare: numbers that look right but are not", () => {
   });
 });
 
+describe("mmm fit: a constant KPI that got past the data checks", () => {
+  it("-> E_MODEL_DATA before any sampling, nothing written", async () => {
+    const ds = new Dataset();
+    ds.editRows(ORDERS, (f) => [f[0], "1000"]);
+    ds.replace(CONFIG, "currency: USD\n", "currency: USD\nqa:\n  severity:\n    constant_kpi: warning\n");
+    await expectPrepareOk(ds);
+    const run = join(ds.dir, "run");
+    const r = await cli([
+      "fit",
+      "--table",
+      ds.out,
+      "--out",
+      run,
+      "--chains",
+      "1",
+      "--warmup",
+      "20",
+      "--draws",
+      "20",
+      "--quiet",
+    ]);
+    expectError(r, "E_MODEL_DATA", { column: "new_subscriptions" }, "nothing for the model to explain");
+    expect(existsSync(run)).toBe(false);
+  });
+});
+
 describe("mmm prepare: dates that look right but are not", () => {
   it.each([
     ["2024-08-10 total", "('total')"],
