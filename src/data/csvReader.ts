@@ -11,7 +11,8 @@ import { ChunkDecoder, chooseEncoding, type Encoding, sniffBinary } from "./text
 
 /** Receives a source's header and rows, in file order. */
 export interface RowSink {
-  header(columns: string[]): void;
+  /** `format` says how rows are located in messages: CSV lines or Parquet rows. */
+  header(columns: string[], format: "csv" | "parquet"): void;
   /** `line`: the CSV line the record ends on (1 = header), or the 1-based Parquet row. */
   row(cells: Cell[], line: number): void;
 }
@@ -360,7 +361,7 @@ class RecordStream {
   private record(record: string[], line: number): void {
     if (this.columns === null) {
       this.columns = headerColumns(record, this.opts);
-      this.sink.header(this.columns);
+      this.sink.header(this.columns, "csv");
       return;
     }
     this.rowCount++;

@@ -119,7 +119,7 @@ async function readParquet(opts: LoadOptions, bytes: Buffer, sink: RowSink): Pro
     );
   }
   const columns = Object.keys(objects[0]);
-  sink.header(columns);
+  sink.header(columns, "parquet");
   objects.forEach((o, i) => {
     sink.row(
       columns.map((c) => o[c] as Cell),

@@ -98,7 +98,7 @@ export class LongMediaScan implements RowSink {
     this.exposureStyle = long.exposure ? new DecimalStyle(long.exposure) : null;
   }
 
-  header(columns: string[], format: "csv" | "parquet" = "csv"): void {
+  header(columns: string[], format: "csv" | "parquet"): void {
     this.format = format;
     const { config, source } = this.setup;
     const long = config.media.long!;
