@@ -325,6 +325,38 @@ describe("mmm prepare: numbers that look right but are not", () => {
   });
 });
 
+describe("mmm prepare: names that are also JavaScript object keys", () => {
+  it.each(["constructor", "toString", "__proto__"])(
+    "a currency code '%s' without an fx rate -> E_MIXED_CURRENCY, not a silent NaN",
+    async (code) => {
+      const ds = new Dataset();
+      const line = ds.lineOf(SPEND, (l) => l.includes(",srch_nonbrand_generic,USD,"));
+      ds.editLine(SPEND, line, (l) => l.replace(",USD,", `,${code},`));
+      await expectPrepareRejects(
+        ds,
+        "E_MIXED_CURRENCY",
+        { file: SPEND, line, column: "currency" },
+        `Spend in ${code} found`,
+      );
+    },
+  );
+});
+
+describe("mmm prepare --force: a failed run overwrites nothing", () => {
+  it("bad input with an existing table folder and --force leaves the old table as it was", async () => {
+    const ds = new Dataset();
+    await expectPrepareOk(ds);
+    const before = readFileSync(join(ds.out, "table.csv"), "utf8");
+    const line = ds.lineOf(PRICING, (l) => l.startsWith("2024-08-10,"));
+    ds.editLine(PRICING, line, (l) => l.replace(/^([^,]*),[^,]*,/, "$1,1e300,"));
+    const listing = ds.listing();
+    const r = await cli(["prepare", "--config", ds.config, "--out", ds.out, "--force"]);
+    expectError(r, "E_NUMBER_TOO_LARGE", { file: PRICING, line, column: "list_price" });
+    expect(readFileSync(join(ds.out, "table.csv"), "utf8")).toBe(before);
+    expect(ds.listing()).toEqual(listing);
+  });
+});
+
 describe("mmm fit: a constant KPI that got past the data checks", () => {
   it("-> E_MODEL_DATA before any sampling, nothing written", async () => {
     const ds = new Dataset();
