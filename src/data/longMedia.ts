@@ -187,6 +187,16 @@ function reportRows(
       ),
     );
   }
+  if (scan.fingerprints.full) {
+    findings.push({
+      ...finding(
+        "duplicate_rows",
+        `The export has more rows than the duplicate check keeps in memory: rows after the first ${scan.fingerprints.size.toLocaleString("en-US")} were compared with those only, not with each other.`,
+        { where: { file: scan.file } },
+      ),
+      severity: "info",
+    });
+  }
   if (dropped.outsideRows > 0) {
     findings.push(
       finding(

@@ -74,7 +74,7 @@ export class LongMediaScan implements RowSink {
   private readonly geoIndex = new Map<string, number>();
   private readonly channelIndex: Map<string, number>;
   private readonly dated: boolean;
-  private readonly fingerprints = new FingerprintSet();
+  readonly fingerprints = new FingerprintSet();
   private readonly fp = new Uint32Array(2);
   private readonly exposureOpts: NumberOptions = { emptyAs: 0 };
 

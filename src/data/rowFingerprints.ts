@@ -25,14 +25,22 @@ export function rowFingerprint(cells: Cell[], out: Uint32Array): void {
   out[1] = b >>> 0 || 1; // (x, 0) marks an empty slot
 }
 
-/** A set of 64-bit fingerprints; `add` says whether it was already there. */
+/**
+ * A set of 64-bit fingerprints; `add` says whether it was already there. It stops growing at
+ * `maxSlots` (8 bytes each): past that it is `full` and ignores new fingerprints, so memory
+ * stays bounded however long the file.
+ */
 export class FingerprintSet {
   private hi: Uint32Array;
   private lo: Uint32Array;
   private mask: number;
   size = 0;
+  full = false;
 
-  constructor(capacityPow2 = 1 << 16) {
+  constructor(
+    capacityPow2 = 1 << 16,
+    private readonly maxSlots = 1 << 25,
+  ) {
     this.hi = new Uint32Array(capacityPow2);
     this.lo = new Uint32Array(capacityPow2);
     this.mask = capacityPow2 - 1;
@@ -40,6 +48,7 @@ export class FingerprintSet {
 
   /** Adds (hi, lo); true if it was already present. `lo` must not be 0. */
   add(hi: number, lo: number): boolean {
+    if (this.full) return this.has(hi, lo);
     let i = (hi ^ Math.imul(lo, 0x9e3779b1)) & this.mask;
     for (;;) {
       const l = this.lo[i];
@@ -51,8 +60,21 @@ export class FingerprintSet {
     this.lo[i] = lo;
     this.size++;
     // grow at 3/4 full: linear probing slows sharply beyond that
-    if (this.size * 4 > this.lo.length * 3) this.grow();
+    if (this.size * 4 > this.lo.length * 3) {
+      if (this.lo.length >= this.maxSlots) this.full = true;
+      else this.grow();
+    }
     return false;
+  }
+
+  private has(hi: number, lo: number): boolean {
+    let i = (hi ^ Math.imul(lo, 0x9e3779b1)) & this.mask;
+    for (;;) {
+      const l = this.lo[i];
+      if (l === 0) return false;
+      if (l === lo && this.hi[i] === hi) return true;
+      i = (i + 1) & this.mask;
+    }
   }
 
   private grow(): void {

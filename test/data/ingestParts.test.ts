@@ -99,3 +99,14 @@ describe("text encodings", () => {
     expect(sniffBinary(Buffer.from("date,x\n1,2\n"), "utf-8")).toBeNull();
   });
 });
+
+describe("FingerprintSet at its memory limit", () => {
+  it("stops growing, keeps answering for what it holds, and says it is full", () => {
+    const set = new FingerprintSet(4, 16);
+    for (let i = 1; i <= 13; i++) expect(set.add(i, i)).toBe(false); // 13 > 3/4 of 16 slots
+    expect(set.full).toBe(true);
+    expect(set.add(3, 3)).toBe(true);
+    expect(set.add(99, 99)).toBe(false);
+    expect(set.add(99, 99)).toBe(false); // not added once full
+  });
+});
