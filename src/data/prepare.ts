@@ -8,11 +8,20 @@ import { weeklyHolidays } from "../core/holidays.js";
 import { type ModelingTable, NATIONAL_GEO, type TableColumn } from "../core/modelingTable.js";
 import { broadcast, WeeklyAccumulator, weekSpine } from "./calendar.js";
 import { readDates, readLabels, readNumbers, readWeekIndex } from "./cells.js";
-import type { LoadedConfig, PrepareConfig, SourceConfig } from "./config.js";
+import type { LoadedConfig } from "./config.js";
 import { frameDecimalFinding } from "./decimalStyle.js";
 import { type Frame, lineLocation, rowLocation, type SourceFile } from "./frame.js";
-import { finishLongMedia, money, type TableFrame, unusedWeekly } from "./longMedia.js";
+import { finishLongMedia, type TableFrame, unusedWeekly } from "./longMedia.js";
+import {
+  aggregateColumn,
+  aggregateValues,
+  checkDuplicateKeys,
+  fillGaps,
+  leakageCandidates,
+  type PlacedSource,
+} from "./placedSource.js";
 import { datedSources, loadSources } from "./prepareSources.js";
+import { summarise } from "./prepareSummary.js";
 import { runTableChecks } from "./qa.js";
 import { buildReport, finding, type QaFinding, type QaReport } from "./qaReport.js";
 import type { CampaignStat, Taxonomy } from "./taxonomy.js";
@@ -25,20 +34,6 @@ export interface PrepareResult {
   frames: Map<string, SourceFile>;
   taxonomy: Taxonomy | null;
   campaigns: CampaignStat[];
-}
-
-/** A dated source after its dates are read and its rows placed on the spine. */
-interface PlacedSource {
-  name: string;
-  cfg: SourceConfig;
-  frame: Frame;
-  days: DayNumber[];
-  granularity: "daily" | "weekly";
-  /** Spine index of each row's week, −1 outside the spine. */
-  week: Int32Array;
-  /** Geo index of each row; −1 when the source has no geo column; −2 for a geo the KPI does not have. */
-  geo: Int32Array;
-  geoLabels: string[] | null;
 }
 
 export async function prepare(loaded: LoadedConfig): Promise<PrepareResult> {
@@ -504,130 +499,6 @@ export async function prepare(loaded: LoadedConfig): Promise<PrepareResult> {
   findings.push(...runTableChecks(table, config.qa, candidates));
   const report = buildReport(findings, config.qa.severity, summarise(table, taxonomy, campaigns));
   return { table, qa: report, frames: sources, taxonomy, campaigns };
-}
-
-/** The same (geo, date) twice in a wide source is an error: which row is right is unknowable. */
-function checkDuplicateKeys(p: PlacedSource, config: PrepareConfig): void {
-  if (config.media.long?.source === p.name) return; // long exports legitimately repeat dates
-  const seen = new Map<string, number>();
-  for (let i = 0; i < p.days.length; i++) {
-    const key = `${p.geoLabels?.[i] ?? ""}\u0000${p.days[i]}`;
-    const prev = seen.get(key);
-    if (prev !== undefined) {
-      const what = p.granularity === "weekly" ? "week" : "day";
-      throw new MmmError(
-        "E_DUPLICATE_KEY",
-        `Duplicate ${what} in ${p.frame.file}: ${formatDay(p.days[i])}${p.geoLabels ? ` for geo '${p.geoLabels[i]}'` : ""} appears on ${p.frame.format === "csv" ? "lines" : "rows"} ${p.frame.lines[prev]} and ${p.frame.lines[i]}.`,
-        { ...rowLocation(p.frame, i), column: p.cfg.date },
-        "remove the duplicate row (or, if the file holds several series, add its geo column as sources.<name>.geo)",
-      );
-    }
-    seen.set(key, i);
-  }
-}
-
-function aggregateColumn(
-  p: PlacedSource,
-  column: string,
-  key: string,
-  rule: WeeklyAccumulator["rule"],
-  G: number,
-  T: number,
-  geoLevel: boolean,
-): Float64Array {
-  return aggregateValues(p, readNumbers(p.frame, column, key), rule, G, T, geoLevel);
-}
-
-/** Aggregates row values to (geo, week); a source without geo in a geo table is broadcast. */
-function aggregateValues(
-  p: PlacedSource,
-  values: Float64Array,
-  rule: WeeklyAccumulator["rule"],
-  G: number,
-  T: number,
-  geoLevel: boolean,
-): Float64Array {
-  const national = p.geoLabels === null;
-  const acc = new WeeklyAccumulator(national ? 1 : G, T, rule);
-  for (let i = 0; i < values.length; i++) {
-    if (p.week[i] < 0 || p.geo[i] === -2) continue;
-    acc.add(national ? 0 : p.geo[i], p.week[i], values[i], p.days[i]);
-  }
-  const out = acc.values(rule === "sum" ? 0 : Number.NaN);
-  return national && geoLevel ? broadcast(out, G) : out;
-}
-
-function fillGaps(values: Float64Array, fill: number): Float64Array {
-  return values.map((v) => (Number.isNaN(v) ? fill : v));
-}
-
-/** Numeric columns of the sources that the config does not use, summed per week: candidates for leakage. */
-function leakageCandidates(
-  placed: Map<string, PlacedSource>,
-  config: PrepareConfig,
-  T: number,
-): { source: string; file: string; column: string; weekly: Float64Array }[] {
-  const used = new Set<string>();
-  const mark = (source: string, col?: string) => col && used.add(`${source}\u0000${col}`);
-  mark(config.kpi.source, config.kpi.column);
-  mark(config.kpi.source, config.kpi.value_column);
-  if (config.media.long) {
-    const l = config.media.long;
-    for (const c of [l.campaign, l.platform, l.spend, l.exposure, l.currency]) mark(l.source, c);
-  }
-  for (const c of config.media.channels) {
-    mark(c.source, c.spend);
-    mark(c.source, c.exposure);
-  }
-  for (const c of config.controls) mark(c.source, c.column);
-  const out: { source: string; file: string; column: string; weekly: Float64Array }[] = [];
-  for (const p of placed.values()) {
-    p.frame.columns.forEach((col, ci) => {
-      if (col === p.cfg.date || col === p.cfg.geo || used.has(`${p.name}\u0000${col}`)) return;
-      const weekly = new Float64Array(T);
-      for (let i = 0; i < p.frame.rows.length; i++) {
-        const cell = p.frame.rows[i][ci];
-        const v =
-          typeof cell === "number" ? cell : typeof cell === "string" && cell.trim() !== "" ? Number(cell) : 0;
-        if (!Number.isFinite(v)) return; // not a numeric column
-        if (p.week[i] >= 0) weekly[p.week[i]] += v;
-      }
-      out.push({ source: p.name, file: p.frame.file, column: col, weekly });
-    });
-  }
-  return out;
-}
-
-function summarise(
-  table: ModelingTable,
-  taxonomy: Taxonomy | null,
-  campaigns: CampaignStat[],
-): Record<string, unknown> {
-  const T = table.weeks.length;
-  const spend = table.columns.filter((c) => c.role === "spend");
-  const totals = spend.map((c) => ({ channel: c.channel!, spend: c.values.reduce((s, v) => s + v, 0) }));
-  const all = totals.reduce((s, c) => s + c.spend, 0);
-  const controls = table.columns.filter((c) => c.role === "control").length;
-  const holidays = table.columns.filter((c) => c.role === "holiday").length;
-  const mapped = campaigns.filter((c) => c.status === "mapped");
-  return {
-    headline: `Modeling table: ${T} weeks (${formatDay(table.weeks[0])} … ${formatDay(table.weeks[T - 1])}, weeks start ${table.weekStart}) × ${table.geos.length} geo(s); KPI '${table.kpi}'; ${table.channels.length} channels, ${controls} control column(s), ${holidays} holiday column(s).`,
-    spendLines: [
-      `total media spend ${money(all, table.currency)}:`,
-      ...totals.map(
-        (t) =>
-          `${t.channel.padEnd(16)} ${money(t.spend, table.currency).padStart(18)}  ${all > 0 ? ((100 * t.spend) / all).toFixed(1) : "0.0"}%`,
-      ),
-    ],
-    taxonomyLine: taxonomy
-      ? `Taxonomy ${taxonomy.file} (version ${taxonomy.version}): ${mapped.length} campaign name(s) mapped to ${new Set(mapped.map((c) => c.channel)).size} channel(s); ${campaigns.filter((c) => c.status === "ignored").length} ignored; ${campaigns.filter((c) => c.status === "unmapped").length} unmapped.`
-      : undefined,
-    weeks: T,
-    geos: table.geos.length,
-    firstWeek: formatDay(table.weeks[0]),
-    lastWeek: formatDay(table.weeks[T - 1]),
-    spendByChannel: Object.fromEntries(totals.map((t) => [t.channel, t.spend])),
-  };
 }
 
 function pushIf(findings: QaFinding[], f: QaFinding | null): void {
