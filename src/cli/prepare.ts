@@ -6,7 +6,8 @@ import { loadPrepareConfig } from "../data/config.js";
 import { type PrepareResult, prepare } from "../data/prepare.js";
 import { prepareFiles } from "../data/prepareOutput.js";
 import { renderReport } from "../data/qaReport.js";
-import type { CliIo } from "./io.js";
+import { type CliIo, processIo } from "./io.js";
+import { ReadProgressLine } from "./readProgress.js";
 
 export interface PrepareOptions {
   config: string;
@@ -17,7 +18,10 @@ export interface PrepareOptions {
 export async function runPrepare(opts: PrepareOptions, io: CliIo): Promise<PrepareResult> {
   checkOutputDir(opts.out, opts.force ?? false);
   const loaded = loadPrepareConfig(opts.config);
-  const result = await prepare(loaded);
+  // redrawing in place needs raw writes to the terminal; logs get whole lines through io
+  const tty = io === processIo && Boolean(process.stderr.isTTY);
+  const progress = new ReadProgressLine(tty ? (t) => process.stderr.write(t) : io.err, tty);
+  const result = await prepare(loaded, { onProgress: (p) => progress.update(p) });
   const text = renderReport(result.qa);
   if (result.qa.status === "fail") {
     io.err(text);

@@ -27,6 +27,9 @@ export interface CsvReadOptions {
   encoding?: Encoding;
   /** Bytes per read; small values are for tests of chunk boundaries. */
   chunkSize?: number;
+  /** The file's size, for progress. */
+  size?: number;
+  onProgress?: (bytes: number, size: number) => void;
 }
 
 export interface CsvReadResult {
@@ -80,6 +83,7 @@ export async function readCsv(
       }
       const text = decoder.push(chunk ?? Buffer.alloc(0), end);
       if (text.length > 0) await records.write(text);
+      opts.onProgress?.(reader.bytes, opts.size ?? reader.bytes);
       if (end) break;
     }
     await records.end();

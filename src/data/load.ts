@@ -24,6 +24,8 @@ export interface LoadOptions {
   sourceKey?: string;
   /** Bytes per read (tests of chunk boundaries). */
   chunkSize?: number;
+  /** Called after each chunk of a CSV with the bytes read so far and the file's size. */
+  onProgress?: (bytes: number, size: number) => void;
 }
 
 /** Loads a whole source into memory as rows of cells. */
@@ -68,7 +70,7 @@ export async function readSource(opts: LoadOptions, sink: RowSink): Promise<Sour
       }
       return await readParquet(opts, await handle.readFile(), sink);
     }
-    const r = await readCsv(handle, opts, sink);
+    const r = await readCsv(handle, { ...opts, size }, sink);
     const notes =
       r.encodingReason === "bom" && r.encoding.startsWith("utf-16")
         ? [

@@ -20,7 +20,7 @@ import {
   leakageCandidates,
   type PlacedSource,
 } from "./placedSource.js";
-import { datedSources, loadSources } from "./prepareSources.js";
+import { datedSources, loadSources, type ReadProgress } from "./prepareSources.js";
 import { summarise } from "./prepareSummary.js";
 import { runTableChecks } from "./qa.js";
 import { buildReport, finding, type QaFinding, type QaReport } from "./qaReport.js";
@@ -36,12 +36,17 @@ export interface PrepareResult {
   campaigns: CampaignStat[];
 }
 
-export async function prepare(loaded: LoadedConfig): Promise<PrepareResult> {
+export interface PrepareRunOptions {
+  /** Reading progress of each source, chunk by chunk. */
+  onProgress?: ReadProgress;
+}
+
+export async function prepare(loaded: LoadedConfig, opts: PrepareRunOptions = {}): Promise<PrepareResult> {
   const { config } = loaded;
   const findings: QaFinding[] = [];
 
   // ---- load every source the config uses (the long export is aggregated as it streams) ----
-  const { sources, frames, long: longMedia } = await loadSources(loaded);
+  const { sources, frames, long: longMedia } = await loadSources(loaded, opts.onProgress);
   for (const f of sources.values()) findings.push(...f.notes);
   for (const p of longMedia?.taxonomy.unchecked ?? []) {
     findings.push(

@@ -18,7 +18,10 @@ export interface LoadedSources {
   long: { scan: LongMediaScan; taxonomy: Taxonomy } | null;
 }
 
-export async function loadSources(loaded: LoadedConfig): Promise<LoadedSources> {
+/** Progress of reading one source: its name and file, bytes read, file size. */
+export type ReadProgress = (p: { source: string; file: string; bytes: number; size: number }) => void;
+
+export async function loadSources(loaded: LoadedConfig, onProgress?: ReadProgress): Promise<LoadedSources> {
   const { config, baseDir } = loaded;
   for (const name of datedSources(config)) {
     if (!config.sources[name].date) {
@@ -40,6 +43,7 @@ export async function loadSources(loaded: LoadedConfig): Promise<LoadedSources> 
       encoding: src.encoding,
       key: `sources.${name}.path`,
       sourceKey: `sources.${name}`,
+      onProgress: onProgress && ((bytes, size) => onProgress({ source: name, file: src.path, bytes, size })),
     };
   };
   const sources = new Map<string, SourceFile>();
