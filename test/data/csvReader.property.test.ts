@@ -183,3 +183,30 @@ describe("streaming CSV reader (property-based)", () => {
     );
   });
 });
+
+describe("streaming CSV reader: limits that keep memory bounded", () => {
+  const errorOf = (content: string | Buffer) =>
+    readText(content).then(
+      () => null,
+      (e) => e as MmmError,
+    );
+
+  it("stops at a record longer than 8 MB, naming the line a never-closed quote opened on", async () => {
+    const err = await errorOf(`date,x\n2024-01-01,1\n2024-01-02,"${"a".repeat(9 * 1024 * 1024)}`);
+    expect(err?.code).toBe("E_CSV_PARSE");
+    expect(err?.message).toContain("longer than 8 MB");
+    expect(err?.where.row).toBe(3);
+  });
+
+  it("refuses a file whose first 8 MB hold no complete line", async () => {
+    const err = await errorOf("x".repeat(9 * 1024 * 1024));
+    expect(err?.code).toBe("E_NOT_CSV");
+  });
+
+  it("calls a file of blank lines empty, and a header alone a file without rows", async () => {
+    expect((await errorOf("\n \n\t\n"))?.message).toContain("Input file is empty");
+    const headerOnly = await errorOf("\n\ndate,x\n\n");
+    expect(headerOnly?.code).toBe("E_FILE_EMPTY");
+    expect(headerOnly?.message).toContain("header but no data rows");
+  });
+});
