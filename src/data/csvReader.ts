@@ -308,9 +308,9 @@ class RecordStream {
   private async start(firstLine: string, held: Buffer): Promise<void> {
     const delimiter = this.opts.delimiter ?? detectDelimiter(firstLine);
     const parser = new Parser({ delimiter, skip_empty_lines: true, max_record_size: MAX_RECORD_BYTES });
-    // Records must reach the sink while parser.info.lines still describes them: data events are
-    // emitted synchronously inside write() once the stream is flowing with an empty buffer.
-    // `received` is compared with the parser's count after every write to prove it.
+    // Records must reach the sink while parser.info still describes them (its byte offset gives
+    // the line): data events are emitted synchronously inside write() once the stream is flowing
+    // with an empty buffer. `received` is compared with the parser's count after every write.
     parser.on("data", (record: string[]) => {
       this.received++;
       if (this.sinkError !== null) return;
