@@ -16,6 +16,15 @@ import { runReport } from "./report.js";
 import { runScenario } from "./scenario.js";
 import { runSimulate } from "./simulate.js";
 
+const CURRENT_OPTION = [
+  "--current <last:N|file>",
+  "the reference plan: the last N weeks' run-rate (default: last:<horizon>) or a plan file of horizon amounts",
+] as const;
+const GEO_SPLIT_OPTION = [
+  "--geo-split <spend:N|population|file>",
+  "how a channel's amount splits over geos (default: spend:52, its spend shares over the last 52 weeks)",
+] as const;
+
 function buildProgram(io: CliIo): Command {
   const program = new Command("mmm")
     .description("MMM-OS: Bayesian marketing mix modeling, from raw exports to decisions.")
@@ -108,34 +117,44 @@ function buildProgram(io: CliIo): Command {
     )
     .argument("<run>", "run folder written by `mmm fit`")
     .option("--horizon <weeks>", "planning horizon in weeks", "13")
+    .option(...CURRENT_OPTION)
+    .option(...GEO_SPLIT_OPTION)
     .option(
       "--objective <kind>",
       "mean | quantile[:q] | cvar[:alpha] | mean_sd[:lambda] | p_gain",
       "quantile:0.25",
     )
-    .option("--budget <amount>", "fixed total for the horizon (default: the current run-rate)")
+    .option(
+      "--budget <amount>",
+      "fixed total for the horizon, e.g. 1.2M or 90k/week (default: the reference plan's total)",
+    )
     .option("--mroi-target <value>", "flexible budget: spend while the marginal return exceeds this")
-    .option("--max-change <share>", "guardrail: each channel within ± this share of current spend", "0.5")
+    .option(
+      "--max-change <share|off>",
+      "default guardrail: each channel within ± this share of its reference spend, where --min/--max set no limit",
+      "0.5",
+    )
     .option(
       "--min-p-gain <p>",
-      "confidence gate: move only as far as the plan beats the current one in this share of draws",
+      "confidence gate: move only as far as the plan beats the neutral plan in this share of draws (or off)",
       "0.9",
     )
     .option(
       "--min <channel=amount>",
-      "minimum spend of a channel (repeatable)",
+      "minimum spend of a channel over the horizon, e.g. tv=400k or tv=30k/week (repeatable)",
       (v: string, acc: string[]) => [...acc, v],
       [],
     )
     .option(
       "--max <channel=amount>",
-      "maximum spend of a channel (repeatable)",
+      "maximum spend of a channel over the horizon, e.g. tv=900k or tv=70k/week (repeatable)",
       (v: string, acc: string[]) => [...acc, v],
       [],
     )
+    .option("--bounds <file>", "per-channel min and max from a plan file (CSV channel,min,max or YAML)")
     .option(
       "--lock <channel>",
-      "keep a channel at its current spend (repeatable)",
+      "keep a channel at its reference spend (repeatable)",
       (v: string, acc: string[]) => [...acc, v],
       [],
     )
@@ -160,11 +179,19 @@ function buildProgram(io: CliIo): Command {
     .argument("<run>", "run folder written by `mmm fit`")
     .option(
       "--plan <rules>",
-      'a plan as channel rules, e.g. "tv=+20%,paid_search=-20%" or "display=0" (amount for the horizon); repeatable',
+      'a plan as channel rules, e.g. "tv=+20%,paid_search=-20%" or "display=0" (amount for the horizon, or 20k/week); repeatable',
+      (v: string, acc: string[]) => [...acc, v],
+      [],
+    )
+    .option(
+      "--plan-file <file>",
+      "a plan from a file: CSV channel,amount, YAML channel: amount, or the JSON of mmm optimize --out (repeatable)",
       (v: string, acc: string[]) => [...acc, v],
       [],
     )
     .option("--horizon <weeks>", "planning horizon in weeks", "13")
+    .option(...CURRENT_OPTION)
+    .option(...GEO_SPLIT_OPTION)
     .option("--out <file>", "also write the results as JSON")
     .action((run, opts) => {
       runScenario(run, opts, io);

@@ -2,6 +2,7 @@
 // chart whose data is missing (an optional validation part) is simply absent.
 
 import type { TopLevelSpec } from "vega-lite";
+import { pct } from "../analysis/numberFormat.js";
 import {
   curvesChart,
   decompositionChart,
@@ -12,7 +13,6 @@ import {
   sensitivityChart,
 } from "./charts.js";
 import { incrementalShare, observedWeeks } from "./findings.js";
-import { pct } from "./format.js";
 import { frontierChart, planAllocationChart } from "./planCharts.js";
 import { renderSvg } from "./render.js";
 import type { ReportData } from "./reportData.js";

@@ -3,9 +3,9 @@
 // The effect charts live here; response curves and validation charts in their own modules.
 
 import type { TopLevelSpec } from "vega-lite";
+import { sig } from "../analysis/numberFormat.js";
 import { chartTitle, val, WEEK_AXIS } from "./chartKit.js";
 import { joinNames } from "./findings.js";
-import { sig } from "./format.js";
 import type { ChannelFinding, DecompositionData } from "./reportData.js";
 import { CHART_WIDTH, COLOURS, channelColour, VEGA_CONFIG } from "./theme.js";
 

@@ -1,11 +1,11 @@
 // Page one, for executives: what we learned (incremental share, ROI with intervals), what to do
 // (curves; next quarter's plan when there is one), how sure we are, what would change our mind.
 
+import { compact, pct, prob, sharedFormat, sig } from "../analysis/numberFormat.js";
 import type { Interval } from "../analysis/summaries.js";
 import type { RenderedCharts } from "./chartSet.js";
 import { approximateBanner, badge, figure } from "./elements.js";
 import { channelSentence, diagnosticsInWords, incrementalShare, validationHeadline } from "./findings.js";
-import { compact, pct, prob, sharedFormat, sig } from "./format.js";
 import { planSection } from "./planSection.js";
 import type { ChannelFinding, ReportData } from "./reportData.js";
 import { html, type SafeHtml } from "./safeHtml.js";

@@ -2,8 +2,8 @@
 // diagnostics verdict and the validation headline. Only wording and counting; no statistics.
 
 import type { ConvergenceReport } from "../analysis/fitSummary.js";
+import { isFiniteNumber, pct, prob, range, sharedFormat, sig } from "../analysis/numberFormat.js";
 import type { Interval } from "../analysis/summaries.js";
-import { isFiniteNumber, pct, prob, range, sharedFormat, sig } from "./format.js";
 import type { ChannelFinding, PpcData, ReportData, ValidationData } from "./reportData.js";
 
 /** "a", "a and b", "a, b and c". */

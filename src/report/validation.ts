@@ -1,9 +1,9 @@
 // The Validation section: sampler diagnostics, the posterior predictive check, out-of-sample
 // accuracy (holdout and rolling CV), LOO model comparison, sensitivity and the placebo test.
 
+import { isFiniteNumber, pct, range, sharedFormat, sig } from "../analysis/numberFormat.js";
 import type { RenderedCharts } from "./chartSet.js";
 import { approximateBanner, badge, figure } from "./elements.js";
-import { isFiniteNumber, pct, range, sharedFormat, sig } from "./format.js";
 import type { ForecastMetrics, ReportData } from "./reportData.js";
 import { html, type SafeHtml } from "./safeHtml.js";
 import { table } from "./tables.js";
