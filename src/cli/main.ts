@@ -4,7 +4,7 @@
 import { Command, CommanderError } from "commander";
 import { isMmmError } from "../core/errors.js";
 import { codeVersion } from "../data/lineage.js";
-import { SCENARIOS } from "../simulate/scenarios.js";
+import { SCENARIO_NAMES, scenarioDescriptions } from "../simulate/scenarios.js";
 import { runDemo } from "./demo.js";
 import { runFit } from "./fit.js";
 import { type CliIo, EXIT, processIo } from "./io.js";
@@ -36,7 +36,7 @@ function buildProgram(io: CliIo): Command {
   program
     .command("simulate")
     .description("Simulate a ground-truth lab dataset: raw daily exports plus the truth behind them.")
-    .requiredOption("--scenario <name>", `scenario: ${Object.keys(SCENARIOS).join(", ")}`)
+    .requiredOption("--scenario <name>", `scenario: ${SCENARIO_NAMES.join(", ")}`)
     .option("--seed <n>", "random seed (same seed, same data)", "1")
     .requiredOption("--out <dir>", "output folder (must not exist unless --force)")
     .option("--format <csv|parquet>", "file format of the raw exports", "csv")
@@ -200,7 +200,7 @@ function buildProgram(io: CliIo): Command {
   program
     .command("recover")
     .description("Simulate a lab scenario, fit it, and print the recovery scorecard against the truth.")
-    .requiredOption("--scenario <name>", `scenario: ${Object.keys(SCENARIOS).join(", ")}`)
+    .requiredOption("--scenario <name>", `scenario: ${SCENARIO_NAMES.join(", ")}`)
     .option("--seed <n>", "random seed", "1")
     .option("--chains <n>", "number of chains", "4")
     .option("--warmup <n>", "warm-up iterations per chain", "1000")
@@ -217,10 +217,7 @@ function buildProgram(io: CliIo): Command {
     .command("scenarios")
     .description("List the lab's scenarios.")
     .action(() => {
-      for (const s of Object.values(SCENARIOS))
-        io.out(
-          `${s.name.padEnd(11)} ${s.weeks} weeks, ${s.channels.length} channels${s.geo ? `, ${s.geo.count} geos` : ""} — ${s.description}`,
-        );
+      for (const s of scenarioDescriptions()) io.out(`${s.name.padEnd(11)} ${s.description}`);
     });
 
   program

@@ -4,6 +4,7 @@
 // allocation into the set.
 
 import { MmmError } from "../core/errors.js";
+import { scaleIntoBounds } from "../core/separable.js";
 import type { ChannelPlanContext } from "./context.js";
 
 export interface PlanConstraints {
@@ -100,43 +101,6 @@ function groupTotals(alloc: number[], c: PlanConstraints): number[] {
 }
 
 /**
- * Σ clip(s·r_i, lo_i, hi_i) = total, solved for s by bisection over the given channels: every
- * channel not at a bound moves by the same percentage, which is what "the same mix, scaled" means.
- */
-function scaleInto(
-  reference: number[],
-  bounds: [number, number][],
-  members: number[],
-  total: number,
-  out: number[],
-): void {
-  const at = (s: number) =>
-    members.reduce((sum, i) => sum + Math.min(bounds[i][1], Math.max(bounds[i][0], s * reference[i])), 0);
-  let hi = 1;
-  for (let k = 0; k < 200 && at(hi) < total; k++) hi *= 2;
-  let lo = 0;
-  for (let k = 0; k < 200; k++) {
-    const mid = 0.5 * (lo + hi);
-    if (at(mid) < total) lo = mid;
-    else hi = mid;
-  }
-  for (const i of members) out[i] = Math.min(bounds[i][1], Math.max(bounds[i][0], hi * reference[i]));
-  // what scaling cannot place (channels with no reference spend, or every scaled channel at a
-  // bound) is shared by room left, so the total is met whenever it is feasible
-  const gap = total - members.reduce((s, i) => s + out[i], 0);
-  if (Math.abs(gap) > 1e-9 * (1 + Math.abs(total))) {
-    const room = members.map((i) => (gap > 0 ? bounds[i][1] - out[i] : out[i] - bounds[i][0]));
-    const totalRoom = room.reduce((s, r) => s + r, 0);
-    if (totalRoom > 0) {
-      const share = Math.min(1, Math.abs(gap) / totalRoom);
-      members.forEach((i, k) => {
-        out[i] += Math.sign(gap) * share * room[k];
-      });
-    }
-  }
-}
-
-/**
  * The neutral plan: the reference mix scaled to the budget and projected onto the bounds and
  * group caps. It is what "keep doing what we do, at this budget" means, and the plan the
  * recommendation must beat (and falls back to).
@@ -149,13 +113,13 @@ export function neutralPlan(reference: number[], c: PlanConstraints): number[] {
   // a group whose scaled total breaks its cap is held at its cap, its members scaled within it;
   // the rest is re-scaled to what remains (groups are disjoint, so this ends)
   for (let pass = 0; pass <= c.groups.length; pass++) {
-    scaleInto(reference, c.bounds, free, total, out);
+    scaleIntoBounds(reference, c.bounds, free, total, out);
     const over = c.groups.find(
       (g) =>
         g.members.some((i) => free.includes(i)) && g.members.reduce((s, i) => s + out[i], 0) > g.cap + 1e-9,
     );
     if (!over) break;
-    scaleInto(reference, c.bounds, over.members, over.cap, out);
+    scaleIntoBounds(reference, c.bounds, over.members, over.cap, out);
     free = free.filter((i) => !over.members.includes(i));
     total -= over.members.reduce((s, i) => s + out[i], 0);
   }
