@@ -4,6 +4,7 @@
 import { formatDay } from "../core/dates.js";
 import type { MmmModel } from "../model/mmm.js";
 import type { ChannelDraws } from "./channelMetrics.js";
+import { type ReturnUnits, returnUnits } from "./returnUnits.js";
 import { type Interval, probabilityAbove, summarise } from "./summaries.js";
 
 export interface ConvergenceReport {
@@ -27,6 +28,8 @@ export interface FitSummary {
   currency: string;
   value_per_unit: number | null;
   roi_unit: string;
+  /** How returns are shown to people: multiply ROI and mROI by `factor` for `unit`. */
+  roi_display: ReturnUnits;
   window: { first_week: string; last_week: string; weeks: number; geos: number };
   channels: Record<
     string,
@@ -35,7 +38,10 @@ export interface FitSummary {
       roi: Interval;
       contribution: Interval;
       mroi: Interval;
-      p_roi_above_1: number;
+      /** Share of draws with ROI > 1; null without a value per KPI unit (1 is then no break-even). */
+      p_roi_above_1: number | null;
+      /** Spend per incremental KPI unit, per draw. */
+      cost_per_incremental: Interval;
       contribution_share: Interval;
     }
   >;
@@ -60,7 +66,10 @@ export function buildFitSummary(
       roi: summarise(m.roi),
       contribution: summarise(m.contribution),
       mroi: summarise(m.mroi),
-      p_roi_above_1: probabilityAbove(m.roi, 1),
+      p_roi_above_1: value ? probabilityAbove(m.roi, 1) : null,
+      cost_per_incremental: summarise(
+        m.contribution.map((c) => (c > 0 ? m.spend / c : Number.POSITIVE_INFINITY)),
+      ),
       contribution_share: summarise(m.contribution.map((c) => c / kpiTotal)),
     };
   }
@@ -78,6 +87,10 @@ export function buildFitSummary(
     roi_unit: value
       ? `${d.currency} of KPI value per ${d.currency} spent`
       : `${d.kpi} per ${d.currency} spent`,
+    roi_display: returnUnits(
+      d,
+      measures.map((m) => summarise(m.roi).mean),
+    ),
     window: {
       first_week: formatDay(d.weeks[0]),
       last_week: formatDay(d.weeks[d.T - 1]),

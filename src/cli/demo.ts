@@ -53,11 +53,7 @@ export async function runDemo(opts: { out: string; seed: string }, io: CliIo): P
   runOptimize(runDir, { horizon: "13", objective: "quantile:0.25", maxChange: "0.5", minPGain: "0.9" }, io);
   io.out("\n== 5/5  Validate the fit and write the executive report");
   const report = join(opts.out, "report.html");
-  await runReport(
-    runDir,
-    { out: report, validation: "full", hurdle: "1", holdoutWeeks: "13", cvFolds: "3" },
-    io,
-  );
+  await runReport(runDir, { out: report, validation: "full", holdoutWeeks: "13", cvFolds: "3" }, io);
   io.out(
     `\nDemo outputs are in ${opts.out}/ (lab/: raw exports and truth; table/: modeling table; run/: the fit).`,
   );

@@ -87,7 +87,10 @@ function buildProgram(io: CliIo): Command {
       "none | quick (holdout, placebo) | full (+ rolling CV, sensitivity grid, PSIS-LOO)",
       "quick",
     )
-    .option("--hurdle <roi>", "the ROI a channel must beat", "1")
+    .option(
+      "--hurdle <roi>",
+      "the ROI a channel must beat (needs a value per KPI unit; default 1, break-even)",
+    )
     .option("--margin <share>", "gross margin on the KPI's value, for profit ROI (e.g. 0.6)")
     .option("--holdout-weeks <n>", "weeks held out (and the CV test horizon)", "13")
     .option("--cv-folds <n>", "rolling-origin CV folds (full validation)", "3")

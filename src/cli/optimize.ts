@@ -4,6 +4,7 @@
 
 import { writeFileSync } from "node:fs";
 import { compact, sharedFormat } from "../analysis/numberFormat.js";
+import type { ReturnUnits } from "../analysis/returnUnits.js";
 import type { Objective } from "../planning/optimize.js";
 import { type PlanResult, planBudget } from "../planning/plan.js";
 import type { CliIo } from "./io.js";
@@ -35,8 +36,9 @@ function gainLine(label: string, g: PlanResult["gain"], p: number, unit: string)
   return `${label}: ${signed(g.mean)} ${unit} (90% interval ${signed(g.q05)} to ${signed(g.q95)}); P(gain > 0) = ${p.toFixed(2)}`;
 }
 
-export function planTable(r: PlanResult): string {
-  const u = r.returnUnits;
+/** The plan as a terminal table; returns in `units` (the fit's, so every command agrees). */
+export function planTable(r: PlanResult, units: ReturnUnits = r.returnUnits): string {
+  const u = units;
   const budgetShift = r.referenceTotal > 0 ? r.total / r.referenceTotal - 1 : 0;
   const lines = [
     `Reference plan: ${r.reference} — total ${compact(r.referenceTotal)}`,
@@ -98,7 +100,8 @@ export function runOptimize(runDir: string, o: OptimizeOptions, io: CliIo): Plan
   const options = parsePlanOptions(o);
   const run = readRun(runDir);
   const result = planBudget(run.model, run.draws, options);
-  io.out(planTable(result));
+  // returns in the fit's display units, so fit, optimize and the report agree
+  io.out(planTable(result, run.summary.roi_display ?? result.returnUnits));
   if (run.fit.method === "fast") io.out("(approximate: from a Laplace fit)");
   if (o.out) {
     writeFileSync(o.out, `${JSON.stringify(result, null, 2)}\n`);

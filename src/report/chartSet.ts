@@ -44,7 +44,7 @@ export function chartSpecs(data: ReportData): Partial<Record<ChartName, TopLevel
   const curveUnit = fit.value_per_unit !== null ? `value (${fit.currency})` : fit.kpi;
   const holdoutFrom = v.holdout ? (data.ppc.weeks[v.holdout.trainWeeks] ?? null) : null;
   const specs: Partial<Record<ChartName, TopLevelSpec>> = {
-    roi: roiChart(data.channels, data.hurdle, fit.roi_unit),
+    roi: roiChart(data.channels, data.hurdle, fit.roi_display.unit, fit.roi_display.valued),
     decomposition: decompositionChart(
       data.decomposition,
       data.channels.map((c) => c.name),

@@ -1,7 +1,7 @@
 // Plain-language findings from ReportData: probability words, one sentence per channel, the
 // diagnostics verdict and the validation headline. Only wording and counting; no statistics.
 
-import type { ConvergenceReport } from "../analysis/fitSummary.js";
+import type { ConvergenceReport, FitSummary } from "../analysis/fitSummary.js";
 import { isFiniteNumber, pct, prob, range, sharedFormat, sig } from "../analysis/numberFormat.js";
 import type { Interval } from "../analysis/summaries.js";
 import type { ChannelFinding, PpcData, ReportData, ValidationData } from "./reportData.js";
@@ -35,15 +35,24 @@ export function paybackPhrase(p: number): string {
 export function channelSentence(
   c: ChannelFinding,
   hurdle: number,
-  roiUnit: string,
+  fit: Pick<FitSummary, "roi_display" | "currency" | "kpi">,
 ): { lead: string; text: string } {
+  const roi = `ROI ${sharedFormat([c.roi.mean, c.roi.q05, c.roi.q95])(c.roi.mean)} ${fit.roi_display.unit} (90% interval ${range(c.roi)})`;
+  if (c.pRoiAbove1 === null) {
+    // no value per KPI unit: what each incremental unit cost is the finance-ready number
+    const cost = c.costPerIncremental;
+    return {
+      lead: `${c.name}: about ${sig(cost.median)} ${fit.currency} per incremental ${fit.kpi}.`,
+      text: `${roi}; cost per incremental ${fit.kpi} ${range(cost)} ${fit.currency} (90%).`,
+    };
+  }
   const hurdleText =
-    hurdle === 1
+    hurdle === 1 || c.pRoiAboveHurdle === null
       ? ""
       : ` It clears the hurdle of ${sig(hurdle)} with probability ${prob(c.pRoiAboveHurdle)}.`;
   return {
     lead: `${c.name} ${paybackPhrase(c.pRoiAbove1)}.`,
-    text: `ROI ${sharedFormat([c.roi.mean, c.roi.q05, c.roi.q95])(c.roi.mean)} ${roiUnit} (90% interval ${range(c.roi)}); chance that ROI > 1: ${prob(c.pRoiAbove1)}.${hurdleText}`,
+    text: `${roi}; chance that ROI > 1: ${prob(c.pRoiAbove1)}.${hurdleText}`,
   };
 }
 

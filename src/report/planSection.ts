@@ -3,6 +3,7 @@
 // that shaped it, and what it assumes.
 
 import { compact, isFiniteNumber, pct, prob, sharedFormat } from "../analysis/numberFormat.js";
+import type { ReturnUnits } from "../analysis/returnUnits.js";
 import type { Objective } from "../planning/optimize.js";
 import type { PlanResult, PlanRow } from "../planning/plan.js";
 import type { RenderedCharts } from "./chartSet.js";
@@ -52,7 +53,7 @@ function flags(r: PlanRow): SafeHtml {
   return html`${out}`;
 }
 
-function allocationTable(p: PlanResult, currency: string): SafeHtml {
+function allocationTable(p: PlanResult, currency: string, units: ReturnUnits): SafeHtml {
   const columns = [
     "Channel",
     { label: `Reference (${currency})`, numeric: true },
@@ -61,12 +62,12 @@ function allocationTable(p: PlanResult, currency: string): SafeHtml {
     { label: "Change vs reference", numeric: true },
     { label: "Allowed range", numeric: true },
     {
-      label: `Marginal ROI at plan (${p.returnUnits.valued ? "value per unit spent" : p.returnUnits.short})`,
+      label: `Marginal ROI at plan (${units.valued ? "value per unit spent" : units.short})`,
       numeric: true,
     },
     "Flags",
   ];
-  const f = p.returnUnits.factor;
+  const f = units.factor;
   const rows = p.rows.map((r) => {
     const g = sharedFormat([f * r.mroi.mean, f * r.mroi.q05, f * r.mroi.q95]);
     const mroi = isFiniteNumber(r.mroi.mean)
@@ -135,9 +136,9 @@ export function planSection(data: ReportData, charts: RenderedCharts): SafeHtml 
   const currency = data.fit.currency;
   return html`<h2 id="plan">What to do next quarter</h2>
 ${lede(p, p.valueUnit)}
-${allocationTable(p, currency)}
+${allocationTable(p, currency, data.fit.roi_display)}
 <p class="note">Amounts are spend over the ${p.horizonWeeks} weeks. Marginal ROI at plan is the value of the next unit of spend at the recommended level
-(${p.returnUnits.unit}), with its 90% interval. The neutral plan is the reference mix scaled to this budget and held within the allowed ranges: the plan the recommendation must beat. The value of the reference plan is ${compact(p.referenceValue.mean)} ${p.valueUnit} (90% interval ${compact(p.referenceValue.q05)} to
+(${data.fit.roi_display.unit}), with its 90% interval. The neutral plan is the reference mix scaled to this budget and held within the allowed ranges: the plan the recommendation must beat. The value of the reference plan is ${compact(p.referenceValue.mean)} ${p.valueUnit} (90% interval ${compact(p.referenceValue.q05)} to
 ${compact(p.referenceValue.q95)}); the neutral plan's is ${compact(p.neutralValue.mean)}; the recommended plan's is ${compact(p.recommendedValue.mean)} (${compact(p.recommendedValue.q05)} to ${compact(p.recommendedValue.q95)}).</p>
 <h3>Guardrails used</h3>
 ${guardrails(p, currency)}
