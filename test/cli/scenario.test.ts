@@ -1,7 +1,7 @@
 // `mmm scenario`, `mmm optimize` and the report's plan end to end on a small lab dataset: what-if
 // plans against the current plan, the recommended allocation, and bad input → exit code 2.
 
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -137,6 +137,100 @@ describe("mmm optimize", () => {
     expect(total).toBeCloseTo(plan.referenceTotal, 2);
     expect(plan.gain.mean).toBeGreaterThanOrEqual(0);
   });
+
+  it("plans from a stated problem: reference file, bounds file, weekly amounts, budget cut", async () => {
+    const refFile = join(root, "reference.csv");
+    writeFileSync(
+      refFile,
+      "channel,amount\ntv,400k\npaid_search,60k/week\npaid_social,900000\nonline_video,300k\ndisplay,200k\npodcast,150k\n",
+    );
+    const boundsFile = join(root, "bounds.yaml");
+    writeFileSync(boundsFile, "tv: { min: 300k, max: 600k }\npaid_search: { min: 40k/week }\n");
+    const c = capture();
+    const out = join(root, "plan-cut.json");
+    expect(
+      await main(
+        [
+          "optimize",
+          run,
+          "--current",
+          refFile,
+          "--bounds",
+          boundsFile,
+          "--max",
+          "display=10k/week",
+          "--max-change",
+          "off",
+          "--budget",
+          "1.8M",
+          "--out",
+          out,
+        ],
+        c.io,
+      ),
+    ).toBe(0);
+    const text = c.out.join("\n");
+    expect(text).toContain(
+      `Reference plan: the plan in ${refFile} (amounts for the 13-week horizon) — total 2.73M`,
+    );
+    expect(text).toMatch(/Budget: 1\.8M for the next 13 weeks \(-34% on the reference\)/);
+    const plan = JSON.parse(readFileSync(out, "utf8")) as PlanResult;
+    const row = (n: string) => plan.rows.find((r) => r.channel === n)!;
+    expect(row("paid_search").reference).toBe(13 * 60_000);
+    expect(row("tv").bounds).toEqual([300_000, 600_000]);
+    expect(row("paid_search").bounds[0]).toBe(13 * 40_000);
+    expect(row("display").bounds[1]).toBe(130_000);
+    expect(plan.rows.reduce((s, r) => s + r.recommended, 0)).toBeCloseTo(1_800_000, 0);
+    // the neutral plan cuts the free channels by one percentage, not the first channel first
+    const free = plan.rows.filter((r) => r.neutral > r.bounds[0] + 1 && r.neutral < r.bounds[1] - 1);
+    expect(free.length).toBeGreaterThan(1);
+    for (const r of free) expect(r.neutral / r.reference).toBeCloseTo(free[0].neutral / free[0].reference, 6);
+    // when the gate keeps the neutral plan, it is exactly the plan printed
+    if (plan.decision === "neutral") for (const r of plan.rows) expect(r.recommended).toBe(r.neutral);
+  });
+
+  it("scenario --plan-file values optimize's plan to the cent, against the same reference", async () => {
+    const c = capture();
+    const planOut = join(root, "plan-agree.json");
+    const scenarioOut = join(root, "scenario-agree.json");
+    const common = ["--current", "last:26", "--horizon", "10"];
+    expect(
+      await main(
+        ["optimize", run, ...common, "--budget", "2.4M", "--min-p-gain", "off", "--out", planOut],
+        c.io,
+      ),
+    ).toBe(0);
+    expect(await main(["scenario", run, ...common, "--plan-file", planOut, "--out", scenarioOut], c.io)).toBe(
+      0,
+    );
+    const plan = JSON.parse(readFileSync(planOut, "utf8")) as PlanResult;
+    const report = JSON.parse(readFileSync(scenarioOut, "utf8")) as ScenarioReport;
+    expect(report.referenceValue).toEqual(plan.referenceValue);
+    expect(report.scenarios[0].value).toEqual(plan.recommendedValue);
+    expect(report.scenarios[0].gain).toEqual(plan.gainOverReference);
+    expect(report.scenarios[0].pBetter).toBe(plan.pGainOverReference);
+  });
+
+  for (const [args, pattern] of [
+    [["--current", "last:0"], /--current last:N must be a whole number at least 1/],
+    [
+      ["--current", "nowhere.csv"],
+      /--current must be last:N \(weeks\) or a plan file; 'nowhere.csv' is neither/,
+    ],
+    [["--geo-split", "people"], /--geo-split must be spend:N, population or a file of geo shares/],
+    [["--geo-split", "population"], /needs a population per geo/],
+    [["--max-change", "lots"], /--max-change must be a number at least 0; got 'lots'/],
+    [["--min", "tv=1,200,000"], /no thousands separators/],
+    [["--min", "tv=30k/day"], /--min tv must be a number at least 0/],
+    [["--min", "tv=500k", "--max", "tv=400k"], /tv: the minimum 500000 is above the maximum 400000/],
+  ] as const) {
+    it(`rejects ${args.join(" ")} (exit 2, nothing printed)`, async () => {
+      const c = capture();
+      expect(await main(["optimize", run, ...args], c.io)).toBe(2);
+      expect(c.err.join("\n")).toMatch(pattern);
+      expect(c.out).toEqual([]);
+    });
+  }
 
   it("rejects unknown channels and objectives (exit 2)", async () => {
     const c = capture();
