@@ -177,7 +177,7 @@ function buildProgram(io: CliIo): Command {
   program
     .command("scenario")
     .description(
-      "Evaluate what-if plans for the next weeks against the current plan: value, gain per draw, P(better).",
+      "Evaluate what-if plans for the next weeks against the reference plan: value, gain per draw, P(better).",
     )
     .argument("<run>", "run folder written by `mmm fit`")
     .option(
