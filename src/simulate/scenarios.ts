@@ -324,6 +324,8 @@ function randomBrand(seed: number): ScenarioSpec {
   const k = rng.integer(5, 12);
   const chosen: ChannelTemplate[] = [];
   while (chosen.length < k) chosen.push(pool.splice(rng.integer(0, pool.length - 1), 1)[0]);
+  // catalogue order, as the shipped taxonomy lists channels (and `mmm prepare` orders them)
+  chosen.sort((a, b) => TWELVE.indexOf(a) - TWELVE.indexOf(b));
   const intercept = Math.round(Math.exp(rng.uniformIn(Math.log(150), Math.log(20_000))));
   const small = intercept < 1500;
   const weeks = [78, 104, 156, 208][rng.integer(0, 3)];
