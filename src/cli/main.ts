@@ -4,8 +4,10 @@
 import { Command, CommanderError } from "commander";
 import { isMmmError } from "../core/errors.js";
 import { codeVersion } from "../data/lineage.js";
+import { checkOutputPath } from "../data/outputPath.js";
 import { SCENARIOS } from "../simulate/scenarios.js";
 import { runDemo } from "./demo.js";
+import { userFault } from "./faults.js";
 import { runFit } from "./fit.js";
 import { type CliIo, EXIT, processIo } from "./io.js";
 import { runLift } from "./lift.js";
@@ -15,6 +17,12 @@ import { runRecover } from "./recover.js";
 import { runReport } from "./report.js";
 import { runScenario } from "./scenario.js";
 import { runSimulate } from "./simulate.js";
+
+/** A file output of a command that reads a run: refused before the work if it cannot be written. */
+function checkRunOutput(run: string, out: string | undefined): void {
+  if (out !== undefined)
+    checkOutputPath(out, { kind: "file", inputs: [{ path: run, what: "the run folder", folder: true }] });
+}
 
 function buildProgram(io: CliIo): Command {
   const program = new Command("mmm")
@@ -149,6 +157,7 @@ function buildProgram(io: CliIo): Command {
     .option("--allow-extrapolation", "allow weekly spend above the largest week seen in the data")
     .option("--out <file>", "also write the plan as JSON")
     .action((run, opts) => {
+      checkRunOutput(run, opts.out);
       runOptimize(run, opts, io);
     });
 
@@ -167,6 +176,7 @@ function buildProgram(io: CliIo): Command {
     .option("--horizon <weeks>", "planning horizon in weeks", "13")
     .option("--out <file>", "also write the results as JSON")
     .action((run, opts) => {
+      checkRunOutput(run, opts.out);
       runScenario(run, opts, io);
     });
 
@@ -215,8 +225,10 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     return EXIT.ok;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.input;
-    if (isMmmError(e)) {
-      io.err(`error [${e.code}]: ${e.message}`);
+    // a file-system or size fault that escaped the command's own checks is still the user's to fix
+    const mapped = userFault(e);
+    if (isMmmError(mapped)) {
+      io.err(`error [${mapped.code}]: ${mapped.message}`);
       return EXIT.input;
     }
     io.err(`internal error: ${(e as Error).stack ?? String(e)}`);

@@ -2,8 +2,8 @@
 // guardrails and constraints — with its expected gain, P(gain > 0), marginal ROI per channel and
 // the budget frontier.
 
-import { writeFileSync } from "node:fs";
 import { MmmError } from "../core/errors.js";
+import { writeFileAtomic } from "../data/atomicDir.js";
 import type { Objective } from "../planning/optimize.js";
 import { type PlanOptions, type PlanResult, planBudget } from "../planning/plan.js";
 import type { CliIo } from "./io.js";
@@ -147,7 +147,9 @@ export function runOptimize(runDir: string, o: OptimizeOptions, io: CliIo): Plan
   io.out(planTable(result));
   if (run.fit.method === "fast") io.out("(approximate: from a Laplace fit)");
   if (o.out) {
-    writeFileSync(o.out, `${JSON.stringify(result, null, 2)}\n`);
+    writeFileAtomic(o.out, `${JSON.stringify(result, null, 2)}\n`, [
+      { path: runDir, what: "the run folder", folder: true },
+    ]);
     io.out(`Wrote ${o.out}`);
   }
   return result;

@@ -1,8 +1,6 @@
 // `mmm report`: a run folder → one self-contained HTML report (executive page with next quarter's
 // plan, validation, data). Validation refits the model with lighter sampling settings.
 
-import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
 import {
   holdoutValidation,
   placeboCheck,
@@ -11,6 +9,8 @@ import {
   sensitivityVariants,
 } from "../analysis/validation.js";
 import { MmmError } from "../core/errors.js";
+import { writeFileAtomic } from "../data/atomicDir.js";
+import { checkOutputPath } from "../data/outputPath.js";
 import type { SampleOptions } from "../inference/sample.js";
 import { type PlanResult, planBudget } from "../planning/plan.js";
 import { buildReportData } from "../report/build.js";
@@ -52,6 +52,9 @@ export async function runReport(runDir: string, o: ReportOptions, io: CliIo): Pr
       option: "--margin",
     });
   }
+  // the report may not land in the run folder; checked before the validation refits, not after
+  const inputs = [{ path: runDir, what: "the run folder", folder: true }];
+  checkOutputPath(o.out, { kind: "file", inputs });
   const run = readRun(runDir);
   // --margin wins over the spec's margin
   const margin = optionMargin ?? run.recipe.spec.margin ?? null;
@@ -117,24 +120,7 @@ export async function runReport(runDir: string, o: ReportOptions, io: CliIo): Pr
     plan,
   });
   const html = await renderReport(data);
-  const out = resolve(o.out);
-  if (existsSync(out) && statSync(out).isDirectory()) {
-    throw new MmmError(
-      "E_OUTPUT_EXISTS",
-      `--out ${o.out} is a folder.`,
-      { option: "--out" },
-      "give the path of the HTML file to write, e.g. report.html",
-    );
-  }
-  mkdirSync(dirname(out), { recursive: true });
-  const tmp = join(dirname(out), `.${Date.now()}-${process.pid}.report.tmp`);
-  try {
-    writeFileSync(tmp, html);
-    renameSync(tmp, out);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
+  const out = writeFileAtomic(o.out, html, inputs);
   io.out(`Wrote ${o.out} (${(html.length / 1024).toFixed(0)} KB, self-contained)`);
   return out;
 }

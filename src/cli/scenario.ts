@@ -1,8 +1,8 @@
 // `mmm scenario`: what-if plans for the next weeks ("tv=+20%,display=0") against the current
 // plan — each plan's incremental value and its gain over the current plan, draw by draw.
 
-import { writeFileSync } from "node:fs";
 import { MmmError } from "../core/errors.js";
+import { writeFileAtomic } from "../data/atomicDir.js";
 import { evaluateScenarios, parsePlan, type ScenarioReport } from "../planning/scenario.js";
 import type { CliIo } from "./io.js";
 import { readRun } from "./runReader.js";
@@ -72,7 +72,9 @@ export function runScenario(runDir: string, o: ScenarioOptions, io: CliIo): Scen
   io.out(scenarioTable(report));
   if (run.fit.method === "fast") io.out("(approximate: from a Laplace fit)");
   if (o.out) {
-    writeFileSync(o.out, `${JSON.stringify(report, null, 2)}\n`);
+    writeFileAtomic(o.out, `${JSON.stringify(report, null, 2)}\n`, [
+      { path: runDir, what: "the run folder", folder: true },
+    ]);
     io.out(`Wrote ${o.out}`);
   }
   return report;
