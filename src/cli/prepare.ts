@@ -54,7 +54,7 @@ function sourceTooLarge(e: unknown, loaded: LoadedConfig): MmmError | null {
 
 export async function runPrepare(opts: PrepareOptions, io: CliIo): Promise<PrepareResult> {
   const force = opts.force ?? false;
-  checkOutputDir(opts.out, force, "--out", [{ path: opts.config, what: "the prepare config" }]);
+  // the config names the inputs the output may not touch; reading it is quick, the work is not
   const loaded = loadPrepareConfig(opts.config);
   const inputs = prepareInputs(loaded);
   checkOutputDir(opts.out, force, "--out", inputs);

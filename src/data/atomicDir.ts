@@ -42,7 +42,7 @@ function withParent(target: string, out: string, flag: string, write: () => void
     write();
   } catch (e) {
     if (created) rmSync(created, { recursive: true, force: true });
-    throw fsError(e, { path: out, action: "write", what: `the ${flag} path`, option: flag });
+    throw fsError(e, { path: out, action: "write", what: flag, option: flag });
   }
 }
 

@@ -49,7 +49,7 @@ function resolveReal(p: string, flag: string, display: string): Resolved {
       const code = (e as NodeJS.ErrnoException).code;
       // ENOTDIR: a file on the way; keep climbing to name it below
       if ((code !== "ENOENT" && code !== "ENOTDIR") || dirname(cur) === cur)
-        throw fsError(e, { path: display, action: "write", what: `the ${flag} path`, option: flag });
+        throw fsError(e, { path: display, action: "write", what: flag, option: flag });
       rest.unshift(basename(cur));
       cur = dirname(cur);
     }
@@ -65,7 +65,7 @@ function resolveReal(p: string, flag: string, display: string): Resolved {
         { file: display, option: flag },
         "remove or repair the symbolic link, or choose another path",
       );
-    throw fsError(e, { path: display, action: "write", what: `the ${flag} path`, option: flag });
+    throw fsError(e, { path: display, action: "write", what: flag, option: flag });
   }
   return { real: join(ancestor, ...rest), exists: rest.length === 0, ancestor };
 }
