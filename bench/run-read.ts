@@ -6,7 +6,7 @@ import { readRun } from "../src/cli/runReader.js";
 const dir = process.argv[2];
 if (!dir) throw new Error("usage: npx tsx bench/run-read.ts <run folder>");
 const times: number[] = [];
-for (let i = 0; i < 7; i++) {
+for (let i = 0; i < 15; i++) {
   const t = performance.now();
   const run = readRun(dir);
   times.push(performance.now() - t);
@@ -14,5 +14,5 @@ for (let i = 0; i < 7; i++) {
 }
 const sorted = [...times].sort((a, b) => a - b);
 console.log(
-  `first read ${times[0].toFixed(0)} ms; median of ${times.length} ${sorted[3].toFixed(0)} ms (min ${sorted[0].toFixed(0)}, max ${sorted[sorted.length - 1].toFixed(0)})`,
+  `first read ${times[0].toFixed(0)} ms; median of ${times.length} ${sorted[7].toFixed(0)} ms (min ${sorted[0].toFixed(0)}, max ${sorted[sorted.length - 1].toFixed(0)})`,
 );
