@@ -95,6 +95,14 @@ function tableFolder(path: string): string {
   return path;
 }
 
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
 /** The table of a folder, with its two files' bytes (copied into the run) and their hashes. */
 function readTable(dir: string, given: string) {
   const read = (name: string, what: string) => {
@@ -110,6 +118,13 @@ function readTable(dir: string, given: string) {
       );
     }
   };
+  if (isFile(dir))
+    throw new MmmError(
+      "E_FILE_NOT_FOUND",
+      `Modeling table not found: ${given} is a file, not a table folder.`,
+      { file: given, option: "--table" },
+      "pass the folder written by `mmm prepare` (it holds table.csv and table.schema.json), or its table.csv",
+    );
   const schemaBytes = read(SCHEMA_FILE, "the modeling table's schema");
   const schema = parseTableSchema(schemaBytes.toString("utf8"), join(dir, SCHEMA_FILE));
   const tableBytes = read(schema.data, "the modeling table");

@@ -444,3 +444,14 @@ describe("modeling-table cells that are not finite numbers", () => {
     expectFault(r, "E_TABLE_SCHEMA", { file: path }, `week ${week}`);
   });
 });
+
+describe("fit --table that is not a table folder", () => {
+  it("a raw CSV file -> E_FILE_NOT_FOUND saying it is a file, nothing written", async () => {
+    const c = caseDir();
+    const csv = join(lab, "raw", "orders.csv");
+    const before = c.snap();
+    const r = await cli(["fit", "--table", csv, "--out", join(c.dir, "run"), "--method", "fast"]);
+    expectFault(r, "E_FILE_NOT_FOUND", { file: csv, option: "--table" }, "is a file, not a table folder");
+    expect(c.snap()).toEqual(before);
+  });
+});

@@ -378,3 +378,30 @@ describe("run folder: the path itself", () => {
     await expectRefused(c, "E_FILE_ACCESS", {}, "data/qa.json");
   });
 });
+
+describe("run folder: a --method fast run (draws/laplace.csv)", () => {
+  it("is verified and read; cut short it is refused like a chain file", async () => {
+    const dir = mkdtempSync(join(root, "case-"));
+    const fast = join(dir, "run");
+    const fit = await cli([
+      "fit",
+      "--table",
+      join(root, "table"),
+      "--out",
+      fast,
+      "--method",
+      "fast",
+      "--quiet",
+    ]);
+    expect(fit.code, fit.err).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(fast, "fit.json"), "utf8")).files;
+    expect(manifest["draws/laplace.csv"]).toMatchObject({ draws: 4000 });
+    const ok = await cli(["lift", fast, ...LIFT]);
+    expect(ok.code, ok.err).toBe(0);
+    const path = join(fast, "draws", "laplace.csv");
+    const text = readFileSync(path, "utf8");
+    writeFileSync(path, text.slice(0, text.length - 30));
+    const r = await cli(["lift", fast, ...LIFT]);
+    expectFault(r, "E_RUN_DAMAGED", { file: path }, "cut short");
+  });
+});
