@@ -9,7 +9,7 @@ import { convergenceLines, roiTable } from "../analysis/fitReport.js";
 import { buildFitSummary, type FitSummary } from "../analysis/fitSummary.js";
 import { MmmError } from "../core/errors.js";
 import { checkOutputDir, type OutputFile, writeDirAtomic } from "../data/atomicDir.js";
-import { readUserFile, readUserText } from "../data/fsErrors.js";
+import { MAX_TEXT_BYTES, readUserFile, readUserText } from "../data/fsErrors.js";
 import { codeVersion, sha256 } from "../data/lineage.js";
 import type { OutputInput } from "../data/outputPath.js";
 import { buildRunManifest } from "../data/runManifest.js";
@@ -107,7 +107,8 @@ function isFile(path: string): boolean {
 function readTable(dir: string, given: string) {
   const read = (name: string, what: string) => {
     try {
-      return readUserFile({ path: join(dir, name), what, option: "--table" });
+      // both files are parsed as text: refuse one too large for a string before reading it
+      return readUserFile({ path: join(dir, name), what, option: "--table" }, MAX_TEXT_BYTES);
     } catch (e) {
       if (!(e instanceof MmmError) || e.code !== "E_FILE_NOT_FOUND") throw e;
       throw new MmmError(
