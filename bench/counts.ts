@@ -80,7 +80,19 @@ for (const c of cases) {
       `${kept}/${problems.length}`,
       fit.convergence.report.divergences,
     ]);
-    results.push({ case: c, weeklyKpi: weekly, family, mae, covered, width, regretDefault, regretMean, worseDefault, worseMean, kept });
+    results.push({
+      case: c,
+      weeklyKpi: weekly,
+      family,
+      mae,
+      covered,
+      width,
+      regretDefault,
+      regretMean,
+      worseDefault,
+      worseMean,
+      kept,
+    });
     console.error(`${c} ${family}: ${fit.timing.wallSeconds.toFixed(1)} s`);
   }
 }

@@ -6,6 +6,7 @@ import { isMmmError } from "../core/errors.js";
 import { codeVersion } from "../data/lineage.js";
 import { SCENARIO_NAMES, scenarioDescriptions } from "../simulate/scenarios.js";
 import { runDemo } from "./demo.js";
+import { userFault } from "./faults.js";
 import { runFit } from "./fit.js";
 import { type CliIo, EXIT, processIo } from "./io.js";
 import { runLift } from "./lift.js";
@@ -242,8 +243,10 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     return EXIT.ok;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.input;
-    if (isMmmError(e)) {
-      io.err(`error [${e.code}]: ${e.message}`);
+    // a file-system or size fault that escaped the command's own checks is still the user's to fix
+    const mapped = userFault(e);
+    if (isMmmError(mapped)) {
+      io.err(`error [${mapped.code}]: ${mapped.message}`);
       return EXIT.input;
     }
     io.err(`internal error: ${(e as Error).stack ?? String(e)}`);

@@ -2,9 +2,10 @@
 // guardrails and constraints — against the neutral plan (the reference mix at this budget), with
 // its expected gain, P(gain > 0), marginal ROI per channel and the budget frontier.
 
-import { writeFileSync } from "node:fs";
 import { compact, sharedFormat } from "../analysis/numberFormat.js";
 import type { ReturnUnits } from "../analysis/returnUnits.js";
+import { writeFileAtomic } from "../data/atomicDir.js";
+import { checkOutputPath, type OutputInput } from "../data/outputPath.js";
 import type { Objective } from "../planning/optimize.js";
 import { type PlanResult, planBudget } from "../planning/plan.js";
 import type { CliIo } from "./io.js";
@@ -95,16 +96,29 @@ export function planTable(r: PlanResult, units: ReturnUnits = r.returnUnits): st
   return lines.join("\n");
 }
 
+/** What optimize and scenario read: an --out on any of them is refused. */
+export function planInputs(runDir: string, files: (string | undefined)[]): OutputInput[] {
+  return [
+    { path: runDir, what: "the run folder", folder: true },
+    ...files.filter((f): f is string => f !== undefined).map((path) => ({ path, what: "an input file" })),
+  ];
+}
+
 export function runOptimize(runDir: string, o: OptimizeOptions, io: CliIo): PlanResult {
   // options first: a typo fails before the run folder is read
   const options = parsePlanOptions(o);
+  const fileOptions = [o.current, o.geoSplit, o.bounds].filter(
+    (f) => f !== undefined && !/^(last|spend):|^population$/.test(f),
+  );
+  const inputs = planInputs(runDir, fileOptions);
+  if (o.out !== undefined) checkOutputPath(o.out, { kind: "file", inputs });
   const run = readRun(runDir);
   const result = planBudget(run.model, run.draws, options);
   // returns in the fit's display units, so fit, optimize and the report agree
   io.out(planTable(result, run.summary.roi_display ?? result.returnUnits));
   if (run.fit.method === "fast") io.out("(approximate: from a Laplace fit)");
   if (o.out) {
-    writeFileSync(o.out, `${JSON.stringify(result, null, 2)}\n`);
+    writeFileAtomic(o.out, `${JSON.stringify(result, null, 2)}\n`, inputs);
     io.out(`Wrote ${o.out}`);
   }
   return result;

@@ -1,8 +1,6 @@
 // `mmm report`: a run folder → one self-contained HTML report (executive page with next quarter's
 // plan, validation, data). Validation refits the model with lighter sampling settings.
 
-import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
 import {
   holdoutValidation,
   placeboCheck,
@@ -12,6 +10,8 @@ import {
 } from "../analysis/validation.js";
 import { MmmError } from "../core/errors.js";
 import { parseUserNumber } from "../core/userNumber.js";
+import { writeFileAtomic } from "../data/atomicDir.js";
+import { checkOutputPath } from "../data/outputPath.js";
 import type { SampleOptions } from "../inference/sample.js";
 import { type PlanResult, planBudget } from "../planning/plan.js";
 import { buildReportData } from "../report/build.js";
@@ -68,6 +68,9 @@ export async function runReport(runDir: string, o: ReportOptions, io: CliIo): Pr
     { option: "--cv-folds" },
     { integer: true, min: 1, max: 10 },
   );
+  // the report may not land in the run folder; checked before the validation refits, not after
+  const inputs = [{ path: runDir, what: "the run folder", folder: true }];
+  checkOutputPath(o.out, { kind: "file", inputs });
   const run = readRun(runDir);
   if (o.hurdle !== undefined && run.model.data.valuePerUnit === null)
     throw new MmmError(
@@ -123,24 +126,7 @@ export async function runReport(runDir: string, o: ReportOptions, io: CliIo): Pr
     plan,
   });
   const html = await renderReport(data);
-  const out = resolve(o.out);
-  if (existsSync(out) && statSync(out).isDirectory()) {
-    throw new MmmError(
-      "E_OUTPUT_EXISTS",
-      `--out ${o.out} is a folder.`,
-      { option: "--out" },
-      "give the path of the HTML file to write, e.g. report.html",
-    );
-  }
-  mkdirSync(dirname(out), { recursive: true });
-  const tmp = join(dirname(out), `.${Date.now()}-${process.pid}.report.tmp`);
-  try {
-    writeFileSync(tmp, html);
-    renameSync(tmp, out);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
+  const out = writeFileAtomic(o.out, html, inputs);
   io.out(`Wrote ${o.out} (${(html.length / 1024).toFixed(0)} KB, self-contained)`);
   return out;
 }

@@ -1,9 +1,10 @@
 // `mmm scenario`: what-if plans for the next weeks ("tv=+20%,display=0", or a plan file) against
 // the reference plan — each plan's incremental value and its gain over the reference, draw by draw.
 
-import { writeFileSync } from "node:fs";
 import { compact } from "../analysis/numberFormat.js";
 import { MmmError } from "../core/errors.js";
+import { writeFileAtomic } from "../data/atomicDir.js";
+import { checkOutputPath } from "../data/outputPath.js";
 import {
   evaluateScenarios,
   parsePlan,
@@ -11,6 +12,7 @@ import {
   type ScenarioReport,
 } from "../planning/scenario.js";
 import type { CliIo } from "./io.js";
+import { planInputs } from "./optimize.js";
 import { readPlanFile } from "./planFile.js";
 import { type HorizonOptions, parseHorizonSettings } from "./planOptions.js";
 import { readRun } from "./runReader.js";
@@ -83,6 +85,11 @@ export function runScenario(runDir: string, o: ScenarioOptions, io: CliIo): Scen
       { option: "--plan" },
       'e.g. --plan "tv=+20%,paid_search=-20%" --plan "display=0", or --plan-file plan.json (from mmm optimize --out)',
     );
+  const files = [o.current, o.geoSplit, ...(o.planFile ?? [])].filter(
+    (f) => f !== undefined && !/^(last|spend):|^population$/.test(f),
+  );
+  const inputs = planInputs(runDir, files);
+  if (o.out !== undefined) checkOutputPath(o.out, { kind: "file", inputs });
   const run = readRun(runDir);
   const channels = run.model.data.channels.map((c) => c.name);
   // every plan is checked before any work, so a typo in the third plan fails fast
@@ -94,7 +101,7 @@ export function runScenario(runDir: string, o: ScenarioOptions, io: CliIo): Scen
   io.out(scenarioTable(report));
   if (run.fit.method === "fast") io.out("(approximate: from a Laplace fit)");
   if (o.out) {
-    writeFileSync(o.out, `${JSON.stringify(report, null, 2)}\n`);
+    writeFileAtomic(o.out, `${JSON.stringify(report, null, 2)}\n`, inputs);
     io.out(`Wrote ${o.out}`);
   }
   return report;

@@ -1,12 +1,12 @@
 // The `mmm prepare` config: which file holds what, how dates and weeks work, which checks apply.
 // Validated with zod; unknown keys are errors (a typo must not be silently ignored).
 
-import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import { z } from "zod";
 import { DATE_FORMATS, parseDay, WEEKDAYS } from "../core/dates.js";
 import { MmmError } from "../core/errors.js";
+import { readUserText } from "./fsErrors.js";
 import { QA_CHECKS } from "./qaReport.js";
 
 const isoDate = z
@@ -233,8 +233,9 @@ export function loadPrepareConfig(path: string): LoadedConfig {
   const abs = resolve(path);
   let text: string;
   try {
-    text = readFileSync(abs, "utf8");
-  } catch {
+    text = readUserText({ path: abs, what: "the prepare config", option: "--config" });
+  } catch (e) {
+    if (!(e instanceof MmmError) || e.code !== "E_FILE_NOT_FOUND") throw e;
     throw new MmmError(
       "E_FILE_NOT_FOUND",
       `Config file not found: ${path}.`,

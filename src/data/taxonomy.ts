@@ -3,11 +3,11 @@
 // appear just as another stops (a campaign renamed mid-history).
 
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { type DayNumber, formatDay, parseDay } from "../core/dates.js";
 import { MmmError } from "../core/errors.js";
+import { readUserText } from "./fsErrors.js";
 
 const RuleSchema = z.strictObject({
   channel: z
@@ -65,8 +65,9 @@ export type Classification =
 export function loadTaxonomy(path: string, file: string, key = "media.long.taxonomy"): Taxonomy {
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
-  } catch {
+    text = readUserText({ path, what: "the taxonomy rules file", key });
+  } catch (e) {
+    if (!(e instanceof MmmError) || e.code !== "E_FILE_NOT_FOUND") throw e;
     throw new MmmError(
       "E_FILE_NOT_FOUND",
       `Taxonomy rules file not found: ${file}.`,
