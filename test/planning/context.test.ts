@@ -89,7 +89,10 @@ describe("the geo split", () => {
     const ctx = planContext(model, { horizonWeeks: 13, geoSplit: { kind: "population" } });
     const pop = ds.truth.geos.map((g) => g.population as number);
     const total = pop.reduce((a, b) => a + b, 0);
-    for (const c of ctx.channels) pop.forEach((p, g) => expect(c.geoSplit[g]).toBeCloseTo(p / total, 12));
+    for (const c of ctx.channels)
+      pop.forEach((p, g) => {
+        expect(c.geoSplit[g]).toBeCloseTo(p / total, 12);
+      });
   });
 
   it("given shares are normalised; unknown geos and a national table's population split are errors", () => {
