@@ -4,8 +4,8 @@
 import type { FitSummary } from "./fitSummary.js";
 import { compact, sharedFormat, sig } from "./numberFormat.js";
 
-function fmt(x: number, digits = 2): string {
-  return Number.isFinite(x) ? x.toFixed(digits) : "—";
+function fmt(x: number | null, digits = 2): string {
+  return x !== null && Number.isFinite(x) ? x.toFixed(digits) : "—";
 }
 
 export function roiTable(s: FitSummary): string {
@@ -47,7 +47,7 @@ export function roiTable(s: FitSummary): string {
 export function convergenceLines(s: FitSummary): string {
   const d = s.diagnostics;
   if (d.verdict === "approximate") return `Diagnostics: none (approximate fit). ${d.warnings.join(" ")}`;
-  const head = `Diagnostics: ${d.verdict === "ok" ? "OK" : "WARNING"} — R̂ max ${fmt(d.rhat_max, 3)}, bulk ESS min ${Math.round(d.ess_bulk_min)}, tail ESS min ${Math.round(d.ess_tail_min)}, divergences ${d.divergences}, E-BFMI min ${fmt(d.ebfmi_min)}, ${fmt(d.seconds, 1)} s`;
+  const head = `Diagnostics: ${d.verdict === "ok" ? "OK" : "WARNING"} — R̂ max ${fmt(d.rhat_max, 3)}, bulk ESS min ${fmt(d.ess_bulk_min, 0)}, tail ESS min ${fmt(d.ess_tail_min, 0)}, divergences ${d.divergences}, E-BFMI min ${fmt(d.ebfmi_min)}, ${fmt(d.seconds, 1)} s`;
   return [
     head,
     ...d.warnings.slice(0, 8).map((w) => `  - ${w}`),

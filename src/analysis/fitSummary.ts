@@ -8,12 +8,13 @@ import { type ReturnUnits, returnUnits } from "./returnUnits.js";
 import { type Interval, probabilityAbove, summarise } from "./summaries.js";
 
 export interface ConvergenceReport {
-  rhat_max: number;
-  ess_bulk_min: number;
-  ess_tail_min: number;
+  /** null when the diagnostic does not exist (an approximate fit, one chain, a constant parameter). */
+  rhat_max: number | null;
+  ess_bulk_min: number | null;
+  ess_tail_min: number | null;
   divergences: number;
   treedepth_saturated: number;
-  ebfmi_min: number;
+  ebfmi_min: number | null;
   seconds: number;
   verdict: "ok" | "warning" | "approximate";
   warnings: string[];
@@ -40,8 +41,8 @@ export interface FitSummary {
       mroi: Interval;
       /** Share of draws with ROI > 1; null without a value per KPI unit (1 is then no break-even). */
       p_roi_above_1: number | null;
-      /** Spend per incremental KPI unit, per draw. */
-      cost_per_incremental: Interval;
+      /** Spend per incremental KPI unit, per draw (over draws with a positive contribution; null if none). */
+      cost_per_incremental: Interval | null;
       contribution_share: Interval;
     }
   >;
@@ -67,9 +68,7 @@ export function buildFitSummary(
       contribution: summarise(m.contribution),
       mroi: summarise(m.mroi),
       p_roi_above_1: value ? probabilityAbove(m.roi, 1) : null,
-      cost_per_incremental: summarise(
-        m.contribution.map((c) => (c > 0 ? m.spend / c : Number.POSITIVE_INFINITY)),
-      ),
+      cost_per_incremental: costPerIncremental(m.spend, m.contribution),
       contribution_share: summarise(m.contribution.map((c) => c / kpiTotal)),
     };
   }
@@ -100,4 +99,12 @@ export function buildFitSummary(
     channels,
     diagnostics,
   };
+}
+
+/** Spend ÷ contribution per draw, over the draws where the contribution is positive. */
+function costPerIncremental(spend: number, contribution: Float64Array): Interval | null {
+  const costs = Array.from(contribution)
+    .filter((c) => c > 0)
+    .map((c) => spend / c);
+  return costs.length > 0 && spend > 0 ? summarise(costs) : null;
 }

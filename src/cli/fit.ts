@@ -8,6 +8,8 @@ import { assessConvergence } from "../analysis/convergence.js";
 import { convergenceLines, roiTable } from "../analysis/fitReport.js";
 import { buildFitSummary, type FitSummary } from "../analysis/fitSummary.js";
 import { MmmError } from "../core/errors.js";
+import { finiteJson } from "../core/finiteJson.js";
+import { parseUserNumber } from "../core/userNumber.js";
 import { checkOutputDir, type OutputFile, writeDirAtomic } from "../data/atomicDir.js";
 import { MAX_TEXT_BYTES, readUserFile, readUserText } from "../data/fsErrors.js";
 import { codeVersion, sha256 } from "../data/lineage.js";
@@ -41,15 +43,12 @@ export interface FitOptions {
 }
 
 function intOption(text: string, flag: string, min: number, max: number): number {
-  const v = Number(text);
-  if (!/^\d+$/.test(text) || v < min || v > max) {
-    throw new MmmError(
-      "E_BAD_OPTION",
-      `${flag} must be a whole number from ${min} to ${max}, got '${text}'.`,
-      { option: flag },
-    );
-  }
-  return v;
+  return parseUserNumber(
+    text,
+    flag,
+    { option: flag },
+    { integer: true, min, max, example: `${flag} ${min}` },
+  );
 }
 
 export function parseSampleOptions(o: FitOptions): SampleOptions {
@@ -64,14 +63,18 @@ export function parseSampleOptions(o: FitOptions): SampleOptions {
     throw new MmmError("E_BAD_OPTION", `--metric must be dense or diag, got '${o.metric}'.`, {
       option: "--metric",
     });
-  const delta = Number(o.adaptDelta);
-  if (!(delta > 0 && delta < 1))
-    throw new MmmError(
-      "E_BAD_OPTION",
-      `--adapt-delta must be between 0 and 1, got '${o.adaptDelta}'.`,
-      { option: "--adapt-delta" },
-      "e.g. 0.8 (default) or 0.95 to cure divergences",
-    );
+  const delta = parseUserNumber(
+    o.adaptDelta,
+    "--adapt-delta",
+    { option: "--adapt-delta" },
+    {
+      min: 0,
+      max: 1,
+      minExclusive: true,
+      maxExclusive: true,
+      example: "0.8 (default) or 0.95 to cure divergences",
+    },
+  );
   return {
     ...DEFAULT_SAMPLE_OPTIONS,
     method: o.method,
@@ -269,7 +272,7 @@ export async function runFit(o: FitOptions, io: CliIo): Promise<FitSummary> {
     name: "parameters.csv",
     content: `name,group,prior,mean,sd,q05,median,q95,rhat,ess_bulk,ess_tail,mcse_mean\n${paramRows.join("\n")}\n`,
   });
-  files.push({ name: "summary.json", content: `${JSON.stringify(summary, null, 2)}\n` });
+  files.push({ name: "summary.json", content: finiteJson(summary, "summary.json") });
   files.push({
     name: "diagnostics.json",
     content: `${JSON.stringify(

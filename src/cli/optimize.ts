@@ -4,6 +4,7 @@
 
 import { compact, sharedFormat } from "../analysis/numberFormat.js";
 import type { ReturnUnits } from "../analysis/returnUnits.js";
+import { finiteJson } from "../core/finiteJson.js";
 import { writeFileAtomic } from "../data/atomicDir.js";
 import { checkOutputPath, type OutputInput } from "../data/outputPath.js";
 import type { Objective } from "../planning/optimize.js";
@@ -118,7 +119,7 @@ export function runOptimize(runDir: string, o: OptimizeOptions, io: CliIo): Plan
   io.out(planTable(result, run.summary.roi_display ?? result.returnUnits));
   if (run.fit.method === "fast") io.out("(approximate: from a Laplace fit)");
   if (o.out) {
-    writeFileAtomic(o.out, `${JSON.stringify(result, null, 2)}\n`, inputs);
+    writeFileAtomic(o.out, finiteJson(result, o.out), inputs);
     io.out(`Wrote ${o.out}`);
   }
   return result;

@@ -3,6 +3,7 @@
 
 import { compact } from "../analysis/numberFormat.js";
 import { MmmError } from "../core/errors.js";
+import { finiteJson } from "../core/finiteJson.js";
 import { writeFileAtomic } from "../data/atomicDir.js";
 import { checkOutputPath } from "../data/outputPath.js";
 import {
@@ -101,7 +102,7 @@ export function runScenario(runDir: string, o: ScenarioOptions, io: CliIo): Scen
   io.out(scenarioTable(report));
   if (run.fit.method === "fast") io.out("(approximate: from a Laplace fit)");
   if (o.out) {
-    writeFileAtomic(o.out, `${JSON.stringify(report, null, 2)}\n`, inputs);
+    writeFileAtomic(o.out, finiteJson(report, o.out), inputs);
     io.out(`Wrote ${o.out}`);
   }
   return report;

@@ -68,7 +68,7 @@ export function diagnosticsInWords(d: ConvergenceReport, approximate: boolean): 
     return "This is an approximate fit (Laplace approximation at the posterior mode), not a full MCMC run: no convergence diagnostics exist and the intervals may be too narrow. Use it to iterate, not to decide.";
   }
   if (d.verdict === "ok") {
-    return `The sampler converged: R̂ at most ${sig(d.rhat_max, 4)} (should be ≤ 1.01), smallest effective sample size ${Math.round(d.ess_bulk_min)} (bulk) and ${Math.round(d.ess_tail_min)} (tail), ${d.divergences} divergent transitions. The intervals can be read at face value.`;
+    return `The sampler converged: R̂ at most ${sig(d.rhat_max, 4)} (should be ≤ 1.01), smallest effective sample size ${sig(d.ess_bulk_min, 6)} (bulk) and ${sig(d.ess_tail_min, 6)} (tail), ${d.divergences} divergent transitions. The intervals can be read at face value.`;
   }
   const n = d.warnings.length;
   return `The sampler raised ${n} warning${n === 1 ? "" : "s"} (listed under Validation). The estimates may still move with a longer or re-parameterised run, so treat close calls with caution.`;
