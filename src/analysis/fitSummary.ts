@@ -60,18 +60,21 @@ export function buildFitSummary(
   // KPI observed over the window, for contribution shares
   let kpiTotal = 0;
   for (const y of d.y) if (!Number.isNaN(y)) kpiTotal += y;
-  const channels: FitSummary["channels"] = {};
-  for (const m of measures) {
-    channels[m.channel] = {
-      spend: m.spend,
-      roi: summarise(m.roi),
-      contribution: summarise(m.contribution),
-      mroi: summarise(m.mroi),
-      p_roi_above_1: value ? probabilityAbove(m.roi, 1) : null,
-      cost_per_incremental: costPerIncremental(m.spend, m.contribution),
-      contribution_share: summarise(m.contribution.map((c) => c / kpiTotal)),
-    };
-  }
+  // fromEntries defines own properties: a channel named __proto__ or constructor is an ordinary key
+  const channels: FitSummary["channels"] = Object.fromEntries(
+    measures.map((m) => [
+      m.channel,
+      {
+        spend: m.spend,
+        roi: summarise(m.roi),
+        contribution: summarise(m.contribution),
+        mroi: summarise(m.mroi),
+        p_roi_above_1: value ? probabilityAbove(m.roi, 1) : null,
+        cost_per_incremental: costPerIncremental(m.spend, m.contribution),
+        contribution_share: summarise(m.contribution.map((c) => c / kpiTotal)),
+      },
+    ]),
+  );
   return {
     format: "mmm-os/fit-summary@1",
     method,
