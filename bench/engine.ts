@@ -19,8 +19,8 @@ if (want("speed")) {
     scenario: "clean (156 weeks × 6 channels)",
     chains: "4 × (1000 + 1000)",
     ...t,
-    rhatMax: r.convergence.report.rhat_max,
-    essBulkMin: r.convergence.report.ess_bulk_min,
+    rhatMax: r.convergence.report.rhat_max ?? "—",
+    essBulkMin: r.convergence.report.ess_bulk_min ?? "—",
     divergences: r.convergence.report.divergences,
   };
   console.log("\n== speed: clean, 4 chains × (1000 warm-up + 1000 draws), dense metric\n");
@@ -32,10 +32,10 @@ if (want("speed")) {
           t.samplingWallSeconds,
           t.gradientsPerSecond,
           t.meanLeapfrogPerIteration,
-          r.convergence.report.ess_bulk_min,
+          r.convergence.report.ess_bulk_min ?? "—",
           t.minBulkEssPerSecond,
           t.peakRssMiB,
-          r.convergence.report.rhat_max,
+          r.convergence.report.rhat_max ?? "—",
           r.convergence.report.divergences,
         ],
       ],
@@ -86,7 +86,7 @@ if (want("recovery")) {
       spec,
       coverage: cov / channels.length,
       meanAbsRoiError: abs / channels.length,
-      rhatMax: r.convergence.report.rhat_max,
+      rhatMax: r.convergence.report.rhat_max ?? "—",
       divergences: r.convergence.report.divergences,
       wallSeconds: r.timing.wallSeconds,
       channels,
@@ -125,8 +125,8 @@ if (want("large")) {
       [
         [
           r.timing.wallSeconds,
-          rep.rhat_max,
-          rep.ess_bulk_min,
+          rep.rhat_max ?? "—",
+          rep.ess_bulk_min ?? "—",
           rep.divergences,
           r.timing.meanLeapfrogPerIteration,
         ],
@@ -152,8 +152,8 @@ if (want("external")) {
       [
         [
           r.timing.wallSeconds,
-          rep.rhat_max,
-          rep.ess_bulk_min,
+          rep.rhat_max ?? "—",
+          rep.ess_bulk_min ?? "—",
           rep.divergences,
           ...Object.values(r.roi).map(
             (x) => `${x.mean.toFixed(0)} [${x.q05.toFixed(0)}, ${x.q95.toFixed(0)}]`,

@@ -58,7 +58,7 @@ export async function benchFit(
       gradientEvaluations: gradients,
       gradientsPerSecond: gradients / chainSeconds,
       meanLeapfrogPerIteration: draws > 0 ? leapfrog / draws : 0,
-      minBulkEssPerSecond: convergence.report.ess_bulk_min / wall,
+      minBulkEssPerSecond: (convergence.report.ess_bulk_min ?? Number.NaN) / wall,
       peakRssMiB: resourceUsage().maxRSS / 1024,
     },
   };

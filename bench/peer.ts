@@ -56,7 +56,9 @@ const ds = simulateScenario(scenario, seed);
 const ours = await benchFit(ds.table, {}, { chains, warmup, draws, seed });
 const model = ours.model;
 const rep = ours.convergence.report;
-log(`ours: ${ours.timing.wallSeconds.toFixed(1)} s end to end, min bulk ESS ${rep.ess_bulk_min.toFixed(0)}`);
+log(
+  `ours: ${ours.timing.wallSeconds.toFixed(1)} s end to end, min bulk ESS ${(rep.ess_bulk_min ?? Number.NaN).toFixed(0)}`,
+);
 
 // ---- 2. Stan: export, fresh compile, sample ----
 const base = join(RESULTS_DIR, "stan", `${scenario}-${seed}.peer`);
@@ -211,7 +213,7 @@ const roi = ours.measures.map((m, c) => {
 const oursWall = ours.timing.wallSeconds;
 const stanTotal = stan.compile_seconds + stan.sampling_seconds;
 const timeRatio = stanTotal / oursWall;
-const oursEssPerS = rep.ess_bulk_min / oursWall;
+const oursEssPerS = (rep.ess_bulk_min ?? Number.NaN) / oursWall;
 const stanEssPerS = stanEssMin / stan.sampling_seconds;
 const essRatio = oursEssPerS / stanEssPerS;
 const loadAtEnd = load();
@@ -292,12 +294,12 @@ out.push(
     [
       [
         "ours",
-        `${fx(rep.ess_bulk_min, 0)} (${minName(ours.convergence.parameters)})`,
+        `${fx(rep.ess_bulk_min ?? Number.NaN, 0)} (${minName(ours.convergence.parameters)})`,
         fx(oursWall, 1),
         fx(oursEssPerS, 2),
         fx(ours.timing.meanLeapfrogPerIteration, 1),
         rep.divergences,
-        fx(rep.rhat_max, 4),
+        fx(rep.rhat_max ?? Number.NaN, 4),
       ],
       [
         "Stan",

@@ -36,12 +36,12 @@ export function assessConvergence(posterior: Posterior, opts: SampleOptions): Co
     return {
       parameters,
       report: {
-        rhat_max: Number.NaN,
-        ess_bulk_min: Number.NaN,
-        ess_tail_min: Number.NaN,
+        rhat_max: null,
+        ess_bulk_min: null,
+        ess_tail_min: null,
         divergences: 0,
         treedepth_saturated: 0,
-        ebfmi_min: Number.NaN,
+        ebfmi_min: null,
         seconds: posterior.seconds.total,
         verdict: "approximate",
         warnings: [
@@ -58,16 +58,21 @@ export function assessConvergence(posterior: Posterior, opts: SampleOptions): Co
   return {
     parameters,
     report: {
-      rhat_max: diag.maxRhat,
-      ess_bulk_min: diag.minEssBulk,
-      ess_tail_min: diag.minEssTail,
+      rhat_max: finiteOrNull(diag.maxRhat),
+      ess_bulk_min: finiteOrNull(diag.minEssBulk),
+      ess_tail_min: finiteOrNull(diag.minEssTail),
       divergences: diag.divergences,
       treedepth_saturated: diag.treedepthSaturated,
-      ebfmi_min: Math.min(...diag.ebfmi.filter((v) => !Number.isNaN(v))),
+      ebfmi_min: finiteOrNull(Math.min(...diag.ebfmi.filter((v) => !Number.isNaN(v)))),
       seconds: posterior.seconds.total,
       verdict:
         diag.warnings.some((w) => w.severity === "error") || diag.warnings.length > 0 ? "warning" : "ok",
       warnings: diag.warnings.map((w) => w.message),
     },
   };
+}
+
+/** A diagnostic that does not exist (one chain, a constant parameter) is null, never NaN. */
+function finiteOrNull(x: number): number | null {
+  return Number.isFinite(x) ? x : null;
 }

@@ -4,15 +4,17 @@
 import { formatDay } from "../core/dates.js";
 import type { MmmModel } from "../model/mmm.js";
 import type { ChannelDraws } from "./channelMetrics.js";
+import { type ReturnUnits, returnUnits } from "./returnUnits.js";
 import { type Interval, probabilityAbove, summarise } from "./summaries.js";
 
 export interface ConvergenceReport {
-  rhat_max: number;
-  ess_bulk_min: number;
-  ess_tail_min: number;
+  /** null when the diagnostic does not exist (an approximate fit, one chain, a constant parameter). */
+  rhat_max: number | null;
+  ess_bulk_min: number | null;
+  ess_tail_min: number | null;
   divergences: number;
   treedepth_saturated: number;
-  ebfmi_min: number;
+  ebfmi_min: number | null;
   seconds: number;
   verdict: "ok" | "warning" | "approximate";
   warnings: string[];
@@ -27,6 +29,8 @@ export interface FitSummary {
   currency: string;
   value_per_unit: number | null;
   roi_unit: string;
+  /** How returns are shown to people: multiply ROI and mROI by `factor` for `unit`. */
+  roi_display: ReturnUnits;
   window: { first_week: string; last_week: string; weeks: number; geos: number };
   channels: Record<
     string,
@@ -35,7 +39,10 @@ export interface FitSummary {
       roi: Interval;
       contribution: Interval;
       mroi: Interval;
-      p_roi_above_1: number;
+      /** Share of draws with ROI > 1; null without a value per KPI unit (1 is then no break-even). */
+      p_roi_above_1: number | null;
+      /** Spend per incremental KPI unit, per draw (over draws with a positive contribution; null if none). */
+      cost_per_incremental: Interval | null;
       contribution_share: Interval;
     }
   >;
@@ -53,17 +60,21 @@ export function buildFitSummary(
   // KPI observed over the window, for contribution shares
   let kpiTotal = 0;
   for (const y of d.y) if (!Number.isNaN(y)) kpiTotal += y;
-  const channels: FitSummary["channels"] = {};
-  for (const m of measures) {
-    channels[m.channel] = {
-      spend: m.spend,
-      roi: summarise(m.roi),
-      contribution: summarise(m.contribution),
-      mroi: summarise(m.mroi),
-      p_roi_above_1: probabilityAbove(m.roi, 1),
-      contribution_share: summarise(m.contribution.map((c) => c / kpiTotal)),
-    };
-  }
+  // fromEntries defines own properties: a channel named __proto__ or constructor is an ordinary key
+  const channels: FitSummary["channels"] = Object.fromEntries(
+    measures.map((m) => [
+      m.channel,
+      {
+        spend: m.spend,
+        roi: summarise(m.roi),
+        contribution: summarise(m.contribution),
+        mroi: summarise(m.mroi),
+        p_roi_above_1: value ? probabilityAbove(m.roi, 1) : null,
+        cost_per_incremental: costPerIncremental(m.spend, m.contribution),
+        contribution_share: summarise(m.contribution.map((c) => c / kpiTotal)),
+      },
+    ]),
+  );
   return {
     format: "mmm-os/fit-summary@1",
     method,
@@ -78,6 +89,10 @@ export function buildFitSummary(
     roi_unit: value
       ? `${d.currency} of KPI value per ${d.currency} spent`
       : `${d.kpi} per ${d.currency} spent`,
+    roi_display: returnUnits(
+      d,
+      measures.map((m) => summarise(m.roi).mean),
+    ),
     window: {
       first_week: formatDay(d.weeks[0]),
       last_week: formatDay(d.weeks[d.T - 1]),
@@ -87,4 +102,12 @@ export function buildFitSummary(
     channels,
     diagnostics,
   };
+}
+
+/** Spend ÷ contribution per draw, over the draws where the contribution is positive. */
+function costPerIncremental(spend: number, contribution: Float64Array): Interval | null {
+  const costs = Array.from(contribution)
+    .filter((c) => c > 0)
+    .map((c) => spend / c);
+  return costs.length > 0 && spend > 0 ? summarise(costs) : null;
 }

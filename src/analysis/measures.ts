@@ -54,8 +54,9 @@ export function channelFindings(
       contribution: summarise(m.contribution),
       share: summarise(m.contribution.map((c) => c / kpiTotal)),
       roi: summarise(m.roi),
-      pRoiAbove1: probabilityAbove(m.roi, 1),
-      pRoiAboveHurdle: probabilityAbove(m.roi, opts.hurdle),
+      // without a value per KPI unit, ROI is KPI per currency unit: 1 is no break-even
+      pRoiAbove1: opts.valuePerUnit !== null ? probabilityAbove(m.roi, 1) : null,
+      pRoiAboveHurdle: opts.valuePerUnit !== null ? probabilityAbove(m.roi, opts.hurdle) : null,
       costPerIncremental: summarise(cpik),
       profitRoi: profit ? summarise(profit) : null,
       mroi: summarise(m.mroi),

@@ -14,7 +14,9 @@ import type { ForecastMetrics, ValidationData } from "../report/reportData.js";
 import { channelDraws } from "./channelMetrics.js";
 import { compareModels, psisLoo, stackingWeights } from "./loo.js";
 import { thinned } from "./measures.js";
+import { sig } from "./numberFormat.js";
 import { forecastMetrics, predictiveDraws } from "./ppc.js";
+import { returnUnits } from "./returnUnits.js";
 import { probabilityAbove, summarise } from "./summaries.js";
 
 async function fitWithHoldout(
@@ -163,26 +165,42 @@ export async function sensitivityAnalysis(
     for (const [k, x] of rows.entries()) model.pointwiseLogLik(x, ll.subarray(k * N, (k + 1) * N));
     fits.push({ name: v.name, measures, loo: psisLoo(ll, rows.length, N) });
   }
+  // with a value per KPI unit a conclusion is "ROI above or below the hurdle"; without one, 1
+  // means nothing, and the question is whether a channel returns more or less than the average
+  // channel (the base fit's total contribution per unit of spend)
+  const baseModel = buildModel({ ...recipe, spec: variants[0].spec });
+  const valued = baseModel.data.valuePerUnit !== null;
+  const base = fits[0].measures;
+  const average =
+    base.reduce((s, m) => s + summarise(m.contribution).mean, 0) / base.reduce((s, m) => s + m.spend, 0);
+  const threshold = valued ? hurdle : average;
+  const units = returnUnits(
+    baseModel.data,
+    base.map((m) => summarise(m.roi).mean),
+  );
   const channels = fits[0].measures.map((m, c) => {
     const per = fits.map((f) => summarise(f.measures[c].roi));
-    const probs = fits.map((f) => probabilityAbove(f.measures[c].roi, hurdle));
-    // a conclusion survives when every variant agrees on the side of the hurdle (with 80% probability)
+    const probs = fits.map((f) => probabilityAbove(f.measures[c].roi, threshold));
+    // a conclusion survives when every variant agrees on the side of the threshold (with 80% probability)
     const above = probs.every((p) => p > 0.8);
     const below = probs.every((p) => p < 0.2);
     const baseAbove = probs[0] > 0.8;
     const baseBelow = probs[0] < 0.2;
     return {
       name: m.channel,
-      roiMean: per.map((s) => s.mean),
-      roiQ05: per.map((s) => s.q05),
-      roiQ95: per.map((s) => s.q95),
+      roiMean: per.map((s) => s.mean * units.factor),
+      roiQ05: per.map((s) => s.q05 * units.factor),
+      roiQ95: per.map((s) => s.q95 * units.factor),
       stable: above || below || (!baseAbove && !baseBelow && probs.every((p) => p >= 0.2 && p <= 0.8)),
     };
   });
+  const about = valued
+    ? `ROI vs the hurdle ${hurdle}`
+    : `ROI vs the average channel (${sig(threshold * units.factor)} ${units.unit})`;
   const verdicts = channels.map((c) =>
     c.stable
-      ? `${c.name}: the conclusion about ROI vs the hurdle ${hurdle} holds in every variant.`
-      : `${c.name}: the conclusion flips across variants (ROI means ${c.roiMean.map((v) => v.toFixed(2)).join(" / ")}): treat it as unsettled.`,
+      ? `${c.name}: the conclusion about ${about} holds in every variant.`
+      : `${c.name}: the conclusion about ${about} flips across variants (ROI means ${c.roiMean.map((v) => sig(v)).join(" / ")}): treat it as unsettled.`,
   );
   const compared = compareModels(fits.map((f) => ({ name: f.name, pointwise: f.loo.pointwise.elpd })));
   const weights = stackingWeights(fits.map((f) => f.loo.pointwise.elpd));
@@ -262,7 +280,18 @@ export async function placeboCheck(
   });
   const placebo = measures.find((m) => m.channel === "placebo")!;
   const real = measures.filter((m) => m.channel !== "placebo").map((m) => summarise(m.roi).median);
-  const roi = summarise(placebo.roi);
+  const units = returnUnits(
+    model.data,
+    measures.map((m) => summarise(m.roi).mean),
+  );
+  const raw = summarise(placebo.roi);
+  const roi = {
+    mean: raw.mean * units.factor,
+    median: raw.median * units.factor,
+    q05: raw.q05 * units.factor,
+    q95: raw.q95 * units.factor,
+  };
+  for (let i = 0; i < real.length; i++) real[i] *= units.factor;
   const typical = real.sort((a, b) => a - b)[Math.floor(real.length / 2)];
   // positive-only effects cannot reach exactly zero: ask for an interval reaching near zero and a median below every real channel's
   const passed = roi.q05 < 0.1 * typical && roi.median < Math.min(...real);
@@ -270,9 +299,9 @@ export async function placeboCheck(
     roi,
     passed,
     message: passed
-      ? `A placebo channel (${source.channel}'s spend shuffled in time) gets ROI ${roi.median.toFixed(2)} [${roi.q05.toFixed(2)}, ${roi.q95.toFixed(2)}], below every real channel and reaching near zero: the model does not invent effects from spend alone.`
+      ? `A placebo channel (${source.channel}'s spend shuffled in time) gets ROI ${sig(roi.median)} [${sig(roi.q05)}, ${sig(roi.q95)}] ${units.unit}, below every real channel and reaching near zero: the model does not invent effects from spend alone.`
       : roi.median < Math.min(...real)
-        ? `A placebo channel (${source.channel}'s spend shuffled in time) gets ROI ${roi.median.toFixed(2)} [${roi.q05.toFixed(2)}, ${roi.q95.toFixed(2)}]: below every real channel, but its interval does not reach near zero — the data cannot fully rule out an effect of that size; read small channels' ROIs with caution.`
-        : `A placebo channel (${source.channel}'s spend shuffled in time) gets ROI ${roi.median.toFixed(2)} [${roi.q05.toFixed(2)}, ${roi.q95.toFixed(2)}], not clearly below the real channels: the priors or the data let spend alone look effective; treat small channels' ROIs with caution.`,
+        ? `A placebo channel (${source.channel}'s spend shuffled in time) gets ROI ${sig(roi.median)} [${sig(roi.q05)}, ${sig(roi.q95)}] ${units.unit}: below every real channel, but its interval does not reach near zero — the data cannot fully rule out an effect of that size; read small channels' ROIs with caution.`
+        : `A placebo channel (${source.channel}'s spend shuffled in time) gets ROI ${sig(roi.median)} [${sig(roi.q05)}, ${sig(roi.q95)}] ${units.unit}, not clearly below the real channels: the priors or the data let spend alone look effective; treat small channels' ROIs with caution.`,
   };
 }

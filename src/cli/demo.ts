@@ -3,6 +3,7 @@
 // diagnostics, next to the truth the lab knows. Later stages (report, optimise) extend it.
 
 import { join, resolve } from "node:path";
+import { checkOutputPath } from "../data/outputPath.js";
 import { runFit } from "./fit.js";
 import type { CliIo } from "./io.js";
 import { runOptimize } from "./optimize.js";
@@ -11,6 +12,8 @@ import { runReport } from "./report.js";
 import { runSimulate } from "./simulate.js";
 
 export async function runDemo(opts: { out: string; seed: string }, io: CliIo): Promise<void> {
+  // the demo replaces its own sub-folders, so an existing --out folder is fine; a bad one fails now
+  checkOutputPath(opts.out, { kind: "folder", force: true });
   const dataDir = join(opts.out, "lab");
   const tableDir = join(opts.out, "table");
   const runDir = join(opts.out, "run");
@@ -53,11 +56,7 @@ export async function runDemo(opts: { out: string; seed: string }, io: CliIo): P
   runOptimize(runDir, { horizon: "13", objective: "quantile:0.25", maxChange: "0.5", minPGain: "0.9" }, io);
   io.out("\n== 5/5  Validate the fit and write the executive report");
   const report = join(opts.out, "report.html");
-  await runReport(
-    runDir,
-    { out: report, validation: "full", hurdle: "1", holdoutWeeks: "13", cvFolds: "3" },
-    io,
-  );
+  await runReport(runDir, { out: report, validation: "full", holdoutWeeks: "13", cvFolds: "3" }, io);
   io.out(
     `\nDemo outputs are in ${opts.out}/ (lab/: raw exports and truth; table/: modeling table; run/: the fit).`,
   );

@@ -1,17 +1,22 @@
 // `mmm fit`: modeling table + model spec → run folder with draws (CmdStan CSV), diagnostics and
 // summary.json. Chains run in parallel worker threads; the same seed gives the same draws.
 
-import { readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { channelDraws } from "../analysis/channelMetrics.js";
 import { assessConvergence } from "../analysis/convergence.js";
 import { convergenceLines, roiTable } from "../analysis/fitReport.js";
 import { buildFitSummary, type FitSummary } from "../analysis/fitSummary.js";
 import { MmmError } from "../core/errors.js";
-import type { ModelingTable } from "../core/modelingTable.js";
+import { finiteJson } from "../core/finiteJson.js";
+import { parseUserNumber } from "../core/userNumber.js";
 import { checkOutputDir, type OutputFile, writeDirAtomic } from "../data/atomicDir.js";
+import { MAX_TEXT_BYTES, readUserFile, readUserText } from "../data/fsErrors.js";
 import { codeVersion, sha256 } from "../data/lineage.js";
-import { readModelingTable, SCHEMA_FILE, TABLE_FILE } from "../data/tableIo.js";
+import type { OutputInput } from "../data/outputPath.js";
+import { buildRunManifest } from "../data/runManifest.js";
+import { parseModelingTable, parseTableSchema, SCHEMA_FILE, TABLE_FILE } from "../data/tableIo.js";
+import { SAMPLER_STATS } from "../inference/chain.js";
 import { cmdstanCsv } from "../inference/cmdstanCsv.js";
 import { buildModel } from "../inference/executor.js";
 import { DEFAULT_SAMPLE_OPTIONS, fitModel, pooledDraws, type SampleOptions } from "../inference/sample.js";
@@ -38,15 +43,12 @@ export interface FitOptions {
 }
 
 function intOption(text: string, flag: string, min: number, max: number): number {
-  const v = Number(text);
-  if (!/^\d+$/.test(text) || v < min || v > max) {
-    throw new MmmError(
-      "E_BAD_OPTION",
-      `${flag} must be a whole number from ${min} to ${max}, got '${text}'.`,
-      { option: flag },
-    );
-  }
-  return v;
+  return parseUserNumber(
+    text,
+    flag,
+    { option: flag },
+    { integer: true, min, max, example: `${flag} ${min}` },
+  );
 }
 
 export function parseSampleOptions(o: FitOptions): SampleOptions {
@@ -61,14 +63,18 @@ export function parseSampleOptions(o: FitOptions): SampleOptions {
     throw new MmmError("E_BAD_OPTION", `--metric must be dense or diag, got '${o.metric}'.`, {
       option: "--metric",
     });
-  const delta = Number(o.adaptDelta);
-  if (!(delta > 0 && delta < 1))
-    throw new MmmError(
-      "E_BAD_OPTION",
-      `--adapt-delta must be between 0 and 1, got '${o.adaptDelta}'.`,
-      { option: "--adapt-delta" },
-      "e.g. 0.8 (default) or 0.95 to cure divergences",
-    );
+  const delta = parseUserNumber(
+    o.adaptDelta,
+    "--adapt-delta",
+    { option: "--adapt-delta" },
+    {
+      min: 0,
+      max: 1,
+      minExclusive: true,
+      maxExclusive: true,
+      example: "0.8 (default) or 0.95 to cure divergences",
+    },
+  );
   return {
     ...DEFAULT_SAMPLE_OPTIONS,
     method: o.method,
@@ -82,47 +88,83 @@ export function parseSampleOptions(o: FitOptions): SampleOptions {
   };
 }
 
-/** The table folder (or its table.csv), with the bytes that identify it. */
-function readTable(path: string): { table: ModelingTable; dir: string; hashes: Record<string, string> } {
-  let dir = path;
+/** The table folder named by --table (which may also name its table.csv). */
+function tableFolder(path: string): string {
   try {
-    if (statSync(path).isFile()) dir = basename(path) === TABLE_FILE ? dirname(path) : path;
+    if (statSync(path).isFile() && basename(path) === TABLE_FILE) return dirname(path);
   } catch {
+    // readTable says what is wrong with the path
+  }
+  return path;
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** The table of a folder, with its two files' bytes (copied into the run) and their hashes. */
+function readTable(dir: string, given: string) {
+  const read = (name: string, what: string) => {
+    try {
+      // both files are parsed as text: refuse one too large for a string before reading it
+      return readUserFile({ path: join(dir, name), what, option: "--table" }, MAX_TEXT_BYTES);
+    } catch (e) {
+      if (!(e instanceof MmmError) || e.code !== "E_FILE_NOT_FOUND") throw e;
+      throw new MmmError(
+        "E_FILE_NOT_FOUND",
+        `Modeling table not found: ${given} (no ${name} in ${dir}).`,
+        { file: given, option: "--table" },
+        "pass the folder written by `mmm prepare` (it holds table.csv and table.schema.json)",
+      );
+    }
+  };
+  if (isFile(dir))
     throw new MmmError(
       "E_FILE_NOT_FOUND",
-      `Modeling table not found: ${path}.`,
-      { file: path },
-      "pass the folder written by `mmm prepare` (it holds table.csv and table.schema.json)",
+      `Modeling table not found: ${given} is a file, not a table folder.`,
+      { file: given, option: "--table" },
+      "pass the folder written by `mmm prepare` (it holds table.csv and table.schema.json), or its table.csv",
     );
-  }
-  const table = readModelingTable(dir);
+  const schemaBytes = read(SCHEMA_FILE, "the modeling table's schema");
+  const schema = parseTableSchema(schemaBytes.toString("utf8"), join(dir, SCHEMA_FILE));
+  const tableBytes = read(schema.data, "the modeling table");
+  const table = parseModelingTable(schema, tableBytes.toString("utf8"), join(dir, schema.data));
   return {
     table,
-    dir,
-    hashes: {
-      [TABLE_FILE]: sha256(readFileSync(join(dir, TABLE_FILE))),
-      [SCHEMA_FILE]: sha256(readFileSync(join(dir, SCHEMA_FILE))),
-    },
+    bytes: { [TABLE_FILE]: tableBytes, [SCHEMA_FILE]: schemaBytes },
+    hashes: { [TABLE_FILE]: sha256(tableBytes), [SCHEMA_FILE]: sha256(schemaBytes) },
   };
+}
+
+function readSpecText(path: string): string {
+  try {
+    return readUserText({ path, what: "the model spec", option: "--config" });
+  } catch (e) {
+    if (!(e instanceof MmmError) || e.code !== "E_FILE_NOT_FOUND") throw e;
+    throw new MmmError(
+      "E_FILE_NOT_FOUND",
+      `Model spec not found: ${path}.`,
+      { file: path, option: "--config" },
+      "pass a model spec YAML with --config, or omit it to use the defaults",
+    );
+  }
 }
 
 export async function runFit(o: FitOptions, io: CliIo): Promise<FitSummary> {
   const opts = parseSampleOptions(o);
-  checkOutputDir(o.out, o.force ?? false);
-  const { table, hashes, dir: tableDir } = readTable(o.table);
-  let specText = "";
-  if (o.config) {
-    try {
-      specText = readFileSync(o.config, "utf8");
-    } catch {
-      throw new MmmError(
-        "E_FILE_NOT_FOUND",
-        `Model spec not found: ${o.config}.`,
-        { file: o.config },
-        "pass a model spec YAML with --config, or omit it to use the defaults",
-      );
-    }
-  }
+  const tableDir = tableFolder(o.table);
+  // the run may not land on or in what it reads; checked now, not after minutes of sampling
+  const inputs: OutputInput[] = [
+    { path: tableDir, what: "the modeling table folder", folder: true },
+    ...(o.config ? [{ path: o.config, what: "the model spec" }] : []),
+  ];
+  checkOutputDir(o.out, o.force ?? false, "--out", inputs);
+  const { table, hashes, bytes: tableBytes } = readTable(tableDir, o.table);
+  const specText = o.config ? readSpecText(o.config) : "";
   const spec: ModelSpec = parseModelSpec(specText, o.config ?? "(defaults)");
   const recipe = { table, spec };
   const model = buildModel(recipe);
@@ -145,6 +187,8 @@ export async function runFit(o: FitOptions, io: CliIo): Promise<FitSummary> {
   const summary = buildFitSummary(model, posterior.method, measures, convergence.report);
 
   const files: OutputFile[] = [];
+  // draws and columns of each draws file, for the manifest the run reader checks
+  const drawsShape: Record<string, { draws: number; columns: number }> = {};
   const version = codeVersion();
   // draws: one CmdStan CSV per chain, with per-draw ROI, contribution and marginal ROI as generated quantities
   const gqNames = measures.flatMap((m) => [
@@ -165,6 +209,10 @@ export async function runFit(o: FitOptions, io: CliIo): Promise<FitSummary> {
     }
     offset += n;
     if (posterior.method === "nuts") {
+      drawsShape[`draws/chain-${k + 1}.csv`] = {
+        draws: n,
+        columns: SAMPLER_STATS.length + posterior.names.length + gqNames.length,
+      };
       files.push({
         name: `draws/chain-${k + 1}.csv`,
         content: cmdstanCsv({
@@ -196,6 +244,7 @@ export async function runFit(o: FitOptions, io: CliIo): Promise<FitSummary> {
             .map((v) => String(Number(v.toPrecision(9))))
             .join(","),
         );
+      drawsShape["draws/laplace.csv"] = { draws: n, columns: posterior.names.length + gqNames.length };
       files.push({ name: "draws/laplace.csv", content: `${header.join("\n")}\n${rows.join("\n")}\n` });
     }
   });
@@ -223,7 +272,7 @@ export async function runFit(o: FitOptions, io: CliIo): Promise<FitSummary> {
     name: "parameters.csv",
     content: `name,group,prior,mean,sd,q05,median,q95,rhat,ess_bulk,ess_tail,mcse_mean\n${paramRows.join("\n")}\n`,
   });
-  files.push({ name: "summary.json", content: `${JSON.stringify(summary, null, 2)}\n` });
+  files.push({ name: "summary.json", content: finiteJson(summary, "summary.json") });
   files.push({
     name: "diagnostics.json",
     content: `${JSON.stringify(
@@ -253,12 +302,15 @@ export async function runFit(o: FitOptions, io: CliIo): Promise<FitSummary> {
     content: specText || "# the default model spec (see docs/model-spec.md)\n",
   });
   // a copy of the data, so the run can be reported on and reproduced even if the table folder moves
-  for (const f of [TABLE_FILE, SCHEMA_FILE, "qa.json", "lineage.json"]) {
-    try {
-      files.push({ name: `data/${f}`, content: readFileSync(join(tableDir, f)) });
-    } catch {
-      // qa.json and lineage.json exist only for tables written by mmm prepare
-    }
+  files.push({ name: `data/${TABLE_FILE}`, content: tableBytes[TABLE_FILE] });
+  files.push({ name: `data/${SCHEMA_FILE}`, content: tableBytes[SCHEMA_FILE] });
+  for (const f of ["qa.json", "lineage.json"]) {
+    // these exist only for tables written by mmm prepare
+    if (existsSync(join(tableDir, f)))
+      files.push({
+        name: `data/${f}`,
+        content: readUserFile({ path: join(tableDir, f), what: `the table's ${f}` }),
+      });
   }
   files.push({
     name: "fit.json",
@@ -289,12 +341,14 @@ export async function runFit(o: FitOptions, io: CliIo): Promise<FitSummary> {
         })),
         kpi_scale: Array.from(model.data.yScale),
         seconds: posterior.seconds,
+        // every other file of the folder: what readers verify (docs/fit-output.md § The manifest)
+        files: buildRunManifest(files, drawsShape),
       },
       null,
       2,
     )}\n`,
   });
-  writeDirAtomic(o.out, files, o.force ?? false);
+  writeDirAtomic(o.out, files, o.force ?? false, inputs);
   io.out(roiTable(summary));
   io.out(convergenceLines(summary));
   io.out(`Wrote ${o.out}/ (summary.json, parameters.csv, diagnostics.json, draws/)`);

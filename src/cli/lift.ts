@@ -4,6 +4,7 @@
 import { counterfactualLift, type Intervention } from "../analysis/measures.js";
 import { probabilityAbove, summarise } from "../analysis/summaries.js";
 import { MmmError } from "../core/errors.js";
+import { parseUserNumber } from "../core/userNumber.js";
 import type { CliIo } from "./io.js";
 import { readRun } from "./runReader.js";
 
@@ -55,14 +56,12 @@ export function runLift(runDir: string, o: LiftOptions, io: CliIo): void {
   }
   if (o.off) intervention = { channel: o.channel, kind: "off" };
   else {
-    const factor = Number(o.scale);
-    if (!(factor >= 0))
-      throw new MmmError(
-        "E_BAD_OPTION",
-        `--scale must be a non-negative number, got '${o.scale}'.`,
-        { option: "--scale" },
-        "e.g. --scale 0.8 for a 20% cut, or --off",
-      );
+    const factor = parseUserNumber(
+      o.scale ?? "1",
+      "--scale",
+      { option: "--scale" },
+      { min: 0, example: "--scale 0.8 for a 20% cut, or --off" },
+    );
     const fromWeek = weekIndex(o.fromWeek, "--from-week", 0);
     const toWeek = weekIndex(o.toWeek, "--to-week", d.T - 1);
     if (toWeek < fromWeek) {

@@ -4,8 +4,9 @@
 import { Command, CommanderError } from "commander";
 import { isMmmError } from "../core/errors.js";
 import { codeVersion } from "../data/lineage.js";
-import { SCENARIOS } from "../simulate/scenarios.js";
+import { SCENARIO_NAMES, scenarioDescriptions } from "../simulate/scenarios.js";
 import { runDemo } from "./demo.js";
+import { userFault } from "./faults.js";
 import { runFit } from "./fit.js";
 import { type CliIo, EXIT, processIo } from "./io.js";
 import { runLift } from "./lift.js";
@@ -15,6 +16,15 @@ import { runRecover } from "./recover.js";
 import { runReport } from "./report.js";
 import { runScenario } from "./scenario.js";
 import { runSimulate } from "./simulate.js";
+
+const CURRENT_OPTION = [
+  "--current <last:N|file>",
+  "the reference plan: the last N weeks' run-rate (default: last:<horizon>) or a plan file of horizon amounts",
+] as const;
+const GEO_SPLIT_OPTION = [
+  "--geo-split <spend:N|population|file>",
+  "how a channel's amount splits over geos (default: spend:52, its spend shares over the last 52 weeks)",
+] as const;
 
 function buildProgram(io: CliIo): Command {
   const program = new Command("mmm")
@@ -27,7 +37,7 @@ function buildProgram(io: CliIo): Command {
   program
     .command("simulate")
     .description("Simulate a ground-truth lab dataset: raw daily exports plus the truth behind them.")
-    .requiredOption("--scenario <name>", `scenario: ${Object.keys(SCENARIOS).join(", ")}`)
+    .requiredOption("--scenario <name>", `scenario: ${SCENARIO_NAMES.join(", ")}`)
     .option("--seed <n>", "random seed (same seed, same data)", "1")
     .requiredOption("--out <dir>", "output folder (must not exist unless --force)")
     .option("--format <csv|parquet>", "file format of the raw exports", "csv")
@@ -78,7 +88,10 @@ function buildProgram(io: CliIo): Command {
       "none | quick (holdout, placebo) | full (+ rolling CV, sensitivity grid, PSIS-LOO)",
       "quick",
     )
-    .option("--hurdle <roi>", "the ROI a channel must beat", "1")
+    .option(
+      "--hurdle <roi>",
+      "the ROI a channel must beat (needs a value per KPI unit; default 1, break-even)",
+    )
     .option("--margin <share>", "gross margin on the KPI's value, for profit ROI (e.g. 0.6)")
     .option("--holdout-weeks <n>", "weeks held out (and the CV test horizon)", "13")
     .option("--cv-folds <n>", "rolling-origin CV folds (full validation)", "3")
@@ -108,34 +121,44 @@ function buildProgram(io: CliIo): Command {
     )
     .argument("<run>", "run folder written by `mmm fit`")
     .option("--horizon <weeks>", "planning horizon in weeks", "13")
+    .option(...CURRENT_OPTION)
+    .option(...GEO_SPLIT_OPTION)
     .option(
       "--objective <kind>",
       "mean | quantile[:q] | cvar[:alpha] | mean_sd[:lambda] | p_gain",
       "quantile:0.25",
     )
-    .option("--budget <amount>", "fixed total for the horizon (default: the current run-rate)")
+    .option(
+      "--budget <amount>",
+      "fixed total for the horizon, e.g. 1.2M or 90k/week (default: the reference plan's total)",
+    )
     .option("--mroi-target <value>", "flexible budget: spend while the marginal return exceeds this")
-    .option("--max-change <share>", "guardrail: each channel within ± this share of current spend", "0.5")
+    .option(
+      "--max-change <share|off>",
+      "default guardrail: each channel within ± this share of its reference spend, where --min/--max set no limit",
+      "0.5",
+    )
     .option(
       "--min-p-gain <p>",
-      "confidence gate: move only as far as the plan beats the current one in this share of draws",
+      "confidence gate: move only as far as the plan beats the neutral plan in this share of draws (or off)",
       "0.9",
     )
     .option(
       "--min <channel=amount>",
-      "minimum spend of a channel (repeatable)",
+      "minimum spend of a channel over the horizon, e.g. tv=400k or tv=30k/week (repeatable)",
       (v: string, acc: string[]) => [...acc, v],
       [],
     )
     .option(
       "--max <channel=amount>",
-      "maximum spend of a channel (repeatable)",
+      "maximum spend of a channel over the horizon, e.g. tv=900k or tv=70k/week (repeatable)",
       (v: string, acc: string[]) => [...acc, v],
       [],
     )
+    .option("--bounds <file>", "per-channel min and max from a plan file (CSV channel,min,max or YAML)")
     .option(
       "--lock <channel>",
-      "keep a channel at its current spend (repeatable)",
+      "keep a channel at its reference spend (repeatable)",
       (v: string, acc: string[]) => [...acc, v],
       [],
     )
@@ -155,16 +178,24 @@ function buildProgram(io: CliIo): Command {
   program
     .command("scenario")
     .description(
-      "Evaluate what-if plans for the next weeks against the current plan: value, gain per draw, P(better).",
+      "Evaluate what-if plans for the next weeks against the reference plan: value, gain per draw, P(better).",
     )
     .argument("<run>", "run folder written by `mmm fit`")
     .option(
       "--plan <rules>",
-      'a plan as channel rules, e.g. "tv=+20%,paid_search=-20%" or "display=0" (amount for the horizon); repeatable',
+      'a plan as channel rules, e.g. "tv=+20%,paid_search=-20%" or "display=0" (amount for the horizon, or 20k/week); repeatable',
+      (v: string, acc: string[]) => [...acc, v],
+      [],
+    )
+    .option(
+      "--plan-file <file>",
+      "a plan from a file: CSV channel,amount, YAML channel: amount, or the JSON of mmm optimize --out (repeatable)",
       (v: string, acc: string[]) => [...acc, v],
       [],
     )
     .option("--horizon <weeks>", "planning horizon in weeks", "13")
+    .option(...CURRENT_OPTION)
+    .option(...GEO_SPLIT_OPTION)
     .option("--out <file>", "also write the results as JSON")
     .action((run, opts) => {
       runScenario(run, opts, io);
@@ -173,7 +204,7 @@ function buildProgram(io: CliIo): Command {
   program
     .command("recover")
     .description("Simulate a lab scenario, fit it, and print the recovery scorecard against the truth.")
-    .requiredOption("--scenario <name>", `scenario: ${Object.keys(SCENARIOS).join(", ")}`)
+    .requiredOption("--scenario <name>", `scenario: ${SCENARIO_NAMES.join(", ")}`)
     .option("--seed <n>", "random seed", "1")
     .option("--chains <n>", "number of chains", "4")
     .option("--warmup <n>", "warm-up iterations per chain", "1000")
@@ -190,10 +221,7 @@ function buildProgram(io: CliIo): Command {
     .command("scenarios")
     .description("List the lab's scenarios.")
     .action(() => {
-      for (const s of Object.values(SCENARIOS))
-        io.out(
-          `${s.name.padEnd(11)} ${s.weeks} weeks, ${s.channels.length} channels${s.geo ? `, ${s.geo.count} geos` : ""} — ${s.description}`,
-        );
+      for (const s of scenarioDescriptions()) io.out(`${s.name.padEnd(11)} ${s.description}`);
     });
 
   program
@@ -215,8 +243,10 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     return EXIT.ok;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.input;
-    if (isMmmError(e)) {
-      io.err(`error [${e.code}]: ${e.message}`);
+    // a file-system or size fault that escaped the command's own checks is still the user's to fix
+    const mapped = userFault(e);
+    if (isMmmError(mapped)) {
+      io.err(`error [${mapped.code}]: ${mapped.message}`);
       return EXIT.input;
     }
     io.err(`internal error: ${(e as Error).stack ?? String(e)}`);

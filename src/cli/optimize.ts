@@ -1,153 +1,125 @@
 // `mmm optimize`: the recommended next-quarter allocation for a fitted run — risk-aware objective,
-// guardrails and constraints — with its expected gain, P(gain > 0), marginal ROI per channel and
-// the budget frontier.
+// guardrails and constraints — against the neutral plan (the reference mix at this budget), with
+// its expected gain, P(gain > 0), marginal ROI per channel and the budget frontier.
 
-import { writeFileSync } from "node:fs";
-import { MmmError } from "../core/errors.js";
+import { compact, sharedFormat } from "../analysis/numberFormat.js";
+import type { ReturnUnits } from "../analysis/returnUnits.js";
+import { finiteJson } from "../core/finiteJson.js";
+import { writeFileAtomic } from "../data/atomicDir.js";
+import { checkOutputPath, type OutputInput } from "../data/outputPath.js";
 import type { Objective } from "../planning/optimize.js";
-import { type PlanOptions, type PlanResult, planBudget } from "../planning/plan.js";
+import { type PlanResult, planBudget } from "../planning/plan.js";
 import type { CliIo } from "./io.js";
+import { type OptimizeOptions, parsePlanOptions } from "./planOptions.js";
 import { readRun } from "./runReader.js";
 
-export interface OptimizeOptions {
-  horizon: string;
-  objective: string;
-  budget?: string;
-  mroiTarget?: string;
-  maxChange: string;
-  minPGain?: string;
-  min?: string[];
-  max?: string[];
-  lock?: string[];
-  ramp?: string;
-  group?: string[];
-  allowExtrapolation?: boolean;
-  out?: string;
-}
+export type { OptimizeOptions } from "./planOptions.js";
+export { parseObjective, parsePlanOptions } from "./planOptions.js";
 
-export function parseObjective(text: string): Objective {
-  const [kind, arg] = text.split(":");
-  const num = (d: number) => (arg === undefined ? d : Number(arg));
-  switch (kind) {
+const signed = (x: number) => (x > 0 ? `+${compact(x)}` : compact(x));
+const signedPct = (x: number) => `${x >= 0 ? "+" : ""}${(100 * x).toFixed(0)}%`;
+
+function objectiveText(o: Objective): string {
+  switch (o.kind) {
     case "mean":
-      return { kind: "mean" };
+      return "the expected gain";
     case "quantile":
-      return { kind: "quantile", q: num(0.25) };
+      return `the ${Math.round(100 * o.q)}th percentile of the gain`;
     case "cvar":
-      return { kind: "cvar", alpha: num(0.2) };
+      return `the mean of the worst ${Math.round(100 * o.alpha)}% of gains (CVaR)`;
     case "mean_sd":
-      return { kind: "mean_sd", lambda: num(1) };
+      return `the expected gain − ${o.lambda} sd`;
     case "p_gain":
-      return { kind: "p_gain" };
+      return "P(gain > 0)";
   }
-  throw new MmmError(
-    "E_BAD_OPTION",
-    `Unknown objective '${text}'.`,
-    { option: "--objective" },
-    "mean | quantile[:q] | cvar[:alpha] | mean_sd[:lambda] | p_gain",
-  );
 }
 
-function pairs(list: string[] | undefined, flag: string): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const item of list ?? []) {
-    const m = /^([a-z0-9_]+)=([0-9.]+)$/.exec(item);
-    if (!m)
-      throw new MmmError(
-        "E_BAD_OPTION",
-        `${flag} expects channel=amount, got '${item}'.`,
-        { option: flag },
-        `e.g. ${flag} tv=500000`,
-      );
-    out[m[1]] = Number(m[2]);
-  }
-  return out;
+function gainLine(label: string, g: PlanResult["gain"], p: number, unit: string): string {
+  return `${label}: ${signed(g.mean)} ${unit} (90% interval ${signed(g.q05)} to ${signed(g.q95)}); P(gain > 0) = ${p.toFixed(2)}`;
 }
 
-export function parsePlanOptions(o: OptimizeOptions): Partial<PlanOptions> {
-  const horizon = Number(o.horizon);
-  if (!Number.isInteger(horizon) || horizon < 1 || horizon > 104)
-    throw new MmmError("E_BAD_OPTION", `--horizon must be 1–104 weeks, got '${o.horizon}'.`, {
-      option: "--horizon",
-    });
-  const maxChange = Number(o.maxChange);
-  if (!(maxChange >= 0))
-    throw new MmmError("E_BAD_OPTION", `--max-change must be a share ≥ 0 (e.g. 0.3), got '${o.maxChange}'.`, {
-      option: "--max-change",
-    });
-  const groups = (o.group ?? []).map((g) => {
-    const m = /^([a-z0-9_]+)=([a-z0-9_+]+):([0-9.]+)$/.exec(g);
-    if (!m)
-      throw new MmmError(
-        "E_BAD_OPTION",
-        `--group expects name=channel+channel:cap, got '${g}'.`,
-        { option: "--group" },
-        "e.g. --group digital=paid_social+display:900000",
-      );
-    return { name: m[1], members: m[2].split("+"), cap: Number(m[3]) };
-  });
-  return {
-    horizonWeeks: horizon,
-    objective: parseObjective(o.objective),
-    total: o.budget !== undefined ? Number(o.budget) : undefined,
-    mroiTarget: o.mroiTarget !== undefined ? Number(o.mroiTarget) : undefined,
-    maxChange,
-    minimum: pairs(o.min, "--min"),
-    maximum: pairs(o.max, "--max"),
-    locked: o.lock ?? [],
-    rampLimit: o.ramp !== undefined ? Number(o.ramp) : undefined,
-    groups,
-    forbidExtrapolation: !o.allowExtrapolation,
-    minPGain: o.minPGain !== undefined ? Number(o.minPGain) : undefined,
-  };
-}
-
-export function planTable(r: PlanResult): string {
-  const k = (x: number) =>
-    Math.abs(x) >= 1e6
-      ? `${(x / 1e6).toFixed(2)}M`
-      : Math.abs(x) >= 1e3
-        ? `${(x / 1e3).toFixed(1)}k`
-        : x.toFixed(0);
+/** The plan as a terminal table; returns in `units` (the fit's, so every command agrees). */
+export function planTable(r: PlanResult, units: ReturnUnits = r.returnUnits): string {
+  const u = units;
+  const budgetShift = r.referenceTotal > 0 ? r.total / r.referenceTotal - 1 : 0;
   const lines = [
-    `Recommended allocation for the next ${r.horizonWeeks} weeks (objective ${JSON.stringify(r.objective)}), total ${k(r.total)} (current ${k(r.currentTotal)})`,
+    `Reference plan: ${r.reference} — total ${compact(r.referenceTotal)}`,
+    `Budget: ${compact(r.total)} for the next ${r.horizonWeeks} weeks (${signedPct(budgetShift)} on the reference)${r.geoSplit === "national" ? "" : `; geo split: ${r.geoSplit}`}`,
+    `Objective: ${objectiveText(r.objective)} over the neutral plan (the reference mix scaled to this budget, within the bounds); ${r.draws} posterior draws`,
+    `Marginal ROI in ${u.unit}`,
+    "",
   ];
-  lines.push(
-    `${"channel".padEnd(14)}${"current".padStart(10)}${"recommended".padStart(13)}${"change".padStart(9)}  ${"mROI at plan [5%, 95%]".padEnd(24)}flags`,
+  const head = [
+    "channel",
+    "reference",
+    "neutral",
+    "recommended",
+    "vs ref",
+    "allowed",
+    `mROI at plan [5%, 95%]`,
+  ];
+  const body = r.rows.map((row) => {
+    const m = row.mroi;
+    const f = sharedFormat([m.mean, m.q05, m.q95].map((x) => x * u.factor));
+    return [
+      row.channel,
+      compact(row.reference),
+      compact(row.neutral),
+      compact(row.recommended),
+      row.reference > 0 ? signedPct(row.changeShare) : "new",
+      `${compact(row.bounds[0])}–${compact(row.bounds[1])}`,
+      `${f(m.mean * u.factor)} [${f(m.q05 * u.factor)}, ${f(m.q95 * u.factor)}]${row.extrapolated ? "  EXTRAPOLATION" : ""}`,
+    ];
+  });
+  const widths = head.map((h, j) => Math.max(h.length, ...body.map((b) => b[j].length)));
+  const fmtRow = (cells: string[]) =>
+    cells
+      .map((c, j) => (j === 0 || j === cells.length - 1 ? c.padEnd(widths[j]) : c.padStart(widths[j])))
+      .join("  ")
+      .trimEnd();
+  lines.push(fmtRow(head), ...body.map(fmtRow), "");
+  lines.push(gainLine("Expected gain over the neutral plan", r.gain, r.pGain, r.valueUnit));
+  const neutralIsReference = r.rows.every(
+    (row) => Math.abs(row.neutral - row.reference) <= 1e-6 * (1 + row.reference),
   );
-  for (const row of r.rows) {
+  if (!neutralIsReference)
     lines.push(
-      `${row.channel.padEnd(14)}${k(row.current).padStart(10)}${k(row.recommended).padStart(13)}${`${row.changeShare >= 0 ? "+" : ""}${(100 * row.changeShare).toFixed(0)}%`.padStart(9)}  ${`${row.mroi.mean.toFixed(2)} [${row.mroi.q05.toFixed(2)}, ${row.mroi.q95.toFixed(2)}]`.padEnd(24)}${row.extrapolated ? "EXTRAPOLATION" : ""}`,
+      gainLine("Against the reference plan itself", r.gainOverReference, r.pGainOverReference, r.valueUnit),
     );
-  }
   lines.push(
-    `Expected gain over the current plan: ${k(r.gain.mean)} ${r.valueUnit} (90% interval ${k(r.gain.q05)} to ${k(r.gain.q95)}); P(gain > 0) = ${r.pGain.toFixed(2)}`,
+    `Decision: ${r.decision === "optimum" ? "move to the optimised plan" : r.decision === "partial" ? "move part of the way (confidence gate)" : "keep the neutral plan (no move clears the confidence gate)"}`,
   );
-  lines.push(
-    `Budget frontier (best expected value by total): ${r.frontier.map((f) => `${k(f.total)} → ${f.expectedGain >= 0 ? "+" : ""}${k(f.expectedGain)}`).join(", ")}`,
-  );
+  if (r.frontier.length > 0)
+    lines.push(
+      `Budget frontier (best expected gain over the neutral plan by total): ${r.frontier.map((f) => `${compact(f.total)} → ${signed(f.expectedGain)}`).join(", ")}`,
+    );
   for (const n of r.notes) lines.push(`note: ${n}`);
   return lines.join("\n");
 }
 
+/** What optimize and scenario read: an --out on any of them is refused. */
+export function planInputs(runDir: string, files: (string | undefined)[]): OutputInput[] {
+  return [
+    { path: runDir, what: "the run folder", folder: true },
+    ...files.filter((f): f is string => f !== undefined).map((path) => ({ path, what: "an input file" })),
+  ];
+}
+
 export function runOptimize(runDir: string, o: OptimizeOptions, io: CliIo): PlanResult {
+  // options first: a typo fails before the run folder is read
+  const options = parsePlanOptions(o);
+  const fileOptions = [o.current, o.geoSplit, o.bounds].filter(
+    (f) => f !== undefined && !/^(last|spend):|^population$/.test(f),
+  );
+  const inputs = planInputs(runDir, fileOptions);
+  if (o.out !== undefined) checkOutputPath(o.out, { kind: "file", inputs });
   const run = readRun(runDir);
-  let result: PlanResult;
-  try {
-    result = planBudget(run.model, run.draws, parsePlanOptions(o));
-  } catch (e) {
-    if (e instanceof MmmError) throw e;
-    throw new MmmError(
-      "E_BAD_OPTION",
-      (e as Error).message,
-      {},
-      "check channel names in --min/--max/--lock/--group",
-    );
-  }
-  io.out(planTable(result));
+  const result = planBudget(run.model, run.draws, options);
+  // returns in the fit's display units, so fit, optimize and the report agree
+  io.out(planTable(result, run.summary.roi_display ?? result.returnUnits));
   if (run.fit.method === "fast") io.out("(approximate: from a Laplace fit)");
   if (o.out) {
-    writeFileSync(o.out, `${JSON.stringify(result, null, 2)}\n`);
+    writeFileAtomic(o.out, finiteJson(result, o.out), inputs);
     io.out(`Wrote ${o.out}`);
   }
   return result;

@@ -1,8 +1,12 @@
 // `mmm prepare`: raw exports + config → modeling table folder (written only if the QA has no errors).
 
+import { statSync } from "node:fs";
+import { resolve } from "node:path";
 import { MmmError } from "../core/errors.js";
 import { checkOutputDir, writeDirAtomic } from "../data/atomicDir.js";
-import { loadPrepareConfig } from "../data/config.js";
+import { type LoadedConfig, loadPrepareConfig } from "../data/config.js";
+import { MAX_TEXT_BYTES } from "../data/fsErrors.js";
+import type { OutputInput } from "../data/outputPath.js";
 import { type PrepareResult, prepare } from "../data/prepare.js";
 import { prepareFiles } from "../data/prepareOutput.js";
 import { renderReport } from "../data/qaReport.js";
@@ -15,13 +19,55 @@ export interface PrepareOptions {
   force?: boolean;
 }
 
+/** The files prepare reads, which its output folder may not be, replace or hold. */
+function prepareInputs(loaded: LoadedConfig): OutputInput[] {
+  const { config, baseDir } = loaded;
+  return [
+    { path: loaded.path, what: "the prepare config" },
+    ...Object.entries(config.sources).map(([name, s]) => ({
+      path: resolve(baseDir, s.path),
+      what: `source '${name}'`,
+    })),
+    ...(config.media.long
+      ? [{ path: resolve(baseDir, config.media.long.taxonomy), what: "the taxonomy" }]
+      : []),
+  ];
+}
+
+/** Node cannot hold a text of over ~512 MB in one string: name the source that is too large. */
+function sourceTooLarge(e: unknown, loaded: LoadedConfig): MmmError | null {
+  if ((e as NodeJS.ErrnoException)?.code !== "ERR_STRING_TOO_LONG") return null;
+  const sizes = Object.entries(loaded.config.sources).map(([name, s]) => {
+    try {
+      return { name, path: s.path, bytes: statSync(resolve(loaded.baseDir, s.path)).size };
+    } catch {
+      return { name, path: s.path, bytes: 0 };
+    }
+  });
+  const big = sizes.reduce((a, b) => (b.bytes > a.bytes ? b : a));
+  return new MmmError(
+    "E_FILE_TOO_LARGE",
+    `Source '${big.name}' (${big.path}, ${(big.bytes / 2 ** 20).toFixed(0)} MB) is too large to read: a file is read into memory whole, and text over about ${(MAX_TEXT_BYTES / 2 ** 20).toFixed(0)} MB does not fit.`,
+    { file: big.path, key: `sources.${big.name}.path` },
+    "export fewer rows or columns (a shorter date range, only the columns the config names), then try again",
+  );
+}
+
 export async function runPrepare(opts: PrepareOptions, io: CliIo): Promise<PrepareResult> {
-  checkOutputDir(opts.out, opts.force ?? false);
+  const force = opts.force ?? false;
+  // the config names the inputs the output may not touch; reading it is quick, the work is not
   const loaded = loadPrepareConfig(opts.config);
+  const inputs = prepareInputs(loaded);
+  checkOutputDir(opts.out, force, "--out", inputs);
   // redrawing in place needs raw writes to the terminal; logs get whole lines through io
   const tty = io === processIo && Boolean(process.stderr.isTTY);
   const progress = new ReadProgressLine(tty ? (t) => process.stderr.write(t) : io.err, tty);
-  const result = await prepare(loaded, { onProgress: (p) => progress.update(p) });
+  let result: PrepareResult;
+  try {
+    result = await prepare(loaded, { onProgress: (p) => progress.update(p) });
+  } catch (e) {
+    throw sourceTooLarge(e, loaded) ?? e;
+  }
   const text = renderReport(result.qa);
   if (result.qa.status === "fail") {
     io.err(text);
@@ -34,7 +80,7 @@ export async function runPrepare(opts: PrepareOptions, io: CliIo): Promise<Prepa
       errors[0].fix ?? "fix the errors listed above (or re-grade a check with qa.severity in the config)",
     );
   }
-  writeDirAtomic(opts.out, prepareFiles(result, loaded), opts.force ?? false);
+  writeDirAtomic(opts.out, prepareFiles(result, loaded), force, inputs);
   io.out(text);
   io.out(
     `Wrote ${opts.out}/table.csv (+ table.schema.json, qa.json, qa.txt, lineage.json${result.campaigns.length > 0 ? ", campaigns.csv" : ""})`,

@@ -30,7 +30,7 @@ export interface Scorecard {
   }[];
   coverage: number;
   meanAbsRoiError: number;
-  rhatMax: number;
+  rhatMax: number | null;
   divergences: number;
 }
 
@@ -99,7 +99,7 @@ export async function runRecover(
     );
   }
   io.out(
-    `coverage ${channels.filter((c) => c.covered).length}/${channels.length} = ${card.coverage.toFixed(2)}; mean |ROI error| ${card.meanAbsRoiError.toFixed(3)}; R̂ max ${conv.rhat_max.toFixed(3)}; divergences ${conv.divergences}`,
+    `coverage ${channels.filter((c) => c.covered).length}/${channels.length} = ${card.coverage.toFixed(2)}; mean |ROI error| ${card.meanAbsRoiError.toFixed(3)}; R̂ max ${conv.rhat_max === null ? "—" : conv.rhat_max.toFixed(3)}; divergences ${conv.divergences}`,
   );
   return card;
 }

@@ -1,8 +1,6 @@
 // `mmm report`: a run folder → one self-contained HTML report (executive page with next quarter's
 // plan, validation, data). Validation refits the model with lighter sampling settings.
 
-import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
 import {
   holdoutValidation,
   placeboCheck,
@@ -11,6 +9,9 @@ import {
   sensitivityVariants,
 } from "../analysis/validation.js";
 import { MmmError } from "../core/errors.js";
+import { parseUserNumber } from "../core/userNumber.js";
+import { writeFileAtomic } from "../data/atomicDir.js";
+import { checkOutputPath } from "../data/outputPath.js";
 import type { SampleOptions } from "../inference/sample.js";
 import { type PlanResult, planBudget } from "../planning/plan.js";
 import { buildReportData } from "../report/build.js";
@@ -23,7 +24,8 @@ import { WorkerExecutor } from "./workerExecutor.js";
 export interface ReportOptions {
   out: string;
   validation: string;
-  hurdle: string;
+  /** The ROI a channel must beat; only with a value per KPI unit (default 1, break-even). */
+  hurdle?: string;
   margin?: string;
   holdoutWeeks: string;
   cvFolds: string;
@@ -41,40 +43,47 @@ export async function runReport(runDir: string, o: ReportOptions, io: CliIo): Pr
       "quick: holdout and placebo; full: also rolling CV, the sensitivity grid and PSIS-LOO",
     );
   }
-  const hurdle = Number(o.hurdle);
-  if (!(hurdle >= 0))
-    throw new MmmError("E_BAD_OPTION", `--hurdle must be a non-negative number, got '${o.hurdle}'.`, {
-      option: "--hurdle",
-    });
-  const optionMargin = o.margin === undefined ? null : Number(o.margin);
-  if (optionMargin !== null && !(optionMargin > 0 && optionMargin <= 1)) {
-    throw new MmmError("E_BAD_OPTION", `--margin must be in (0, 1], got '${o.margin}'.`, {
-      option: "--margin",
-    });
-  }
+  const hurdle =
+    o.hurdle === undefined
+      ? 1
+      : parseUserNumber(o.hurdle, "--hurdle", { option: "--hurdle" }, { min: 0, example: "--hurdle 1.5" });
+  const optionMargin =
+    o.margin === undefined
+      ? null
+      : parseUserNumber(
+          o.margin,
+          "--margin",
+          { option: "--margin" },
+          { min: 0, max: 1, minExclusive: true, example: "--margin 0.6" },
+        );
+  const requested = parseUserNumber(
+    o.holdoutWeeks,
+    "--holdout-weeks",
+    { option: "--holdout-weeks" },
+    { integer: true, min: 4, example: "13 (a quarter)" },
+  );
+  const folds = parseUserNumber(
+    o.cvFolds,
+    "--cv-folds",
+    { option: "--cv-folds" },
+    { integer: true, min: 1, max: 10 },
+  );
+  // the report may not land in the run folder; checked before the validation refits, not after
+  const inputs = [{ path: runDir, what: "the run folder", folder: true }];
+  checkOutputPath(o.out, { kind: "file", inputs });
   const run = readRun(runDir);
+  if (o.hurdle !== undefined && run.model.data.valuePerUnit === null)
+    throw new MmmError(
+      "E_BAD_OPTION",
+      `--hurdle ${o.hurdle} compares ROI with a value, but this run has no value per ${run.model.data.kpi}: its ROI is ${run.model.data.kpi} per ${run.model.data.currency}, for which 1 (or any hurdle) means nothing.`,
+      { option: "--hurdle" },
+      "set value_per_unit in the model spec (or kpi.value_per_unit in the prepare config) and re-fit, or drop --hurdle",
+    );
   // --margin wins over the spec's margin
   const margin = optionMargin ?? run.recipe.spec.margin ?? null;
   const executor = new WorkerExecutor();
   const light: SampleOptions = { ...run.fit.settings, method: "nuts", chains: 2, warmup: 500, draws: 500 };
   const T = run.recipe.table.weeks.length;
-  const requested = Number(o.holdoutWeeks);
-  if (!Number.isInteger(requested) || requested < 4) {
-    throw new MmmError(
-      "E_BAD_OPTION",
-      `--holdout-weeks must be a whole number of at least 4, got '${o.holdoutWeeks}'.`,
-      { option: "--holdout-weeks" },
-      "e.g. 13 (a quarter)",
-    );
-  }
-  const folds = Number(o.cvFolds);
-  if (!Number.isInteger(folds) || folds < 1 || folds > 10) {
-    throw new MmmError(
-      "E_BAD_OPTION",
-      `--cv-folds must be a whole number from 1 to 10, got '${o.cvFolds}'.`,
-      { option: "--cv-folds" },
-    );
-  }
   const holdoutWeeks = Math.min(requested, Math.floor(T / 4));
   const validation: ValidationData = { holdout: null, cv: null, loo: null, sensitivity: null, placebo: null };
   const say = (s: string) => {
@@ -117,24 +126,7 @@ export async function runReport(runDir: string, o: ReportOptions, io: CliIo): Pr
     plan,
   });
   const html = await renderReport(data);
-  const out = resolve(o.out);
-  if (existsSync(out) && statSync(out).isDirectory()) {
-    throw new MmmError(
-      "E_OUTPUT_EXISTS",
-      `--out ${o.out} is a folder.`,
-      { option: "--out" },
-      "give the path of the HTML file to write, e.g. report.html",
-    );
-  }
-  mkdirSync(dirname(out), { recursive: true });
-  const tmp = join(dirname(out), `.${Date.now()}-${process.pid}.report.tmp`);
-  try {
-    writeFileSync(tmp, html);
-    renameSync(tmp, out);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
+  const out = writeFileAtomic(o.out, html, inputs);
   io.out(`Wrote ${o.out} (${(html.length / 1024).toFixed(0)} KB, self-contained)`);
   return out;
 }

@@ -1,47 +1,50 @@
-// `mmm scenario`: what-if plans for the next weeks ("tv=+20%,display=0") against the current
-// plan — each plan's incremental value and its gain over the current plan, draw by draw.
+// `mmm scenario`: what-if plans for the next weeks ("tv=+20%,display=0", or a plan file) against
+// the reference plan — each plan's incremental value and its gain over the reference, draw by draw.
 
-import { writeFileSync } from "node:fs";
+import { compact } from "../analysis/numberFormat.js";
 import { MmmError } from "../core/errors.js";
-import { evaluateScenarios, parsePlan, type ScenarioReport } from "../planning/scenario.js";
+import { finiteJson } from "../core/finiteJson.js";
+import { writeFileAtomic } from "../data/atomicDir.js";
+import { checkOutputPath } from "../data/outputPath.js";
+import {
+  evaluateScenarios,
+  parsePlan,
+  type ScenarioPlan,
+  type ScenarioReport,
+} from "../planning/scenario.js";
 import type { CliIo } from "./io.js";
+import { planInputs } from "./optimize.js";
+import { readPlanFile } from "./planFile.js";
+import { type HorizonOptions, parseHorizonSettings } from "./planOptions.js";
 import { readRun } from "./runReader.js";
 
-export interface ScenarioOptions {
+export interface ScenarioOptions extends HorizonOptions {
   plan: string[];
-  horizon: string;
+  planFile?: string[];
   out?: string;
 }
 
-/** 1.23M, 45.6k, 789, with a sign when asked (gains). */
-function k(x: number, signed = false): string {
-  const sign = signed && x > 0 ? "+" : "";
-  const a = Math.abs(x);
-  const s = a >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : a >= 1e3 ? `${(x / 1e3).toFixed(1)}k` : x.toFixed(0);
-  return `${sign}${s}`;
-}
-
-function pct(x: number): string {
-  return `${x > 0 ? "+" : ""}${(100 * x).toFixed(0)}%`;
-}
+const signed = (x: number) => (x > 0 ? `+${compact(x)}` : compact(x));
+const pct = (x: number) => `${x > 0 ? "+" : ""}${(100 * x).toFixed(0)}%`;
 
 export function scenarioTable(r: ScenarioReport): string {
   const lines = [
     `Scenarios for the next ${r.horizonWeeks} weeks: incremental ${r.valueUnit} over spending nothing, carryover included (${r.draws} posterior draws)`,
-    `current plan: spend ${k(r.currentTotal)} → ${k(r.currentValue.mean)} (90% interval ${k(r.currentValue.q05)} to ${k(r.currentValue.q95)})`,
+    `reference plan: ${r.reference}${r.geoSplit === "national" ? "" : `; geo split: ${r.geoSplit}`}`,
+    `  spend ${compact(r.referenceTotal)} → ${compact(r.referenceValue.mean)} (90% interval ${compact(r.referenceValue.q05)} to ${compact(r.referenceValue.q95)})`,
   ];
   r.scenarios.forEach((s, i) => {
     const changed = s.rows
-      .filter((row) => Math.abs(row.planned - row.current) > 1e-9 * (1 + row.current))
+      .filter((row) => Math.abs(row.planned - row.reference) > 1e-9 * (1 + row.reference))
       .map((row) => {
-        const share = row.current > 0 ? ` (${pct(row.planned / row.current - 1)})` : "";
-        return `${row.channel} ${k(row.current)} → ${k(row.planned)}${share}${row.extrapolated ? " EXTRAPOLATION" : ""}`;
+        const share = row.reference > 0 ? ` (${pct(row.planned / row.reference - 1)})` : "";
+        return `${row.channel} ${compact(row.reference)} → ${compact(row.planned)}${share}${row.extrapolated ? " EXTRAPOLATION" : ""}`;
       });
     lines.push(
-      `plan ${i + 1} "${s.label}": spend ${k(s.total)} (${pct(r.currentTotal > 0 ? s.total / r.currentTotal - 1 : 0)})`,
-      `  changes: ${changed.length > 0 ? changed.join(", ") : "none (the current plan)"}`,
-      `  value ${k(s.value.mean)} (90% interval ${k(s.value.q05)} to ${k(s.value.q95)})`,
-      `  vs current: expected gain ${k(s.gain.mean, true)} (5th to 95th percentile ${k(s.gain.q05, true)} to ${k(s.gain.q95, true)}); P(better than current) = ${s.pBetter.toFixed(2)}`,
+      `plan ${i + 1} "${s.label}": spend ${compact(s.total)} (${pct(r.referenceTotal > 0 ? s.total / r.referenceTotal - 1 : 0)})`,
+      `  changes: ${changed.length > 0 ? changed.join(", ") : "none (the reference plan)"}`,
+      `  value ${compact(s.value.mean)} (90% interval ${compact(s.value.q05)} to ${compact(s.value.q95)})`,
+      `  vs reference: expected gain ${signed(s.gain.mean)} (5th to 95th percentile ${signed(s.gain.q05)} to ${signed(s.gain.q95)}); P(better than reference) = ${s.pBetter.toFixed(2)}`,
     );
     if (s.rows.some((row) => row.extrapolated))
       lines.push(
@@ -51,28 +54,55 @@ export function scenarioTable(r: ScenarioReport): string {
   return lines.join("\n");
 }
 
+/** A plan file as a scenario: its amounts, channels it does not list kept at the reference. */
+function planFromFile(file: string, channels: string[], horizonWeeks: number): ScenarioPlan {
+  const rules: ScenarioPlan["rules"] = [];
+  for (const [channel, e] of readPlanFile(file, "--plan-file", horizonWeeks)) {
+    if (!channels.includes(channel))
+      throw new MmmError(
+        "E_PLAN_FILE",
+        `Plan file ${file} names an unknown channel '${channel}'.`,
+        { file, option: "--plan-file", key: channel },
+        `use the model's channels: ${channels.join(", ")}`,
+      );
+    if (e.amount === undefined)
+      throw new MmmError(
+        "E_PLAN_FILE",
+        `Plan file ${file}: channel '${channel}' has no amount.`,
+        { file, option: "--plan-file", key: channel },
+        "give each channel an amount for the horizon (or x/week)",
+      );
+    rules.push({ channel, kind: "absolute", amount: e.amount });
+  }
+  return { label: file, rules };
+}
+
 export function runScenario(runDir: string, o: ScenarioOptions, io: CliIo): ScenarioReport {
-  const horizon = Number(o.horizon);
-  if (!Number.isInteger(horizon) || horizon < 1 || horizon > 104)
-    throw new MmmError("E_BAD_OPTION", `--horizon must be 1–104 weeks, got '${o.horizon}'.`, {
-      option: "--horizon",
-    });
-  if (!o.plan || o.plan.length === 0)
+  const settings = parseHorizonSettings(o);
+  if ((!o.plan || o.plan.length === 0) && (!o.planFile || o.planFile.length === 0))
     throw new MmmError(
       "E_BAD_OPTION",
       "Give at least one plan to evaluate.",
       { option: "--plan" },
-      'e.g. --plan "tv=+20%,paid_search=-20%" --plan "display=0"',
+      'e.g. --plan "tv=+20%,paid_search=-20%" --plan "display=0", or --plan-file plan.json (from mmm optimize --out)',
     );
+  const files = [o.current, o.geoSplit, ...(o.planFile ?? [])].filter(
+    (f) => f !== undefined && !/^(last|spend):|^population$/.test(f),
+  );
+  const inputs = planInputs(runDir, files);
+  if (o.out !== undefined) checkOutputPath(o.out, { kind: "file", inputs });
   const run = readRun(runDir);
   const channels = run.model.data.channels.map((c) => c.name);
   // every plan is checked before any work, so a typo in the third plan fails fast
-  const plans = o.plan.map((p) => parsePlan(p, channels));
-  const report = evaluateScenarios(run.model, run.draws, plans, { horizonWeeks: horizon });
+  const plans = [
+    ...(o.plan ?? []).map((p) => parsePlan(p, channels, settings.horizonWeeks)),
+    ...(o.planFile ?? []).map((f) => planFromFile(f, channels, settings.horizonWeeks)),
+  ];
+  const report = evaluateScenarios(run.model, run.draws, plans, settings);
   io.out(scenarioTable(report));
   if (run.fit.method === "fast") io.out("(approximate: from a Laplace fit)");
   if (o.out) {
-    writeFileSync(o.out, `${JSON.stringify(report, null, 2)}\n`);
+    writeFileAtomic(o.out, finiteJson(report, o.out), inputs);
     io.out(`Wrote ${o.out}`);
   }
   return report;

@@ -2,6 +2,7 @@
 
 import { formatDay } from "../core/dates.js";
 import { MmmError } from "../core/errors.js";
+import { parseUserNumber } from "../core/userNumber.js";
 import { checkOutputDir, writeDirAtomic } from "../data/atomicDir.js";
 import { type SimulatedDataset, simulateScenario } from "../simulate/lab.js";
 import { SCENARIO_NAMES } from "../simulate/scenarios.js";
@@ -17,15 +18,12 @@ export interface SimulateOptions {
 }
 
 export function parseSeed(text: string, flag = "--seed"): number {
-  if (!/^\d+$/.test(text) || Number(text) > 2 ** 32 - 1) {
-    throw new MmmError(
-      "E_BAD_OPTION",
-      `${flag} must be a whole number between 0 and 4294967295, got '${text}'.`,
-      { option: flag },
-      `e.g. ${flag} 1`,
-    );
-  }
-  return Number(text);
+  return parseUserNumber(
+    text,
+    flag,
+    { option: flag },
+    { integer: true, min: 0, max: 2 ** 32 - 1, example: `${flag} 1` },
+  );
 }
 
 export function runSimulate(opts: SimulateOptions, io: CliIo): SimulatedDataset {

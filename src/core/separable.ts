@@ -135,3 +135,41 @@ export function goldenSectionMax(
   }
   return (x0 + x1) / 2;
 }
+
+/**
+ * The same mix, scaled: sets out[i] = clip(s·r_i, lo_i, hi_i) for the `members`, with s solved by
+ * bisection so they sum to `total` — every member not at a bound moves by the same percentage.
+ * Used for the planner's neutral plan and the lab's budget problems.
+ */
+export function scaleIntoBounds(
+  reference: number[],
+  bounds: [number, number][],
+  members: number[],
+  total: number,
+  out: number[],
+): void {
+  const at = (s: number) =>
+    members.reduce((sum, i) => sum + Math.min(bounds[i][1], Math.max(bounds[i][0], s * reference[i])), 0);
+  let hi = 1;
+  for (let k = 0; k < 200 && at(hi) < total; k++) hi *= 2;
+  let lo = 0;
+  for (let k = 0; k < 200; k++) {
+    const mid = 0.5 * (lo + hi);
+    if (at(mid) < total) lo = mid;
+    else hi = mid;
+  }
+  for (const i of members) out[i] = Math.min(bounds[i][1], Math.max(bounds[i][0], hi * reference[i]));
+  // what scaling cannot place (channels with no reference spend, or every scaled channel at a
+  // bound) is shared by room left, so the total is met whenever it is feasible
+  const gap = total - members.reduce((s, i) => s + out[i], 0);
+  if (Math.abs(gap) > 1e-9 * (1 + Math.abs(total))) {
+    const room = members.map((i) => (gap > 0 ? bounds[i][1] - out[i] : out[i] - bounds[i][0]));
+    const totalRoom = room.reduce((s, r) => s + r, 0);
+    if (totalRoom > 0) {
+      const share = Math.min(1, Math.abs(gap) / totalRoom);
+      members.forEach((i, k) => {
+        out[i] += Math.sign(gap) * share * room[k];
+      });
+    }
+  }
+}

@@ -1,9 +1,10 @@
-// Writes a whole output folder or nothing: files go to a temporary sibling folder that is renamed
-// into place at the end, so a failed run never leaves a half-written result behind.
+// Writes a whole output folder, or one output file, or nothing: content goes to a temporary sibling
+// that is renamed into place at the end, so a failed run never leaves a half-written result behind.
 
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
-import { MmmError } from "../core/errors.js";
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { fsError } from "./fsErrors.js";
+import { checkOutputPath, type OutputInput } from "./outputPath.js";
 
 export interface OutputFile {
   /** Path inside the output folder, e.g. `raw/orders.csv`. */
@@ -11,50 +12,96 @@ export interface OutputFile {
   content: string | Uint8Array;
 }
 
-/** Fails early (before any work) when the output folder exists and may not be replaced. */
-export function checkOutputDir(outDir: string, force: boolean, flag = "--out"): void {
-  const abs = resolve(outDir);
-  if (!existsSync(abs)) return;
-  if (!statSync(abs).isDirectory()) {
-    throw new MmmError(
-      "E_OUTPUT_EXISTS",
-      `Output path ${outDir} exists and is a file.`,
-      { file: outDir },
-      `choose another ${flag} path`,
-    );
-  }
-  if (!force && readdirSync(abs).length > 0) {
-    throw new MmmError(
-      "E_OUTPUT_EXISTS",
-      `Output folder ${outDir} already exists and is not empty.`,
-      { file: outDir },
-      `choose another ${flag} path, or pass --force to replace it`,
-    );
+/**
+ * Fails early (before any work) when the output folder may not be written: it exists and is not
+ * empty (without `force`), is a file, holds or lies inside an input folder, or its parent cannot
+ * take files.
+ */
+export function checkOutputDir(
+  outDir: string,
+  force: boolean,
+  flag = "--out",
+  inputs: OutputInput[] = [],
+): void {
+  checkOutputPath(outDir, { kind: "folder", force, flag, inputs });
+}
+
+/** A hidden sibling name for `target`, short enough that a long final name still fits the limit. */
+function tempSibling(target: string, kind: string): string {
+  return join(dirname(target), `.${basename(target).slice(0, 180)}.${kind}-${process.pid}-${Date.now()}`);
+}
+
+/**
+ * Runs `write` with the parent folder of `target` created if it is missing; if `write` fails,
+ * the folders it created are removed again, so a failure leaves the disk as it was.
+ */
+function withParent(target: string, out: string, flag: string, write: () => void): void {
+  let created: string | undefined;
+  try {
+    created = mkdirSync(dirname(target), { recursive: true });
+    write();
+  } catch (e) {
+    if (created) rmSync(created, { recursive: true, force: true });
+    throw fsError(e, { path: out, action: "write", what: flag, option: flag });
   }
 }
 
-export function writeDirAtomic(outDir: string, files: OutputFile[], force = false): void {
-  const abs = resolve(outDir);
-  checkOutputDir(outDir, force);
-  const parent = dirname(abs);
-  mkdirSync(parent, { recursive: true });
-  const tmp = join(parent, `.${basename(abs)}.tmp-${process.pid}-${Date.now()}`);
-  try {
-    for (const f of files) {
-      const path = join(tmp, f.name);
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, f.content);
+export function writeDirAtomic(
+  outDir: string,
+  files: OutputFile[],
+  force = false,
+  inputs: OutputInput[] = [],
+  flag = "--out",
+): void {
+  const { target } = checkOutputPath(outDir, { kind: "folder", force, flag, inputs });
+  const tmp = tempSibling(target, "tmp");
+  withParent(target, outDir, flag, () => {
+    try {
+      for (const f of files) {
+        const path = join(tmp, f.name);
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(path, f.content);
+      }
+      if (existsSync(target)) {
+        const old = tempSibling(target, "old");
+        renameSync(target, old);
+        try {
+          renameSync(tmp, target);
+        } catch (e) {
+          renameSync(old, target); // put the previous folder back
+          throw e;
+        }
+        rmSync(old, { recursive: true, force: true });
+      } else {
+        renameSync(tmp, target);
+      }
+    } catch (e) {
+      rmSync(tmp, { recursive: true, force: true });
+      throw e;
     }
-    if (existsSync(abs)) {
-      const old = join(parent, `.${basename(abs)}.old-${process.pid}-${Date.now()}`);
-      renameSync(abs, old);
-      renameSync(tmp, abs);
-      rmSync(old, { recursive: true, force: true });
-    } else {
-      renameSync(tmp, abs);
+  });
+}
+
+/**
+ * Writes one output file atomically (a temporary file in the same folder, then a rename), after
+ * the same checks as `checkOutputPath`; missing parent folders are created. Returns the path written.
+ */
+export function writeFileAtomic(
+  out: string,
+  content: string | Uint8Array,
+  inputs: OutputInput[] = [],
+  flag = "--out",
+): string {
+  const { target } = checkOutputPath(out, { kind: "file", flag, inputs });
+  const tmp = tempSibling(target, "tmp");
+  withParent(target, out, flag, () => {
+    try {
+      writeFileSync(tmp, content, { flag: "wx" });
+      renameSync(tmp, target);
+    } catch (e) {
+      rmSync(tmp, { force: true });
+      throw e;
     }
-  } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw e;
-  }
+  });
+  return target;
 }

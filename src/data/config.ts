@@ -241,6 +241,7 @@ export function loadPrepareConfig(path: string): LoadedConfig {
     file: path,
     absPath: abs,
     role: "Config file",
+    option: "--config",
     missingFix: "pass the path of a prepare config (YAML) with --config",
   });
   return { config: parsePrepareConfig(text, path), path: abs, baseDir: dirname(abs), text };

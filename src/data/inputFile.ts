@@ -4,6 +4,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
 import { MmmError } from "../core/errors.js";
+import { fsError, notRegularFile } from "./fsErrors.js";
 
 export interface InputRef {
   /** Path as the user wrote it, for messages. */
@@ -11,6 +12,8 @@ export interface InputRef {
   absPath: string;
   /** Config key that named the file, for messages. */
   key?: string;
+  /** Command-line option that named the file (`--config`), for messages. */
+  option?: string;
   /** What the file is, for messages: "Input file", "Config file", "Taxonomy rules file". */
   role?: string;
   /** How to fix a missing file. */
@@ -71,74 +74,53 @@ export function readSmallTextFile(ref: InputRef, maxBytes = 16 * 1024 * 1024): s
   }
 }
 
-function openError(ref: InputRef, e: NodeJS.ErrnoException): MmmError {
-  const where = { file: ref.file, key: ref.key };
+function openError(ref: InputRef, e: NodeJS.ErrnoException): unknown {
+  const where = { file: ref.file, key: ref.key, option: ref.option };
   const role = ref.role ?? "Input file";
-  switch (e.code) {
-    case "ENOENT":
-    case "ENOTDIR":
-      return new MmmError(
-        "E_FILE_NOT_FOUND",
-        `${role} not found: ${ref.file} (looked at ${ref.absPath}).`,
-        where,
-        ref.missingFix ?? "check the path; relative paths are read from the config file's folder",
-      );
-    case "EISDIR":
-      return new MmmError(
-        "E_FILE_NOT_FOUND",
-        `${role === "Input file" ? "Input path" : role} is a folder, not a file: ${ref.file}.`,
-        where,
-        "point the config at a CSV or Parquet file",
-      );
-    case "ELOOP":
-      return new MmmError(
-        "E_SYMLINK_LOOP",
-        `${role} ${ref.file} is a symbolic link that never reaches a file (the links form a loop).`,
-        where,
-        "point the path at the real file, or repair the links (ls -l shows where each one points)",
-      );
-    case "EACCES":
-    case "EPERM":
-      return new MmmError(
-        "E_FILE_UNREADABLE",
-        `${role} ${ref.file} cannot be read: permission denied.`,
-        where,
-        "give the user running mmm read permission on the file (chmod / chown)",
-      );
-    default:
-      return new MmmError(
-        "E_FILE_UNREADABLE",
-        `${role} ${ref.file} cannot be opened: ${e.message}.`,
-        where,
-        "check the path and that the file is readable",
-      );
+  if (e.code === "ENOENT" || e.code === "ENOTDIR") {
+    return new MmmError(
+      "E_FILE_NOT_FOUND",
+      `${role} not found: ${ref.file} (looked at ${ref.absPath}).`,
+      where,
+      ref.missingFix ?? "check the path; relative paths are read from the config file's folder",
+    );
   }
+  if (e.code === "EISDIR") return folderError(ref);
+  // permissions, symbolic-link loops (ELOOP), disk errors: worded as for every other file the CLI reads
+  return fsError(e, {
+    path: ref.file,
+    action: "read",
+    what: role.toLowerCase(),
+    key: ref.key,
+    option: ref.option,
+  });
 }
 
-function checkRegular(ref: InputRef, stats: Stats): void {
-  if (stats.isFile()) return;
-  const where = { file: ref.file, key: ref.key };
-  if (stats.isDirectory()) {
-    throw new MmmError(
+/** A data source that is a folder keeps its old code (E_FILE_NOT_FOUND); the config and taxonomy say E_FILE_ACCESS, as the other commands' files do. */
+function folderError(ref: InputRef): MmmError {
+  const where = { file: ref.file, key: ref.key, option: ref.option };
+  if (!ref.role || ref.role === "Input file") {
+    return new MmmError(
       "E_FILE_NOT_FOUND",
-      `${ref.role && ref.role !== "Input file" ? ref.role : "Input path"} is a folder, not a file: ${ref.file}.`,
+      `Input path is a folder, not a file: ${ref.file}.`,
       where,
       "point the config at a CSV or Parquet file",
     );
   }
-  const kind = stats.isFIFO()
-    ? "a named pipe (FIFO)"
-    : stats.isCharacterDevice()
-      ? "a character device (like /dev/zero or a terminal)"
-      : stats.isBlockDevice()
-        ? "a block device (a disk)"
-        : stats.isSocket()
-          ? "a socket"
-          : "not a regular file";
-  throw new MmmError(
-    "E_NOT_REGULAR_FILE",
-    `${ref.role ?? "Input file"} ${ref.file} is ${kind}, not a regular file: it could block the run or never end.`,
+  return new MmmError(
+    "E_FILE_ACCESS",
+    `Cannot read ${ref.role.toLowerCase()} ${ref.file}: it is a folder, not a file.`,
     where,
-    "save the data to a regular file first (e.g. cat source > export.csv) and point the config at that file",
+    "give the path of the file itself",
   );
+}
+
+function checkRegular(ref: InputRef, stats: Stats): void {
+  if (stats.isFile()) return;
+  if (stats.isDirectory()) throw folderError(ref);
+  throw notRegularFile(ref.file, ref.role ?? "Input file", stats, {
+    file: ref.file,
+    key: ref.key,
+    option: ref.option,
+  });
 }

@@ -1,12 +1,12 @@
 // The modeling table on disk: table.csv (one row per geo and week) and table.schema.json, a
 // sidecar naming every column's role, unit and aggregation, plus a JSON Schema of a row.
 
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { type DayNumber, formatDay, parseDay, WEEKDAYS, type Weekday } from "../core/dates.js";
 import { MmmError } from "../core/errors.js";
 import type { ColumnRole, ModelingTable, TableColumn } from "../core/modelingTable.js";
+import { readUserText } from "./fsErrors.js";
 
 export const TABLE_FORMAT = "mmm-os/modeling-table@1";
 export const TABLE_FILE = "table.csv";
@@ -123,28 +123,101 @@ export function tableSchema(table: ModelingTable): TableSchema {
 /** Reads a table written by `mmm prepare` (or the lab) back from its folder. */
 export function readModelingTable(dir: string): ModelingTable {
   const schemaPath = join(dir, SCHEMA_FILE);
+  const schemaText = readTableFile(schemaPath, "the modeling table's schema");
+  const schema = parseTableSchema(schemaText, schemaPath);
+  const dataPath = join(dir, schema.data);
+  return parseModelingTable(schema, readTableFile(dataPath, "the modeling table"), dataPath);
+}
+
+function readTableFile(path: string, what: string): string {
+  try {
+    return readUserText({ path, what });
+  } catch (e) {
+    if (e instanceof MmmError && e.code === "E_FILE_NOT_FOUND")
+      throw new MmmError(
+        "E_TABLE_SCHEMA",
+        `No ${path.endsWith(SCHEMA_FILE) ? SCHEMA_FILE : "table data file"} in ${dirname(path)}: it is not a modeling-table folder.`,
+        { file: path },
+        "point at a folder written by `mmm prepare` (it holds table.csv and table.schema.json)",
+      );
+    throw e;
+  }
+}
+
+/** The schema sidecar's text → its content, checked for the fields the reader relies on. */
+export function parseTableSchema(text: string, schemaPath: string): TableSchema {
   let schema: TableSchema;
   try {
-    schema = JSON.parse(readFileSync(schemaPath, "utf8"));
-  } catch {
+    schema = JSON.parse(text);
+  } catch (e) {
     throw new MmmError(
       "E_TABLE_SCHEMA",
-      `No readable ${SCHEMA_FILE} in ${dir}.`,
+      `${schemaPath} is not valid JSON (${(e as Error).message}); it may have been cut short or edited.`,
       { file: schemaPath },
-      "point at a folder written by `mmm prepare`",
+      "re-run mmm prepare to write the table folder again",
     );
   }
-  if (schema.format !== TABLE_FORMAT) {
+  if (schema?.format !== TABLE_FORMAT) {
     throw new MmmError(
       "E_TABLE_SCHEMA",
-      `${schemaPath} is not a modeling-table schema (format '${schema.format}').`,
+      `${schemaPath} is not a modeling-table schema (format '${schema?.format}').`,
       { file: schemaPath, key: "format" },
       `expected format ${TABLE_FORMAT}`,
     );
   }
-  const dataPath = join(dir, schema.data);
-  const records = parse(readFileSync(dataPath, "utf8"), { bom: true }) as string[][];
-  const header = records[0];
+  if (!WEEKDAYS.includes(schema.week_start))
+    throw new MmmError("E_TABLE_SCHEMA", `Unknown week_start '${schema.week_start}'.`, {
+      file: schemaPath,
+      key: "week_start",
+    });
+  if (
+    !Array.isArray(schema.columns) ||
+    !Array.isArray(schema.geos) ||
+    typeof schema.data !== "string" ||
+    parseDay(schema.weeks?.first ?? "") === null ||
+    !Number.isInteger(schema.weeks?.count)
+  )
+    throw new MmmError(
+      "E_TABLE_SCHEMA",
+      `${schemaPath} lacks some of data, columns, geos, weeks.first or weeks.count.`,
+      { file: schemaPath },
+      "re-run mmm prepare to write the table folder again",
+    );
+  return schema;
+}
+
+function parseCsvRecords(csv: string, dataPath: string): string[][] {
+  try {
+    return parse(csv, { bom: true }) as string[][];
+  } catch (e) {
+    const line = (e as { lines?: number }).lines;
+    throw new MmmError(
+      "E_TABLE_SCHEMA",
+      `${dataPath} is not a well-formed CSV: ${(e as Error).message}`,
+      { file: dataPath, ...(line ? { row: line, rowKind: "line" as const } : {}) },
+      "the table file was cut short or edited; re-run mmm prepare",
+    );
+  }
+}
+
+/** A table cell → its number; blank is a missing value (NaN), anything else must be a finite number. */
+function tableNumber(cell: string, dataPath: string, line: number, column: string): number {
+  if (cell === "") return Number.NaN;
+  const v = Number(cell);
+  if (!Number.isFinite(v))
+    throw new MmmError(
+      "E_TABLE_VALUE",
+      `'${cell}' in the modeling table is not a finite number${Number.isNaN(v) ? "" : " (infinite values cannot be modelled)"}.`,
+      { file: dataPath, row: line, rowKind: "line", column },
+      "correct the cell to a plain finite number (blank for a missing value), or re-run mmm prepare",
+    );
+  return v;
+}
+
+/** The schema and the text of table.csv → the modeling table; every cell and row is checked. */
+export function parseModelingTable(schema: TableSchema, csv: string, dataPath: string): ModelingTable {
+  const records = parseCsvRecords(csv, dataPath);
+  const header = records[0] ?? [];
   const expected = schema.columns.map((c) => c.name);
   if (header.join(",") !== expected.join(",")) {
     throw new MmmError(
@@ -162,22 +235,34 @@ export function readModelingTable(dir: string): ModelingTable {
   const weekIndex = new Map(weeks.map((w, i) => [w, i]));
   const dataCols = schema.columns.slice(2);
   const values = dataCols.map(() => new Float64Array(schema.geos.length * T).fill(Number.NaN));
+  const seen = new Uint8Array(schema.geos.length * T);
   for (let r = 1; r < records.length; r++) {
     const rec = records[r];
     const w = weekIndex.get(parseDay(rec[0]) ?? Number.NaN);
     const g = geoIndex.get(rec[1]);
-    if (w === undefined || g === undefined) {
+    if (w === undefined || g === undefined || seen[g * T + w]) {
       throw new MmmError(
         "E_TABLE_SCHEMA",
-        `Row for week '${rec[0]}', geo '${rec[1]}' is outside the schema's weeks or geos.`,
+        w === undefined || g === undefined
+          ? `Row for week '${rec[0]}', geo '${rec[1]}' is outside the schema's weeks or geos.`
+          : `Week '${rec[0]}', geo '${rec[1]}' appears twice.`,
         { file: dataPath, row: r + 1, rowKind: "line" },
         "re-run mmm prepare",
       );
     }
-    dataCols.forEach((_, j) => {
-      values[j][g * T + w] = rec[j + 2] === "" ? Number.NaN : Number(rec[j + 2]);
+    seen[g * T + w] = 1;
+    dataCols.forEach((c, j) => {
+      values[j][g * T + w] = tableNumber(rec[j + 2], dataPath, r + 1, c.name);
     });
   }
+  const missing = seen.indexOf(0);
+  if (missing >= 0)
+    throw new MmmError(
+      "E_TABLE_SCHEMA",
+      `${dataPath} has ${records.length - 1} rows, but the schema has ${schema.geos.length} geo(s) × ${T} weeks; the first missing is week ${formatDay(weeks[missing % T])}, geo '${schema.geos[Math.floor(missing / T)]}'.`,
+      { file: dataPath },
+      "the table file was cut short or edited; re-run mmm prepare",
+    );
   const columns: TableColumn[] = dataCols.map((c, j) => ({
     name: c.name,
     role: c.role as ColumnRole,
@@ -188,11 +273,6 @@ export function readModelingTable(dir: string): ModelingTable {
     sign: c.sign as TableColumn["sign"],
     description: c.description,
   }));
-  if (!WEEKDAYS.includes(schema.week_start))
-    throw new MmmError("E_TABLE_SCHEMA", `Unknown week_start '${schema.week_start}'.`, {
-      file: schemaPath,
-      key: "week_start",
-    });
   return {
     weekStart: schema.week_start,
     weeks,

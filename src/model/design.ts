@@ -70,6 +70,8 @@ export interface ModelData {
   tviWeight: Float64Array;
   valuePerUnit: number | null;
   currency: string;
+  /** Population per geo, when the table has a population column (for per-capita splits). */
+  population: Float64Array | null;
 }
 
 /** Mean of geo g's values over the first `weeks` of a geo-major series of T weeks per geo. */
@@ -298,7 +300,16 @@ export function buildModelData(table: ModelingTable, spec: ModelSpec, opts: Desi
     tviWeight,
     valuePerUnit: spec.value_per_unit ?? table.valuePerUnit ?? null,
     currency: table.currency,
+    population: populationOf(table, G, T),
   };
+}
+
+/** One population per geo (its first week's value) from the table's population column, if any. */
+function populationOf(table: ModelingTable, G: number, T: number): Float64Array | null {
+  const col = table.columns.find((c) => c.role === "population");
+  if (!col) return null;
+  const pop = Float64Array.from({ length: G }, (_, g) => col.values[g * T]);
+  return pop.every((p) => Number.isFinite(p) && p > 0) ? pop : null;
 }
 
 /**

@@ -7,7 +7,9 @@
 
 import { Rng } from "../core/rng.js";
 import { goldenSectionMax, maximiseSeparable } from "../core/separable.js";
-import type { ChannelPlanContext, PlanValuer } from "./planValue.js";
+import { type PlanConstraints, repair, transferRange } from "./constraints.js";
+import type { ChannelPlanContext } from "./context.js";
+import type { PlanValuer } from "./planValue.js";
 
 export type Objective =
   | { kind: "mean" }
@@ -15,14 +17,6 @@ export type Objective =
   | { kind: "cvar"; alpha: number }
   | { kind: "mean_sd"; lambda: number }
   | { kind: "p_gain" };
-
-export interface PlanConstraints {
-  /** Absolute bounds on each channel's horizon spend. */
-  bounds: [number, number][];
-  /** Channel groups with a shared cap on their total. */
-  groups: { members: number[]; cap: number }[];
-  total: number;
-}
 
 export interface ValueGrids {
   /** Per channel: grid of amounts (ascending). */
@@ -152,60 +146,6 @@ function select(a: Float64Array, k: number): number {
   return a[k];
 }
 
-function groupTotals(alloc: number[], c: PlanConstraints): number[] {
-  return c.groups.map((g) => g.members.reduce((s, i) => s + alloc[i], 0));
-}
-
-/** Moves budget into bounds and under group caps (keeping the total), greedily by room. */
-export function repair(alloc: number[], c: PlanConstraints): number[] {
-  const a = alloc.map((v, i) => Math.min(c.bounds[i][1], Math.max(c.bounds[i][0], v)));
-  for (let pass = 0; pass < 20; pass++) {
-    let moved = false;
-    c.groups.forEach((g, gi) => {
-      const over = groupTotals(a, c)[gi] - g.cap;
-      if (over <= 1e-9) return;
-      // take the excess out of the group's members above their lower bounds, in proportion
-      const room = g.members.map((i) => a[i] - c.bounds[i][0]);
-      const totalRoom = room.reduce((s, r) => s + r, 0);
-      g.members.forEach((i, k) => {
-        a[i] -= totalRoom > 0 ? (over * room[k]) / totalRoom : 0;
-      });
-      moved = true;
-    });
-    // restore the total by filling channels up to their bounds and their groups' remaining room:
-    // a fill past a cap would end the last pass infeasible
-    let gap = c.total - a.reduce((s, v) => s + v, 0);
-    for (let i = 0; i < a.length && Math.abs(gap) > 1e-9; i++) {
-      let room = c.bounds[i][1] - a[i];
-      if (gap > 0) {
-        const totals = groupTotals(a, c);
-        c.groups.forEach((g, gi) => {
-          if (g.members.includes(i)) room = Math.min(room, g.cap - totals[gi]);
-        });
-      }
-      const step = gap > 0 ? Math.min(gap, Math.max(0, room)) : Math.max(gap, c.bounds[i][0] - a[i]);
-      a[i] += step;
-      gap -= step;
-    }
-    if (!moved && Math.abs(gap) <= 1e-6) break;
-  }
-  return a;
-}
-
-/** Range of transfers d from channel j to channel i that keeps every bound and group cap. */
-function transferRange(a: number[], i: number, j: number, c: PlanConstraints): [number, number] {
-  let lo = Math.max(c.bounds[i][0] - a[i], a[j] - c.bounds[j][1]);
-  let hi = Math.min(c.bounds[i][1] - a[i], a[j] - c.bounds[j][0]);
-  const totals = groupTotals(a, c);
-  c.groups.forEach((g, gi) => {
-    const hasI = g.members.includes(i);
-    const hasJ = g.members.includes(j);
-    if (hasI && !hasJ) hi = Math.min(hi, g.cap - totals[gi]);
-    if (hasJ && !hasI) lo = Math.max(lo, totals[gi] - g.cap);
-  });
-  return [lo, hi];
-}
-
 export interface OptimiseResult {
   allocation: number[];
   objective: number;
@@ -214,15 +154,15 @@ export interface OptimiseResult {
 }
 
 /**
- * Maximises the objective over allocations meeting the constraints. `baseline` is the current
- * plan's value per draw (for P(gain > 0)).
+ * Maximises the objective over allocations meeting the constraints. `baseline` is the value per
+ * draw of `anchor`, the feasible plan the gain is measured against (the neutral plan).
  */
 export function optimiseAllocation(
   g: ValueGrids,
   c: PlanConstraints,
   obj: Objective,
   baseline: Float64Array,
-  current: number[],
+  anchor: number[],
   seed = 1,
 ): OptimiseResult {
   const n = g.amounts.length;
@@ -239,10 +179,10 @@ export function optimiseAllocation(
     400,
   ).allocation;
   // the dynamic programme's optimum is global for the mean; risk objectives also start from the
-  // current plan and from one random feasible point (their optimum can sit in another basin)
+  // neutral plan and from one random feasible point (their optimum can sit in another basin)
   const starts: number[][] = [repair(dp, c)];
   if (obj.kind !== "mean") {
-    starts.push(repair(scaleTo(current, c.total), c));
+    starts.push(repair(anchor, c));
     const rng = new Rng(`optimise:${seed}`);
     const w = Array.from({ length: n }, () => rng.uniform());
     const lo = c.bounds.reduce((s, b) => s + b[0], 0);
@@ -320,9 +260,4 @@ export function optimiseAllocation(
       best = { allocation: a, objective: current_, perDraw: Float64Array.from(v), starts: starts.length };
   }
   return best!;
-}
-
-function scaleTo(a: number[], total: number): number[] {
-  const s = a.reduce((x, y) => x + y, 0);
-  return a.map((v) => (s > 0 ? (v * total) / s : total / a.length));
 }

@@ -1,12 +1,16 @@
-// The planner: from a fitted model's draws to a recommended next-quarter allocation — bounds from
-// the user's constraints and the guardrails (±x% of current spend, locked channels, ramp limits,
-// group caps, no extrapolation beyond the spend seen), the risk-aware objective, the gain over the
-// current plan per draw, marginal ROI at the optimum, and the budget frontier.
+// The planner: from a fitted model's draws to a recommended next-quarter allocation. The reference
+// plan (what we do now) scaled to the budget and projected onto the bounds is the neutral plan; the
+// risk-aware optimum is searched on value grids, then every plan shown is valued exactly per draw,
+// and the confidence gate keeps only a move that beats the neutral plan in enough draws.
 
 import { thinned } from "../analysis/measures.js";
-import { type Interval, summarise } from "../analysis/summaries.js";
+import { type ReturnUnits, returnUnits } from "../analysis/returnUnits.js";
+import { type Interval, probabilityAbove, summarise } from "../analysis/summaries.js";
+import { MmmError } from "../core/errors.js";
 import { maximiseSeparable } from "../core/separable.js";
 import type { MmmModel } from "../model/mmm.js";
+import { type BoundOptions, channelBounds, neutralPlan, type PlanConstraints } from "./constraints.js";
+import { type ChannelPlanContext, type HorizonSettings, planContext } from "./context.js";
 import {
   allocationValues,
   buildGrids,
@@ -14,30 +18,20 @@ import {
   type Objective,
   objectiveValue,
   optimiseAllocation,
-  type PlanConstraints,
-  repair,
+  type ValueGrids,
 } from "./optimize.js";
-import { type HorizonSettings, PlanValuer, planContexts } from "./planValue.js";
+import { PlanValuer, planValues } from "./planValue.js";
 
-export interface PlanOptions extends HorizonSettings {
+export interface PlanOptions extends HorizonSettings, Omit<BoundOptions, "horizonWeeks"> {
   objective: Objective;
-  /** Fixed total for the horizon; default: the current run-rate. */
+  /** Fixed total for the horizon; default: the reference plan's total. */
   total?: number;
   /** Flexible budget: spend while the marginal return (value per currency unit) exceeds this. */
   mroiTarget?: number;
-  /** ± share of current spend a channel may move (guardrail), e.g. 0.3. */
-  maxChange?: number;
-  minimum?: Record<string, number>;
-  maximum?: Record<string, number>;
-  locked?: string[];
-  /** Weekly spend may differ from the last 4 weeks' average by at most this share. */
-  rampLimit?: number;
   groups?: { name: string; members: string[]; cap: number }[];
-  /** Cap each channel's weekly spend at the largest week seen in the data. */
-  forbidExtrapolation?: boolean;
   /**
-   * Confidence gate: if the optimised plan beats the current one in fewer than this share of
-   * draws, step back toward the current plan until it does (or keep the current plan).
+   * Confidence gate: if the optimised plan beats the neutral plan in fewer than this share of
+   * draws, step back toward the neutral plan until it does (or keep the neutral plan).
    */
   minPGain?: number;
   maxDraws?: number;
@@ -47,9 +41,9 @@ export interface PlanOptions extends HorizonSettings {
 
 export const DEFAULT_PLAN_OPTIONS: PlanOptions = {
   horizonWeeks: 13,
-  // conservative defaults, chosen on the lab's scenarios (bench/planning.ts): the 25th percentile
-  // of the gain, not its mean, so money does not move on noise; ±50% guardrails; no
-  // extrapolation; and no move unless it beats the current plan in 90% of draws
+  // conservative defaults (bench/planning.ts): the 25th percentile of the gain, not its mean, so
+  // money does not move on noise; ±50% guardrails where the user sets no limit; no extrapolation;
+  // and no move unless it beats the neutral plan in 90% of draws
   objective: { kind: "quantile", q: 0.25 },
   maxChange: 0.5,
   forbidExtrapolation: true,
@@ -60,8 +54,12 @@ export const DEFAULT_PLAN_OPTIONS: PlanOptions = {
 
 export interface PlanRow {
   channel: string;
-  current: number;
+  /** The reference plan's amount (what we do now, at its own total). */
+  reference: number;
+  /** The reference mix scaled to the budget and projected onto the bounds. */
+  neutral: number;
   recommended: number;
+  /** Recommended − reference, and as a share of the reference. */
   change: number;
   changeShare: number;
   bounds: [number, number];
@@ -74,16 +72,79 @@ export interface PlanResult {
   horizonWeeks: number;
   objective: Objective;
   valueUnit: string;
+  /** How marginal returns are shown (value per currency unit, or KPI per 1,000 currency units). */
+  returnUnits: ReturnUnits;
+  /** The reference plan in words, and how amounts split over geos. */
+  reference: string;
+  geoSplit: string;
   total: number;
-  currentTotal: number;
+  referenceTotal: number;
   rows: PlanRow[];
-  /** Value of the recommended plan minus the current one, per draw, summarised. */
+  /** Values per draw of the three plans, summarised (incremental over spending nothing). */
+  referenceValue: Interval;
+  neutralValue: Interval;
+  recommendedValue: Interval;
+  /** Recommended − neutral plan, per draw: what the reallocation buys at this budget. */
   gain: Interval;
   pGain: number;
-  currentValue: Interval;
-  recommendedValue: Interval;
+  /** Recommended − reference plan, per draw (differs from `gain` when the budget or bounds move the reference). */
+  gainOverReference: Interval;
+  pGainOverReference: number;
+  /** "optimum": the optimised plan; "partial": a step toward it; "neutral": the neutral plan. */
+  decision: "optimum" | "partial" | "neutral";
   frontier: { total: number; expectedValue: number; expectedGain: number }[];
   notes: string[];
+  draws: number;
+}
+
+/** Group caps by channel index; groups must not overlap and must fit their members' minimums. */
+function resolveGroups(
+  groups: PlanOptions["groups"],
+  names: string[],
+  bounds: [number, number][],
+): PlanConstraints["groups"] {
+  const idx = (name: string) => {
+    const i = names.indexOf(name);
+    if (i < 0)
+      throw new MmmError(
+        "E_BAD_OPTION",
+        `Unknown channel '${name}' in --group.`,
+        { option: "--group" },
+        `use the model's channels: ${names.join(", ")}`,
+      );
+    return i;
+  };
+  const resolved = (groups ?? []).map((g) => ({ name: g.name, members: g.members.map(idx), cap: g.cap }));
+  for (const [i, g] of resolved.entries()) {
+    for (const h of resolved.slice(i + 1))
+      if (g.members.some((m) => h.members.includes(m)))
+        throw new MmmError(
+          "E_BAD_OPTION",
+          `Groups '${g.name}' and '${h.name}' share a channel.`,
+          { option: "--group" },
+          "give each channel at most one group",
+        );
+    const floor = g.members.reduce((s, m) => s + bounds[m][0], 0);
+    if (g.cap < floor)
+      throw new MmmError(
+        "E_BAD_OPTION",
+        `Group '${g.name}' has a cap of ${g.cap.toFixed(0)}, below its channels' minimum spend ${floor.toFixed(0)}.`,
+        { option: "--group" },
+        "raise the cap or relax --max-change/--min",
+      );
+  }
+  return resolved.map(({ members, cap }) => ({ members, cap }));
+}
+
+function checkPlannable(model: MmmModel): void {
+  const onExposure = model.data.channels.filter((c) => c.input !== "spend").map((c) => c.name);
+  if (onExposure.length > 0)
+    throw new MmmError(
+      "E_BAD_OPTION",
+      `Channels modelled on exposure (${onExposure.join(", ")}) cannot be planned in currency yet.`,
+      {},
+      "model these channels on spend to plan them (a cost per exposure unit is needed otherwise)",
+    );
 }
 
 export function planBudget(
@@ -92,74 +153,18 @@ export function planBudget(
   input: Partial<PlanOptions> = {},
 ): PlanResult {
   const o: PlanOptions = { ...DEFAULT_PLAN_OPTIONS, ...input };
-  const value = model.data.valuePerUnit ?? 1;
-  const contexts = planContexts(model, o);
-  const names = contexts.map((c) => c.name);
-  const idx = (name: string) => {
-    const i = names.indexOf(name);
-    if (i < 0) throw new Error(`unknown channel '${name}' (channels: ${names.join(", ")})`);
-    return i;
-  };
-  const current = contexts.map((c) => c.current);
-  const currentTotal = current.reduce((a, b) => a + b, 0);
-  const H = o.horizonWeeks;
-  const notes: string[] = [];
-  // bounds: the intersection of every constraint and guardrail
-  const bounds: [number, number][] = contexts.map((c) => {
-    let lo = 0;
-    let hi = Number.POSITIVE_INFINITY;
-    if (o.maxChange !== undefined) {
-      lo = Math.max(lo, c.current * (1 - o.maxChange));
-      hi = Math.min(hi, c.current * (1 + o.maxChange));
-    }
-    if (o.rampLimit !== undefined) {
-      lo = Math.max(lo, H * c.lastWeekly * (1 - o.rampLimit));
-      hi = Math.min(hi, H * c.lastWeekly * (1 + o.rampLimit));
-    }
-    if (o.forbidExtrapolation) hi = Math.min(hi, H * c.maxWeekly);
-    if (o.minimum?.[c.name] !== undefined) lo = Math.max(lo, o.minimum[c.name]);
-    if (o.maximum?.[c.name] !== undefined) hi = Math.min(hi, o.maximum[c.name]);
-    if (o.locked?.includes(c.name)) {
-      lo = c.current;
-      hi = c.current;
-    }
-    if (!Number.isFinite(hi)) hi = Math.max(3 * c.current, lo);
-    if (hi < lo) {
-      notes.push(
-        `${c.name}: its constraints conflict (minimum ${lo.toFixed(0)} above maximum ${hi.toFixed(0)}); held at the minimum.`,
-      );
-      hi = lo;
-    }
-    return [lo, hi];
-  });
-  for (const name of [...Object.keys(o.minimum ?? {}), ...Object.keys(o.maximum ?? {}), ...(o.locked ?? [])])
-    idx(name);
-  const groups = (o.groups ?? []).map((g) => ({ name: g.name, members: g.members.map(idx), cap: g.cap }));
-  for (const [i, g] of groups.entries()) {
-    for (const h of groups.slice(i + 1)) {
-      if (g.members.some((m) => h.members.includes(m)))
-        throw new Error(
-          `groups '${g.name}' and '${h.name}' share a channel; give each channel at most one group`,
-        );
-    }
-    const floor = g.members.reduce((s, m) => s + bounds[m][0], 0);
-    if (g.cap < floor)
-      throw new Error(
-        `group '${g.name}' has a cap of ${g.cap.toFixed(0)}, below its channels' minimum spend ${floor.toFixed(0)} (guardrails and minimums); raise the cap or relax --max-change/--min`,
-      );
-  }
-  const channelsOnExposure = model.data.channels.filter((c) => c.input !== "spend").map((c) => c.name);
-  if (channelsOnExposure.length > 0)
-    throw new Error(
-      `channels modelled on exposure (${channelsOnExposure.join(", ")}) cannot be planned in currency yet (a cost per exposure unit is needed)`,
-    );
-
-  // a flexible budget adds an "unspent" option worth mroiTarget per unit, so money stays unspent
-  // once every channel's marginal return falls below the target
-  const flexible = o.mroiTarget !== undefined;
-  const maxTotal = bounds.reduce((s, b) => s + b[1], 0);
+  checkPlannable(model);
+  const context = planContext(model, o);
+  const channels = context.channels;
+  const names = channels.map((c) => c.name);
+  const reference = channels.map((c) => c.current);
+  const referenceTotal = reference.reduce((a, b) => a + b, 0);
+  const { bounds, notes } = channelBounds(channels, o);
+  const groups = resolveGroups(o.groups, names, bounds);
   const minTotal = bounds.reduce((s, b) => s + b[0], 0);
-  let total = o.total ?? currentTotal;
+  const maxTotal = bounds.reduce((s, b) => s + b[1], 0);
+  const flexible = o.mroiTarget !== undefined;
+  let total = o.total ?? referenceTotal;
   if (!flexible && (total < minTotal - 1e-6 || total > maxTotal + 1e-6)) {
     const clipped = Math.min(maxTotal, Math.max(minTotal, total));
     notes.push(
@@ -168,121 +173,229 @@ export function planBudget(
     total = clipped;
   }
   const rows = thinned(draws, model.dim, o.maxDraws ?? 1000);
-  const valuer = new PlanValuer(model, o, value);
-  const grids = buildGrids(valuer, rows, contexts, bounds, o.gridPoints);
+  const valuer = new PlanValuer(model, o, model.data.valuePerUnit ?? 1);
+  const grids = buildGrids(valuer, rows, channels, bounds, o.gridPoints);
+  const neutralTotal = flexible ? Math.min(maxTotal, Math.max(minTotal, referenceTotal)) : total;
+  const constraints: PlanConstraints = { bounds, groups, total: neutralTotal };
+  const neutral = neutralPlan(reference, constraints);
+  let optimum: number[];
   if (flexible) {
-    const target = o.mroiTarget as number;
-    total = maxTotal;
-    bounds.push([0, maxTotal - minTotal]);
-    grids.amounts.push(Float64Array.from([0, maxTotal - minTotal]));
-    grids.values.push(
-      Float64Array.from({ length: 2 * rows.length }, (_, k) =>
-        k % 2 === 0 ? 0 : target * (maxTotal - minTotal),
-      ),
-    );
-  }
-  const constraints: PlanConstraints = { bounds, groups, total };
-  const currentPlan = flexible ? [...current, Math.max(0, maxTotal - currentTotal)] : current;
-  const baseline = allocationValues(grids, currentPlan);
-  const best = optimiseAllocation(grids, constraints, o.objective, baseline, currentPlan, o.seed ?? 1);
-  let allocation = best.allocation;
-  let perDraw = best.perDraw;
-  if (flexible) {
-    // the unspent option's value is not KPI value: report channel values only
-    const unspent = allocation[allocation.length - 1];
-    allocation = allocation.slice(0, -1);
-    grids.amounts.pop();
-    grids.values.pop();
-    bounds.pop();
-    total = maxTotal - unspent;
-    perDraw = allocationValues(grids, allocation);
+    optimum = flexibleOptimum(grids, constraints, o, neutral, o.mroiTarget as number);
+    total = optimum.reduce((a, b) => a + b, 0);
     notes.push(
       `Flexible budget: spend ${total.toFixed(0)} (of up to ${maxTotal.toFixed(0)}) while the marginal return exceeds ${o.mroiTarget}.`,
     );
+  } else {
+    const baseline = allocationValues(grids, neutral);
+    optimum = optimiseAllocation(grids, constraints, o.objective, baseline, neutral, o.seed ?? 1).allocation;
   }
-  const currentValues = allocationValues(grids, current);
-  if (o.minPGain !== undefined && !flexible) {
-    const pOf = (a: number[]) => {
-      const v = allocationValues(grids, a);
-      let wins = 0;
-      for (let k = 0; k < v.length; k++) if (v[k] > currentValues[k]) wins++;
-      return wins / v.length;
-    };
-    if (pOf(allocation) < o.minPGain) {
-      // the largest step toward the optimum that clears the gate, from the current plan made
-      // feasible (both ends meet every constraint, so every point between them does)
-      const from = repair(current, constraints);
-      const at = (t: number) => allocation.map((a, i) => from[i] + t * (a - from[i]));
-      let chosen = 0;
-      for (let t = 0.9; t > 0.05; t -= 0.1) {
-        if (pOf(at(t)) >= o.minPGain) {
-          chosen = t;
-          break;
-        }
-      }
-      notes.push(
-        chosen > 0
-          ? `The full move beats the current plan in fewer than ${100 * o.minPGain}% of draws; the plan goes ${(100 * chosen).toFixed(0)}% of the way.`
-          : `No move beats the current plan in ${100 * o.minPGain}% of draws: keep the current plan (or gather evidence first).`,
-      );
-      allocation = at(chosen);
-      perDraw = allocationValues(grids, allocation);
-    }
+  const gated = confidenceGate(
+    valuer,
+    rows,
+    channels,
+    { neutral, optimum, reference },
+    flexible ? undefined : o.minPGain,
+  );
+  notes.push(...gated.notes);
+  const { recommended, values } = gated;
+  const gain = values.recommended.map((v, k) => v - values.neutral[k]);
+  const rowsOut = planRows(
+    valuer,
+    rows,
+    channels,
+    bounds,
+    { reference, neutral, recommended },
+    o.horizonWeeks,
+  );
+  const overReference = values.recommended.map((v, k) => v - values.reference[k]);
+  return {
+    horizonWeeks: o.horizonWeeks,
+    objective: o.objective,
+    valueUnit: model.data.valuePerUnit ? model.data.currency : model.data.kpi,
+    returnUnits: returnUnits(
+      model.data,
+      rowsOut.map((r) => r.mroi.mean),
+    ),
+    reference: context.referenceLabel,
+    geoSplit: context.geoSplitLabel,
+    total,
+    referenceTotal,
+    rows: rowsOut,
+    referenceValue: summarise(values.reference),
+    neutralValue: summarise(values.neutral),
+    recommendedValue: summarise(values.recommended),
+    gain: summarise(gain),
+    pGain: probabilityAbove(gain, 0),
+    gainOverReference: summarise(overReference),
+    pGainOverReference: probabilityAbove(overReference, 0),
+    decision: gated.decision,
+    frontier: frontier(
+      grids,
+      bounds,
+      groups.length > 0,
+      referenceTotal,
+      mean(allocationValues(grids, neutral)),
+    ),
+    notes,
+    draws: rows.length,
+  };
+}
+
+const mean = (v: ArrayLike<number>) => {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i];
+  return s / v.length;
+};
+
+/**
+ * A flexible budget adds an "unspent" option worth mroiTarget per unit, so money stays unspent
+ * once every channel's marginal return falls below the target. Returns the channel amounts.
+ */
+function flexibleOptimum(
+  grids: ValueGrids,
+  c: PlanConstraints,
+  o: PlanOptions,
+  neutral: number[],
+  target: number,
+): number[] {
+  const minTotal = c.bounds.reduce((s, b) => s + b[0], 0);
+  const maxTotal = c.bounds.reduce((s, b) => s + b[1], 0);
+  const slack = maxTotal - minTotal;
+  const withSlack: ValueGrids = {
+    amounts: [...grids.amounts, Float64Array.of(0, slack)],
+    values: [
+      ...grids.values,
+      Float64Array.from({ length: 2 * grids.draws }, (_, k) => (k % 2 === 0 ? 0 : target * slack)),
+    ],
+    draws: grids.draws,
+  };
+  const constraints: PlanConstraints = {
+    bounds: [...c.bounds, [0, slack]],
+    groups: c.groups,
+    total: maxTotal,
+  };
+  const start = [...neutral, Math.max(0, maxTotal - neutral.reduce((a, b) => a + b, 0))];
+  const baseline = allocationValues(withSlack, start);
+  const best = optimiseAllocation(withSlack, constraints, o.objective, baseline, start, o.seed ?? 1);
+  return best.allocation.slice(0, -1);
+}
+
+interface GateResult {
+  recommended: number[];
+  decision: PlanResult["decision"];
+  values: { reference: Float64Array; neutral: Float64Array; recommended: Float64Array };
+  notes: string[];
+}
+
+/**
+ * Values every candidate exactly (the optimum, steps of a tenth back toward the neutral plan,
+ * the neutral and reference plans) in one pass, and keeps the largest step that beats the
+ * neutral plan in at least `minPGain` of the draws. Both ends are feasible, so every step is.
+ */
+function confidenceGate(
+  valuer: PlanValuer,
+  rows: Float64Array[],
+  channels: ChannelPlanContext[],
+  plans: { neutral: number[]; optimum: number[]; reference: number[] },
+  minPGain: number | undefined,
+): GateResult {
+  const { neutral, optimum, reference } = plans;
+  const steps = minPGain === undefined ? [1] : [1, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1];
+  const candidates = steps.map((t) => optimum.map((a, i) => neutral[i] + t * (a - neutral[i])));
+  const values = planValues(valuer, rows, channels, [reference, neutral, ...candidates]);
+  const [referenceValues, neutralValues] = values;
+  const pOf = (v: Float64Array) =>
+    probabilityAbove(
+      v.map((x, k) => x - neutralValues[k]),
+      0,
+    );
+  const moves = optimum.some((a, i) => Math.abs(a - neutral[i]) > 1e-9 * (1 + Math.abs(neutral[i])));
+  let chosen = minPGain === undefined ? 0 : steps.findIndex((_, s) => pOf(values[2 + s]) >= minPGain);
+  const notes: string[] = [];
+  if (!moves) {
+    chosen = -1;
+  } else if (chosen < 0) {
+    notes.push(
+      `No move beats the neutral plan in ${Math.round(100 * (minPGain as number))}% of draws: the plan keeps the reference mix at this budget. The posterior is too uncertain to move money; gather evidence first (an experiment on the channels the optimum would move).`,
+    );
+  } else if (chosen > 0) {
+    notes.push(
+      `The full move beats the neutral plan in fewer than ${Math.round(100 * (minPGain as number))}% of draws; the plan goes ${Math.round(100 * steps[chosen])}% of the way.`,
+    );
   }
-  const gain = perDraw.map((v, k) => v - currentValues[k]);
-  const resultRows: PlanRow[] = contexts.map((c, i) => {
-    const a = allocation[i];
-    const step = Math.max(1, 0.01 * Math.max(a, c.current));
-    const m = new Float64Array(grids.draws);
-    for (let k = 0; k < grids.draws; k++) {
-      const lo = Math.max(bounds[i][0], a - step);
-      const hi = Math.min(bounds[i][1], a + step);
-      m[k] = hi > lo ? (interp(grids, i, k, hi) - interp(grids, i, k, lo)) / (hi - lo) : Number.NaN;
-    }
+  return {
+    recommended: chosen < 0 ? neutral : candidates[chosen],
+    decision: chosen < 0 ? "neutral" : chosen === 0 ? "optimum" : "partial",
+    values: {
+      reference: referenceValues,
+      neutral: neutralValues,
+      recommended: chosen < 0 ? neutralValues : values[2 + chosen],
+    },
+    notes,
+  };
+}
+
+function planRows(
+  valuer: PlanValuer,
+  rows: Float64Array[],
+  channels: ChannelPlanContext[],
+  bounds: [number, number][],
+  plans: { reference: number[]; neutral: number[]; recommended: number[] },
+  H: number,
+): PlanRow[] {
+  const out = new Float64Array(2);
+  return channels.map((c, i) => {
+    const a = plans.recommended[i];
+    const ref = plans.reference[i];
+    // the marginal return: an exact centred difference of the channel's value curve at the plan
+    // (a property of the curve, so a locked channel has one too)
+    const step = Math.max(1, 0.01 * Math.max(a, ref));
+    const at = Float64Array.of(Math.max(0, a - step), a + step);
+    const m = new Float64Array(rows.length);
+    rows.forEach((x, k) => {
+      valuer.channelValues(x, c, at, out);
+      m[k] = (out[1] - out[0]) / (at[1] - at[0]);
+    });
     return {
       channel: c.name,
-      current: c.current,
+      reference: ref,
+      neutral: plans.neutral[i],
       recommended: a,
-      change: a - c.current,
-      changeShare: c.current > 0 ? (a - c.current) / c.current : 0,
+      change: a - ref,
+      changeShare: ref > 0 ? (a - ref) / ref : 0,
       bounds: bounds[i],
       extrapolated: a / H > c.maxWeekly * (1 + 1e-9),
-      mroi: summarise(
-        m.filter((v) => !Number.isNaN(v)).length
-          ? m.filter((v) => !Number.isNaN(v))
-          : Float64Array.of(Number.NaN),
-      ),
+      mroi: summarise(m),
     };
   });
-  // the frontier: the best expected value at totals around the current one (separable: the
-  // grid dynamic programme on the mean curves is exact, no polish needed)
+}
+
+/**
+ * The best expected value at totals around the reference total (separable: the grid dynamic
+ * programme on the mean curves is exact, no polish needed), as a gain over the neutral plan.
+ */
+function frontier(
+  grids: ValueGrids,
+  bounds: [number, number][],
+  hasGroups: boolean,
+  referenceTotal: number,
+  neutralMean: number,
+): PlanResult["frontier"] {
+  if (hasGroups) return [];
+  const minTotal = bounds.reduce((s, b) => s + b[0], 0);
+  const maxTotal = bounds.reduce((s, b) => s + b[1], 0);
   const meanCurves = grids.amounts.map((_, i) => (a: number) => {
     let s = 0;
     for (let k = 0; k < grids.draws; k++) s += interp(grids, i, k, a);
     return s / grids.draws;
   });
-  const base = currentValues.reduce((s, v) => s + v, 0) / currentValues.length;
-  const frontier = [0.6, 0.7, 0.8, 0.9, 1, 1.1, 1.2, 1.3, 1.4]
-    .map((f) => f * currentTotal)
-    .filter((t) => t >= minTotal - 1e-6 && t <= maxTotal + 1e-6 && groups.length === 0)
+  return [0.6, 0.7, 0.8, 0.9, 1, 1.1, 1.2, 1.3, 1.4]
+    .map((f) => f * referenceTotal)
+    .filter((t) => t >= minTotal - 1e-6 && t <= maxTotal + 1e-6)
     .map((t) => {
       const r = maximiseSeparable(meanCurves, bounds, t, 200);
-      return { total: t, expectedValue: r.value, expectedGain: r.value - base };
+      return { total: t, expectedValue: r.value, expectedGain: r.value - neutralMean };
     });
-  return {
-    horizonWeeks: H,
-    objective: o.objective,
-    valueUnit: model.data.valuePerUnit ? model.data.currency : model.data.kpi,
-    total,
-    currentTotal,
-    rows: resultRows,
-    gain: summarise(gain),
-    pGain: gain.filter((v) => v > 0).length / gain.length,
-    currentValue: summarise(currentValues),
-    recommendedValue: summarise(perDraw),
-    frontier,
-    notes,
-  };
 }
 
 export { objectiveValue };

@@ -1,59 +1,12 @@
 // The value of a budget plan under one posterior draw: spend `a` on a channel over the next H
-// weeks (flat, split over geos as in the last year), and count the incremental KPI it causes
-// during the horizon and in the credited carryover weeks after it, given the carryover already
-// in flight from the observed history. Precomputed on a grid of amounts per channel and draw.
+// weeks (flat, split over geos), and count the incremental KPI it causes during the horizon and
+// in the credited carryover weeks after it, given the carryover already in flight from the
+// observed history. `planValues` is the one exact valuation of whole plans that every command uses.
 
 import { adstockSpec, adstockWeightsWithGradient } from "../model/adstock.js";
 import type { MmmModel } from "../model/mmm.js";
 import { saturationKernel } from "../model/saturation.js";
-
-export interface HorizonSettings {
-  horizonWeeks: number;
-  /** Weeks after the horizon whose carryover is credited to the plan (default: longest lag − 1). */
-  carryoverWeeks?: number;
-  /** Weeks of history that set the geo split and the "current" run-rate. */
-  lookbackWeeks?: number;
-}
-
-export interface ChannelPlanContext {
-  name: string;
-  c: number;
-  /** Share of the channel's spend per geo over the lookback. */
-  geoSplit: Float64Array;
-  /** Current plan: the channel's weekly run-rate over the lookback × horizon (currency). */
-  current: number;
-  /** Largest and average active weekly spend seen in the data (currency, national). */
-  maxWeekly: number;
-  lastWeekly: number;
-}
-
-/** Plan context per channel, from the model's data. */
-export function planContexts(model: MmmModel, settings: HorizonSettings): ChannelPlanContext[] {
-  const d = model.data;
-  const { G, T } = d;
-  const H = settings.horizonWeeks;
-  const lookback = Math.min(settings.lookbackWeeks ?? 52, T);
-  return d.channels.map((ch, c) => {
-    const perGeo = new Float64Array(G);
-    const weekly = new Float64Array(T);
-    for (let g = 0; g < G; g++) {
-      for (let t = 0; t < T; t++) {
-        weekly[t] += ch.spend[g * T + t];
-        if (t >= T - lookback) perGeo[g] += ch.spend[g * T + t];
-      }
-    }
-    const total = perGeo.reduce((a, b) => a + b, 0);
-    const last4 = weekly.subarray(T - 4).reduce((a, b) => a + b, 0) / 4;
-    return {
-      name: ch.name,
-      c,
-      geoSplit: perGeo.map((v) => (total > 0 ? v / total : 1 / G)),
-      current: (total / lookback) * H,
-      maxWeekly: Math.max(...weekly),
-      lastWeekly: last4,
-    };
-  });
-}
+import type { ChannelPlanContext, HorizonSettings } from "./context.js";
 
 /**
  * Values (KPI units × valuePerUnit) of spending each amount in `amounts` on channel ctx.c over the
@@ -137,4 +90,30 @@ export class PlanValuer {
       }
     }
   }
+}
+
+/**
+ * Exact value per draw of whole plans (one amount per channel each): out[p][k] is plan p's value
+ * under draw k. Every number a user sees about a plan (optimize, scenario, the report) comes from
+ * here, so two commands can never disagree about the same plan.
+ */
+export function planValues(
+  valuer: PlanValuer,
+  rows: Float64Array[],
+  channels: ChannelPlanContext[],
+  plans: ArrayLike<number>[],
+): Float64Array[] {
+  const values = plans.map(() => new Float64Array(rows.length));
+  const amounts = new Float64Array(plans.length);
+  const out = new Float64Array(plans.length);
+  channels.forEach((ctx, c) => {
+    plans.forEach((p, s) => {
+      amounts[s] = p[c];
+    });
+    rows.forEach((x, k) => {
+      valuer.channelValues(x, ctx, amounts, out);
+      for (let s = 0; s < plans.length; s++) values[s][k] += out[s];
+    });
+  });
+  return values;
 }

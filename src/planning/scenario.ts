@@ -1,12 +1,14 @@
-// What-if plans for the next H weeks: rules such as "tv=+20%,display=0" turn the current run-rate
-// into a plan; each plan's value is computed exactly per posterior draw (no grid) and compared
-// draw by draw with the current plan, so the gain's interval and P(better) are honest.
+// What-if plans for the next H weeks: rules such as "tv=+20%,display=0" turn the reference plan
+// into a plan; each plan's value is computed exactly per posterior draw (the planner's own
+// valuation) and compared draw by draw with the reference plan, so the gain's interval is honest.
 
 import { thinned } from "../analysis/measures.js";
 import { type Interval, probabilityAbove, summarise } from "../analysis/summaries.js";
 import { MmmError } from "../core/errors.js";
+import { parseAmount, parseUserNumber } from "../core/userNumber.js";
 import type { MmmModel } from "../model/mmm.js";
-import { type HorizonSettings, PlanValuer, planContexts } from "./planValue.js";
+import { type HorizonSettings, planContext } from "./context.js";
+import { PlanValuer, planValues } from "./planValue.js";
 
 /** One rule of a plan: a relative change of the current run-rate, or an absolute horizon amount. */
 export type PlanRule =
@@ -19,27 +21,25 @@ export interface ScenarioPlan {
   rules: PlanRule[];
 }
 
-const SUFFIX: Record<string, number> = { "": 1, k: 1e3, m: 1e6 };
-
 function badRule(rule: string, what: string, fix: string): MmmError {
   return new MmmError("E_BAD_OPTION", `--plan rule '${rule}': ${what}`, { option: "--plan" }, fix);
 }
 
 /**
  * Parses "tv=+20%,paid_search=-20%,display=0" against the model's channels. A signed percentage
- * changes the current run-rate; an unsigned number (optionally 500k, 1.2M) is the horizon amount.
+ * changes the reference plan's amount; an unsigned amount (500k, 1.2M, 30k/week) replaces it.
  */
-export function parsePlan(text: string, channels: string[]): ScenarioPlan {
+export function parsePlan(text: string, channels: string[], horizonWeeks: number): ScenarioPlan {
   const rules: PlanRule[] = [];
   const syntax =
-    "write channel=+20%, channel=-15% or channel=250000 (the amount for the horizon; k and M allowed)";
+    "write channel=+20%, channel=-15% or channel=250000 (the amount for the horizon; k and M allowed, or 20k/week)";
   const parts = text
     .split(",")
     .map((s) => s.trim())
     .filter((s) => s !== "");
   if (parts.length === 0) throw badRule(text, "the plan is empty.", syntax);
   for (const part of parts) {
-    const m = /^([^=\s]+)\s*=\s*(.+)$/.exec(part);
+    const m = /^([^=]+?)\s*=\s*(.+)$/.exec(part);
     if (!m) throw badRule(part, "expected channel=change.", syntax);
     const channel = m[1];
     if (!channels.includes(channel))
@@ -51,10 +51,15 @@ export function parsePlan(text: string, channels: string[]): ScenarioPlan {
         "give each channel one rule per plan",
       );
     const value = m[2].trim();
-    const pct = /^([+-])\s*([0-9]*\.?[0-9]+)\s*%$/.exec(value);
-    const abs = /^([0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)\s*([kKmM]?)$/.exec(value);
+    const pct = /^([+-])\s*(.+?)\s*%$/.exec(value);
     if (pct) {
-      const change = (pct[1] === "-" ? -1 : 1) * (Number(pct[2]) / 100);
+      const size = parseUserNumber(
+        pct[2],
+        `the change of ${channel}`,
+        { option: "--plan" },
+        { min: 0, example: "tv=+20%" },
+      );
+      const change = (pct[1] === "-" ? -1 : 1) * (size / 100);
       // a cut of more than 100% would be negative spend
       if (change < -1)
         throw badRule(
@@ -63,10 +68,14 @@ export function parsePlan(text: string, channels: string[]): ScenarioPlan {
           "use -100% or 0 to stop the channel",
         );
       rules.push({ channel, kind: "relative", change });
-    } else if (abs) {
-      rules.push({ channel, kind: "absolute", amount: Number(abs[1]) * SUFFIX[abs[2].toLowerCase()] });
+    } else if (/^[+-]/.test(value)) {
+      throw badRule(part, `cannot read '${value}' as a change: a signed change needs a %.`, syntax);
     } else {
-      throw badRule(part, `cannot read '${value}' as a change.`, syntax);
+      rules.push({
+        channel,
+        kind: "absolute",
+        amount: parseAmount(value, `the amount of ${channel}`, { option: "--plan" }, horizonWeeks),
+      });
     }
   }
   return { label: text, rules };
@@ -74,7 +83,8 @@ export function parsePlan(text: string, channels: string[]): ScenarioPlan {
 
 export interface ScenarioRow {
   channel: string;
-  current: number;
+  /** The reference plan's amount. */
+  reference: number;
   planned: number;
   /** Weekly spend above the largest week seen in the data: the model extrapolates. */
   extrapolated: boolean;
@@ -86,7 +96,7 @@ export interface ScenarioResult {
   total: number;
   /** Incremental value of the plan over spending nothing in the horizon (carryover included). */
   value: Interval;
-  /** Plan minus current plan, per draw. */
+  /** Plan minus reference plan, per draw. */
   gain: Interval;
   pBetter: number;
 }
@@ -95,8 +105,11 @@ export interface ScenarioReport {
   horizonWeeks: number;
   valueUnit: string;
   draws: number;
-  currentTotal: number;
-  currentValue: Interval;
+  /** The reference plan in words, and how amounts split over geos. */
+  reference: string;
+  geoSplit: string;
+  referenceTotal: number;
+  referenceValue: Interval;
   scenarios: ScenarioResult[];
 }
 
@@ -104,17 +117,18 @@ export interface ScenarioOptions extends HorizonSettings {
   maxDraws?: number;
 }
 
-/** Each plan's value and its gain over the current plan, per posterior draw. */
+/** Each plan's value and its gain over the reference plan, per posterior draw (exact, no grid). */
 export function evaluateScenarios(
   model: MmmModel,
   draws: Float64Array,
   plans: ScenarioPlan[],
   options: ScenarioOptions,
 ): ScenarioReport {
-  const contexts = planContexts(model, options);
+  const context = planContext(model, options);
+  const channels = context.channels;
   const H = options.horizonWeeks;
   const planned = plans.map((p) =>
-    contexts.map((c) => {
+    channels.map((c) => {
       const rule = p.rules.find((r) => r.channel === c.name);
       if (!rule) return c.current;
       return rule.kind === "relative" ? c.current * (1 + rule.change) : rule.amount;
@@ -122,36 +136,24 @@ export function evaluateScenarios(
   );
   const rows = thinned(draws, model.dim, options.maxDraws ?? 1000);
   const valuer = new PlanValuer(model, options, model.data.valuePerUnit ?? 1);
-  // per channel, one call values the current amount and every plan's amount for a draw
-  const current = new Float64Array(rows.length);
-  const values = plans.map(() => new Float64Array(rows.length));
-  const amounts = new Float64Array(plans.length + 1);
-  const out = new Float64Array(plans.length + 1);
-  contexts.forEach((ctx, c) => {
-    amounts[0] = ctx.current;
-    planned.forEach((p, s) => {
-      amounts[s + 1] = p[c];
-    });
-    rows.forEach((x, k) => {
-      valuer.channelValues(x, ctx, amounts, out);
-      current[k] += out[0];
-      for (let s = 0; s < plans.length; s++) values[s][k] += out[s + 1];
-    });
-  });
+  const reference = channels.map((c) => c.current);
+  const [referenceValues, ...values] = planValues(valuer, rows, channels, [reference, ...planned]);
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
   return {
     horizonWeeks: H,
     valueUnit: model.data.valuePerUnit ? model.data.currency : model.data.kpi,
     draws: rows.length,
-    currentTotal: sum(contexts.map((c) => c.current)),
-    currentValue: summarise(current),
+    reference: context.referenceLabel,
+    geoSplit: context.geoSplitLabel,
+    referenceTotal: sum(reference),
+    referenceValue: summarise(referenceValues),
     scenarios: plans.map((p, s) => {
-      const gain = values[s].map((v, k) => v - current[k]);
+      const gain = values[s].map((v, k) => v - referenceValues[k]);
       return {
         label: p.label,
-        rows: contexts.map((c, i) => ({
+        rows: channels.map((c, i) => ({
           channel: c.name,
-          current: c.current,
+          reference: c.current,
           planned: planned[s][i],
           extrapolated: planned[s][i] / H > c.maxWeekly * (1 + 1e-9),
         })),

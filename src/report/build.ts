@@ -6,8 +6,10 @@ import { channelDraws } from "../analysis/channelMetrics.js";
 import { Decomposer } from "../analysis/decomposition.js";
 import type { FitSummary } from "../analysis/fitSummary.js";
 import { channelFindings, responseCurves, thinned } from "../analysis/measures.js";
+import { sig } from "../analysis/numberFormat.js";
 import { observedNational, posteriorPredictiveCheck } from "../analysis/ppc.js";
-import { summarise } from "../analysis/summaries.js";
+import { returnUnits } from "../analysis/returnUnits.js";
+import { type Interval, summarise } from "../analysis/summaries.js";
 import { formatDay } from "../core/dates.js";
 import type { MmmModel } from "../model/mmm.js";
 import type { PlanResult } from "../planning/plan.js";
@@ -35,18 +37,30 @@ export function buildReportData(inp: ReportInputs): ReportData {
   const measures = channelDraws(model, draws, { valuePerUnit: value ?? 1 });
   let kpiTotal = 0;
   for (const y of d.y) if (!Number.isNaN(y)) kpiTotal += y;
+  // returns in the units people read them in (per 1,000 currency units for a small KPI)
+  const units = returnUnits(
+    d,
+    measures.map((m) => summarise(m.roi).mean),
+  );
+  const factor = units.factor;
+  const scaled = (iv: Interval): Interval => ({
+    mean: iv.mean * factor,
+    median: iv.median * factor,
+    q05: iv.q05 * factor,
+    q95: iv.q95 * factor,
+  });
   const channels = channelFindings(measures, kpiTotal, {
     valuePerUnit: value,
     margin: inp.margin,
     hurdle: inp.hurdle,
-  });
+  }).map((c) => ({ ...c, roi: scaled(c.roi), mroi: scaled(c.mroi) }));
   // all media together, per draw: the interval of a sum is not the sum of intervals
   const total = new Float64Array(measures[0]?.contribution.length ?? 0);
   for (const m of measures) for (let k = 0; k < total.length; k++) total[k] += m.contribution[k];
   return {
     title: inp.title ?? `Marketing mix: what ${d.kpi} owes to each channel`,
     generatedAt: new Date().toISOString(),
-    fit: summary,
+    fit: { ...summary, roi_display: units },
     hurdle: inp.hurdle,
     channels,
     incremental: { contribution: summarise(total), share: summarise(total.map((c) => c / kpiTotal)) },
@@ -97,7 +111,7 @@ function uncertainties(channels: ChannelFinding[], qa: unknown): { channel: stri
   );
   const out = ranked.slice(0, 3).map((c) => ({
     channel: c.name,
-    message: `${c.name}: ROI could be anywhere from ${c.roi.q05.toFixed(2)} to ${c.roi.q95.toFixed(2)} (90%), on ${Math.round(c.spend).toLocaleString("en-US")} of spend. A geo holdout or a spend pulse test on ${c.name} would narrow it most.`,
+    message: `${c.name}: ROI could be anywhere from ${sig(c.roi.q05)} to ${sig(c.roi.q95)} (90%), on ${Math.round(c.spend).toLocaleString("en-US")} of spend. A geo holdout or a spend pulse test on ${c.name} would narrow it most.`,
   }));
   const findings =
     (qa as { findings?: { check: string; data?: { a?: string; b?: string; r?: number } }[] } | null)

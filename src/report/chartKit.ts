@@ -2,7 +2,7 @@
 // axis, and titles wrapped to the page (headless Vega cannot measure text).
 
 import type { TopLevelSpec } from "vega-lite";
-import { isFiniteNumber } from "./format.js";
+import { isFiniteNumber } from "../analysis/numberFormat.js";
 import { TITLE_SIZES, TITLE_WIDTH } from "./theme.js";
 
 export type LayerSpec = Extract<TopLevelSpec, { layer: unknown }>;

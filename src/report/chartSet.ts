@@ -2,6 +2,7 @@
 // chart whose data is missing (an optional validation part) is simply absent.
 
 import type { TopLevelSpec } from "vega-lite";
+import { pct } from "../analysis/numberFormat.js";
 import {
   curvesChart,
   decompositionChart,
@@ -12,7 +13,6 @@ import {
   sensitivityChart,
 } from "./charts.js";
 import { incrementalShare, observedWeeks } from "./findings.js";
-import { pct } from "./format.js";
 import { frontierChart, planAllocationChart } from "./planCharts.js";
 import { renderSvg } from "./render.js";
 import type { ReportData } from "./reportData.js";
@@ -44,7 +44,7 @@ export function chartSpecs(data: ReportData): Partial<Record<ChartName, TopLevel
   const curveUnit = fit.value_per_unit !== null ? `value (${fit.currency})` : fit.kpi;
   const holdoutFrom = v.holdout ? (data.ppc.weeks[v.holdout.trainWeeks] ?? null) : null;
   const specs: Partial<Record<ChartName, TopLevelSpec>> = {
-    roi: roiChart(data.channels, data.hurdle, fit.roi_unit),
+    roi: roiChart(data.channels, data.hurdle, fit.roi_display.unit, fit.roi_display.valued),
     decomposition: decompositionChart(
       data.decomposition,
       data.channels.map((c) => c.name),

@@ -3,9 +3,9 @@
 // The effect charts live here; response curves and validation charts in their own modules.
 
 import type { TopLevelSpec } from "vega-lite";
+import { sig } from "../analysis/numberFormat.js";
 import { chartTitle, val, WEEK_AXIS } from "./chartKit.js";
 import { joinNames } from "./findings.js";
-import { sig } from "./format.js";
 import type { ChannelFinding, DecompositionData } from "./reportData.js";
 import { CHART_WIDTH, COLOURS, channelColour, VEGA_CONFIG } from "./theme.js";
 
@@ -18,17 +18,24 @@ export {
 } from "./validationCharts.js";
 
 /** (a) ROI per channel: mean and 90% interval, with break-even and the hurdle as reference lines. */
-export function roiChart(channels: ChannelFinding[], hurdle: number, roiUnit: string): TopLevelSpec {
+export function roiChart(
+  channels: ChannelFinding[],
+  hurdle: number,
+  roiUnit: string,
+  valued = true,
+): TopLevelSpec {
   const rows = [...channels]
     .sort((a, b) => b.roi.mean - a.roi.mean)
     .map((c) => ({ channel: c.name, mean: val(c.roi.mean), q05: val(c.roi.q05), q95: val(c.roi.q95) }));
   const order = rows.map((r) => r.channel);
-  const refs = [{ x: 1, label: "break-even (ROI = 1)" }];
-  if (hurdle !== 1) refs.push({ x: hurdle, label: `hurdle (ROI = ${sig(hurdle)})` });
-  const confident = channels.filter((c) => c.pRoiAbove1 >= 0.9);
-  const unlikely = channels.filter((c) => c.pRoiAbove1 < 0.5);
-  const title =
-    confident.length === 0
+  // without a value per KPI unit there is no break-even line to draw
+  const refs = valued ? [{ x: 1, label: "break-even (ROI = 1)" }] : [];
+  if (valued && hurdle !== 1) refs.push({ x: hurdle, label: `hurdle (ROI = ${sig(hurdle)})` });
+  const confident = channels.filter((c) => (c.pRoiAbove1 ?? 0) >= 0.9);
+  const unlikely = valued ? channels.filter((c) => (c.pRoiAbove1 ?? 1) < 0.5) : [];
+  const title = !valued
+    ? `${order[0]} returns the most per unit of spend`
+    : confident.length === 0
       ? "No channel is clearly above break-even yet"
       : `${confident.length} of ${channels.length} channels very likely pay back (P(ROI > 1) ≥ 90%)`;
   const x = (field: string) =>
@@ -43,19 +50,23 @@ export function roiChart(channels: ChannelFinding[], hurdle: number, roiUnit: st
       "Dot: posterior mean; line: 90% credible interval.",
     ]),
     layer: [
-      {
-        data: { values: refs },
-        mark: { type: "rule", strokeDash: [5, 4], strokeWidth: 1.5 },
-        encoding: {
-          x: x("x"),
-          color: {
-            field: "label",
-            type: "nominal",
-            title: null,
-            scale: { domain: refs.map((r) => r.label), range: [COLOURS.reference, COLOURS.hurdle] },
-          },
-        },
-      },
+      ...(refs.length === 0
+        ? []
+        : [
+            {
+              data: { values: refs },
+              mark: { type: "rule" as const, strokeDash: [5, 4], strokeWidth: 1.5 },
+              encoding: {
+                x: x("x"),
+                color: {
+                  field: "label",
+                  type: "nominal" as const,
+                  title: null,
+                  scale: { domain: refs.map((r) => r.label), range: [COLOURS.reference, COLOURS.hurdle] },
+                },
+              },
+            },
+          ]),
       {
         data: { values: rows },
         mark: { type: "rule", strokeWidth: 3, color: COLOURS.estimate, opacity: 0.55 },

@@ -1,11 +1,11 @@
 // The Data section: the QA findings of `mmm prepare` (qa.json) and the lineage manifest (which
 // input bytes, config and code produced the table), checked at run time since both arrive as JSON.
 
+import { compact } from "../analysis/numberFormat.js";
 import { describeLocation } from "../core/errors.js";
 import type { Lineage } from "../data/lineage.js";
 import type { QaFinding, QaReport } from "../data/qaReport.js";
 import { approximateBanner, badge, type Tone } from "./elements.js";
-import { compact } from "./format.js";
 import type { ReportData } from "./reportData.js";
 import { html, type SafeHtml } from "./safeHtml.js";
 import { type Cell, keyValueTable, table } from "./tables.js";

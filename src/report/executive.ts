@@ -1,11 +1,11 @@
 // Page one, for executives: what we learned (incremental share, ROI with intervals), what to do
 // (curves; next quarter's plan when there is one), how sure we are, what would change our mind.
 
+import { compact, pct, prob, sharedFormat, sig } from "../analysis/numberFormat.js";
 import type { Interval } from "../analysis/summaries.js";
 import type { RenderedCharts } from "./chartSet.js";
 import { approximateBanner, badge, figure } from "./elements.js";
 import { channelSentence, diagnosticsInWords, incrementalShare, validationHeadline } from "./findings.js";
-import { compact, pct, prob, sharedFormat, sig } from "./format.js";
 import { planSection } from "./planSection.js";
 import type { ChannelFinding, ReportData } from "./reportData.js";
 import { html, type SafeHtml } from "./safeHtml.js";
@@ -48,15 +48,17 @@ function intervalCell(iv: Interval | null, f?: (x: number) => string): SafeHtml 
 function roiTable(data: ReportData): SafeHtml {
   const { fit, hurdle } = data;
   const profit = data.channels.some((c) => c.profitRoi !== null);
-  // a hurdle of 1 is break-even itself: one probability column is enough
-  const hurdleColumn = hurdle !== 1;
+  const valued = fit.roi_display.valued;
+  // a hurdle of 1 is break-even itself: one probability column is enough; without a value per
+  // KPI unit there is no break-even at all
+  const hurdleColumn = valued && hurdle !== 1;
   const columns = [
     "Channel",
     { label: `Spend (${fit.currency})`, numeric: true },
     { label: `Share of ${fit.kpi}`, numeric: true },
-    { label: "ROI", numeric: true },
+    { label: valued ? "ROI" : `ROI (${fit.roi_display.short})`, numeric: true },
     // no-break spaces keep "P(ROI > 1)" on one line in a narrow column
-    { label: "P(ROI\u00a0>\u00a01)", numeric: true },
+    ...(valued ? [{ label: "P(ROI\u00a0>\u00a01)", numeric: true }] : []),
     ...(hurdleColumn ? [{ label: `P(ROI\u00a0>\u00a0${sig(hurdle)})`, numeric: true }] : []),
     { label: "Marginal ROI", numeric: true },
     { label: `Cost per incremental (${fit.currency})`, numeric: true },
@@ -67,7 +69,7 @@ function roiTable(data: ReportData): SafeHtml {
     compact(c.spend),
     intervalCell(c.share, (x) => pct(x, 1)),
     intervalCell(c.roi),
-    prob(c.pRoiAbove1),
+    ...(valued ? [prob(c.pRoiAbove1)] : []),
     ...(hurdleColumn ? [prob(c.pRoiAboveHurdle)] : []),
     intervalCell(c.mroi),
     intervalCell(c.costPerIncremental),
@@ -75,12 +77,12 @@ function roiTable(data: ReportData): SafeHtml {
   ]);
   return html`${table(columns, rows)}
 <p class="note">Each cell shows the posterior mean and, underneath, the 90% credible interval; every number is computed per
-posterior draw and then summarised. ROI is ${fit.roi_unit}; the hurdle is ${sig(hurdle)}. Marginal ROI is the return on the
+posterior draw and then summarised. ROI is ${fit.roi_display.unit}${valued ? html`; the hurdle is ${sig(hurdle)}` : html` (no value per ${fit.kpi} is set, so no break-even applies)`}. Marginal ROI is the return on the
 next unit of spend; cost per incremental is ${fit.currency} spent per incremental unit of ${fit.kpi}.</p>`;
 }
 
 function learned(data: ReportData, charts: RenderedCharts): SafeHtml {
-  const sentences = data.channels.map((c) => channelSentence(c, data.hurdle, data.fit.roi_unit));
+  const sentences = data.channels.map((c) => channelSentence(c, data.hurdle, data.fit));
   return html`<h2 id="learned">What we learned</h2>
 ${lede(data)}
 ${shareBar(data)}

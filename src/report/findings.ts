@@ -1,9 +1,9 @@
 // Plain-language findings from ReportData: probability words, one sentence per channel, the
 // diagnostics verdict and the validation headline. Only wording and counting; no statistics.
 
-import type { ConvergenceReport } from "../analysis/fitSummary.js";
+import type { ConvergenceReport, FitSummary } from "../analysis/fitSummary.js";
+import { isFiniteNumber, pct, prob, range, sharedFormat, sig } from "../analysis/numberFormat.js";
 import type { Interval } from "../analysis/summaries.js";
-import { isFiniteNumber, pct, prob, range, sharedFormat, sig } from "./format.js";
 import type { ChannelFinding, PpcData, ReportData, ValidationData } from "./reportData.js";
 
 /** "a", "a and b", "a, b and c". */
@@ -35,15 +35,24 @@ export function paybackPhrase(p: number): string {
 export function channelSentence(
   c: ChannelFinding,
   hurdle: number,
-  roiUnit: string,
+  fit: Pick<FitSummary, "roi_display" | "currency" | "kpi">,
 ): { lead: string; text: string } {
+  const roi = `ROI ${sharedFormat([c.roi.mean, c.roi.q05, c.roi.q95])(c.roi.mean)} ${fit.roi_display.unit} (90% interval ${range(c.roi)})`;
+  if (c.pRoiAbove1 === null) {
+    // no value per KPI unit: what each incremental unit cost is the finance-ready number
+    const cost = c.costPerIncremental;
+    return {
+      lead: `${c.name}: about ${sig(cost.median)} ${fit.currency} per incremental ${fit.kpi}.`,
+      text: `${roi}; cost per incremental ${fit.kpi} ${range(cost)} ${fit.currency} (90%).`,
+    };
+  }
   const hurdleText =
-    hurdle === 1
+    hurdle === 1 || c.pRoiAboveHurdle === null
       ? ""
       : ` It clears the hurdle of ${sig(hurdle)} with probability ${prob(c.pRoiAboveHurdle)}.`;
   return {
     lead: `${c.name} ${paybackPhrase(c.pRoiAbove1)}.`,
-    text: `ROI ${sharedFormat([c.roi.mean, c.roi.q05, c.roi.q95])(c.roi.mean)} ${roiUnit} (90% interval ${range(c.roi)}); chance that ROI > 1: ${prob(c.pRoiAbove1)}.${hurdleText}`,
+    text: `${roi}; chance that ROI > 1: ${prob(c.pRoiAbove1)}.${hurdleText}`,
   };
 }
 
@@ -59,7 +68,7 @@ export function diagnosticsInWords(d: ConvergenceReport, approximate: boolean): 
     return "This is an approximate fit (Laplace approximation at the posterior mode), not a full MCMC run: no convergence diagnostics exist and the intervals may be too narrow. Use it to iterate, not to decide.";
   }
   if (d.verdict === "ok") {
-    return `The sampler converged: R̂ at most ${sig(d.rhat_max, 4)} (should be ≤ 1.01), smallest effective sample size ${Math.round(d.ess_bulk_min)} (bulk) and ${Math.round(d.ess_tail_min)} (tail), ${d.divergences} divergent transitions. The intervals can be read at face value.`;
+    return `The sampler converged: R̂ at most ${sig(d.rhat_max, 4)} (should be ≤ 1.01), smallest effective sample size ${sig(d.ess_bulk_min, 6)} (bulk) and ${sig(d.ess_tail_min, 6)} (tail), ${d.divergences} divergent transitions. The intervals can be read at face value.`;
   }
   const n = d.warnings.length;
   return `The sampler raised ${n} warning${n === 1 ? "" : "s"} (listed under Validation). The estimates may still move with a longer or re-parameterised run, so treat close calls with caution.`;

@@ -1,11 +1,11 @@
-// Charts of the budget plan: current against recommended spend per channel as paired bars, and
+// Charts of the budget plan: reference against recommended spend per channel as paired bars, and
 // the budget frontier (best expected gain at each total). Titles state where money moves.
 
 import type { TopLevelSpec } from "vega-lite";
+import { compact, pct } from "../analysis/numberFormat.js";
 import type { PlanResult } from "../planning/plan.js";
 import { chartTitle, val } from "./chartKit.js";
 import { joinNames } from "./findings.js";
-import { compact, pct } from "./format.js";
 import { CHART_WIDTH, COLOURS, VEGA_CONFIG } from "./theme.js";
 
 const SI_AXIS = { format: "~s", labelExpr: "datum.value === 0 ? '0' : datum.label" };
@@ -14,33 +14,33 @@ const SI_AXIS = { format: "~s", labelExpr: "datum.value === 0 ? '0' : datum.labe
 export function planMoves(plan: PlanResult): { up: string[]; down: string[] } {
   const moved = (sign: number) =>
     plan.rows
-      .filter((r) => sign * (r.recommended - r.current) > 0.005 * Math.max(r.current, 1))
+      .filter((r) => sign * (r.recommended - r.reference) > 0.005 * Math.max(r.reference, 1))
       .sort((a, b) => sign * (b.change - a.change))
       .map((r) => r.channel);
   return { up: moved(1), down: moved(-1) };
 }
 
-/** Current and recommended spend per channel over the horizon, side by side. */
+/** Reference and recommended spend per channel over the horizon, side by side. */
 export function planAllocationChart(plan: PlanResult, currency: string): TopLevelSpec {
-  const CURRENT = "current run-rate";
+  const CURRENT = "reference plan";
   const RECOMMENDED = "recommended";
   const rows = plan.rows.flatMap((r) => [
-    { channel: r.channel, plan: CURRENT, spend: val(r.current) },
+    { channel: r.channel, plan: CURRENT, spend: val(r.reference) },
     { channel: r.channel, plan: RECOMMENDED, spend: val(r.recommended) },
   ]);
   const { up, down } = planMoves(plan);
   const title =
     up.length === 0 && down.length === 0
-      ? "The current allocation is already the best one within the guardrails"
+      ? "The reference mix is kept: no move clears the confidence gate"
       : [up.length > 0 ? `More on ${joinNames(up)}` : "", down.length > 0 ? `less on ${joinNames(down)}` : ""]
           .filter(Boolean)
           .join("; ")
           .replace(/^less/, "Less");
-  const totalChange = plan.currentTotal > 0 ? plan.total / plan.currentTotal - 1 : 0;
+  const totalChange = plan.referenceTotal > 0 ? plan.total / plan.referenceTotal - 1 : 0;
   const totalText =
     Math.abs(totalChange) < 0.0005
       ? `total unchanged at ${compact(plan.total)} ${currency}`
-      : `total ${compact(plan.total)} ${currency} (${totalChange > 0 ? "+" : ""}${pct(totalChange)} on today's ${compact(plan.currentTotal)})`;
+      : `total ${compact(plan.total)} ${currency} (${totalChange > 0 ? "+" : ""}${pct(totalChange)} on the reference ${compact(plan.referenceTotal)})`;
   const order = plan.rows.map((r) => r.channel);
   return {
     config: VEGA_CONFIG,
@@ -69,11 +69,11 @@ export function planAllocationChart(plan: PlanResult, currency: string): TopLeve
   };
 }
 
-/** The best expected gain over the current plan at each total budget, within the same guardrails. */
+/** The best expected gain over the neutral plan at each total budget, within the same guardrails. */
 export function frontierChart(plan: PlanResult, currency: string): TopLevelSpec {
   const points = plan.frontier.map((f) => ({ total: val(f.total), gain: val(f.expectedGain) }));
   const at = (factor: number) =>
-    plan.frontier.find((f) => Math.abs(f.total - factor * plan.currentTotal) < 1e-6 * plan.currentTotal);
+    plan.frontier.find((f) => Math.abs(f.total - factor * plan.referenceTotal) < 1e-6 * plan.referenceTotal);
   const here = at(1);
   const more = at(1.1);
   const less = at(0.9);
@@ -105,12 +105,12 @@ export function frontierChart(plan: PlanResult, currency: string): TopLevelSpec 
     width: CHART_WIDTH - 140,
     height: 220,
     title: chartTitle(title, [
-      "Best expected gain over today's plan at each total, same guardrails. Dashed: today's total.",
+      "Best expected gain over the neutral plan at each total, same guardrails. Dashed: the reference total.",
       "Where the line flattens, more budget buys little.",
     ]),
     layer: [
       {
-        data: { values: [{ total: val(plan.currentTotal) }] },
+        data: { values: [{ total: val(plan.referenceTotal) }] },
         mark: { type: "rule", strokeDash: [5, 4], color: COLOURS.reference },
         encoding: { x },
       },

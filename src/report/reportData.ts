@@ -12,10 +12,11 @@ export interface ChannelFinding {
   contribution: Interval;
   /** Share of the KPI over the window. */
   share: Interval;
+  /** ROI and marginal ROI are in the display units of the fit summary's `roi_display`. */
   roi: Interval;
-  /** P(ROI > 1) and P(ROI > the user's hurdle). */
-  pRoiAbove1: number;
-  pRoiAboveHurdle: number;
+  /** P(ROI > 1) and P(ROI > the user's hurdle); null without a value per KPI unit. */
+  pRoiAbove1: number | null;
+  pRoiAboveHurdle: number | null;
   costPerIncremental: Interval;
   /** Profit ROI = (value × margin × contribution − spend) ÷ spend, when value and margin are known. */
   profitRoi: Interval | null;

@@ -1,9 +1,9 @@
 // The Validation section: sampler diagnostics, the posterior predictive check, out-of-sample
 // accuracy (holdout and rolling CV), LOO model comparison, sensitivity and the placebo test.
 
+import { isFiniteNumber, pct, range, sharedFormat, sig } from "../analysis/numberFormat.js";
 import type { RenderedCharts } from "./chartSet.js";
 import { approximateBanner, badge, figure } from "./elements.js";
-import { isFiniteNumber, pct, range, sharedFormat, sig } from "./format.js";
 import type { ForecastMetrics, ReportData } from "./reportData.js";
 import { html, type SafeHtml } from "./safeHtml.js";
 import { table } from "./tables.js";
@@ -21,14 +21,15 @@ function diagnostics(data: ReportData): SafeHtml {
 <p>${badge("approximate fit", "bad")} No MCMC was run, so there are no convergence diagnostics.</p>
 <ul class="findings">${d.warnings.map((w) => html`<li>${w}</li>`)}</ul>`;
   }
-  const n = (x: number, digits = 3) => (isFiniteNumber(x) ? sig(x, digits) : "—");
+  const n = (x: number | null, digits = 3) => (isFiniteNumber(x) ? sig(x, digits) : "—");
+  const whole = (x: number | null) => (isFiniteNumber(x) ? n(Math.round(x), 6) : "—");
   const rows = [
-    ["Largest R̂", flagged(n(d.rhat_max, 4), d.rhat_max > 1.01), "≤ 1.01"],
-    ["Smallest bulk ESS", n(Math.round(d.ess_bulk_min), 6), "≥ 100 per chain"],
-    ["Smallest tail ESS", n(Math.round(d.ess_tail_min), 6), "≥ 100 per chain"],
+    ["Largest R̂", flagged(n(d.rhat_max, 4), (d.rhat_max ?? 0) > 1.01), "≤ 1.01"],
+    ["Smallest bulk ESS", whole(d.ess_bulk_min), "≥ 100 per chain"],
+    ["Smallest tail ESS", whole(d.ess_tail_min), "≥ 100 per chain"],
     ["Divergent transitions", flagged(String(d.divergences), d.divergences > 0), "0"],
     ["Iterations at max tree depth", flagged(String(d.treedepth_saturated), d.treedepth_saturated > 0), "0"],
-    ["Smallest E-BFMI", flagged(n(d.ebfmi_min, 2), d.ebfmi_min < 0.3), "≥ 0.3"],
+    ["Smallest E-BFMI", flagged(n(d.ebfmi_min, 2), (d.ebfmi_min ?? 1) < 0.3), "≥ 0.3"],
     ["Sampling time", `${n(d.seconds, 3)} s`, ""],
   ];
   const verdict =

@@ -2,9 +2,9 @@
 // sensitivity of ROI to modelling choices, and residual autocorrelation.
 
 import type { TopLevelSpec } from "vega-lite";
+import { isFiniteNumber, pct, sig } from "../analysis/numberFormat.js";
 import { chartTitle, type Layer, val, WEEK_AXIS } from "./chartKit.js";
 import { joinNames, residualBound } from "./findings.js";
-import { isFiniteNumber, pct, sig } from "./format.js";
 import type { PpcData, ValidationData } from "./reportData.js";
 import { CHART_WIDTH, COLOURS, SERIES_COLOURS, VEGA_CONFIG } from "./theme.js";
 

@@ -15,7 +15,7 @@ import {
   contributionScaleDerivative,
   sumRange,
 } from "./response.js";
-import { SCENARIOS, type ScenarioSpec } from "./scenarios.js";
+import { type ScenarioSpec, scenarioSpec } from "./scenarios.js";
 import { simulateSpend } from "./spend.js";
 import type { LabTruth, TruthChannel } from "./truth.js";
 
@@ -121,7 +121,7 @@ function round4(x: number): number {
 
 /** Simulates one dataset of a named scenario. Deterministic in (scenario, seed). */
 export function simulateScenario(name: string, seed: number): SimulatedDataset {
-  const spec = SCENARIOS[name];
+  const spec = scenarioSpec(name, seed);
   if (!spec) throw new Error(`unknown scenario '${name}'`);
   const rng = new Rng(`${name}:${seed}`);
   const N = spec.weeks;

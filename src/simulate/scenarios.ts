@@ -1,6 +1,8 @@
 // Named scenarios of the ground-truth lab. Each is a template of the brand and its media; the
 // seed then draws the realised parameters around it, so every (scenario, seed) is one dataset.
 
+import { formatDay, parseDay } from "../core/dates.js";
+import { Rng } from "../core/rng.js";
 import type { AdstockSpec } from "../model/adstock.js";
 
 export type SpendPattern = "always_on" | "flighted";
@@ -53,6 +55,11 @@ export interface ScenarioSpec {
     kpiLift: number;
     spendLoading: number;
   };
+  /**
+   * A re-mix in the last weeks of history: each channel's spend there is multiplied by its own
+   * log-normal factor, so last quarter's plan differs from the year's (a cut, a new push).
+   */
+  recentShift?: { weeks: number; logSd: number };
 }
 
 const TEMPLATES: Record<string, ChannelTemplate> = {
@@ -281,4 +288,66 @@ export const SCENARIOS: Record<string, ScenarioSpec> = {
   },
 };
 
-export const SCENARIO_NAMES = Object.keys(SCENARIOS);
+/** The scenario whose brand itself is drawn from the seed (channels, sizes, returns, noise). */
+export const RANDOM_BRAND = "brand";
+
+export const SCENARIO_NAMES = [...Object.keys(SCENARIOS), RANDOM_BRAND];
+
+const BRAND_DESCRIPTION =
+  "A brand drawn from the seed: 5–12 channels, its own size, returns, saturation, noise and history length, and a re-mix of budgets in the last quarter — for testing on brands nobody tuned on.";
+
+/** One line per scenario, for `mmm scenarios` and option help. */
+export function scenarioDescriptions(): { name: string; description: string }[] {
+  return [
+    ...Object.values(SCENARIOS).map((s) => ({
+      name: s.name,
+      description: `${s.weeks} weeks, ${s.channels.length} channels${s.geo ? `, ${s.geo.count} geos` : ""} — ${s.description}`,
+    })),
+    { name: RANDOM_BRAND, description: `78–208 weeks, 5–12 channels — ${BRAND_DESCRIPTION}` },
+  ];
+}
+
+/** The spec of a scenario; for the random brand it depends on the seed. */
+export function scenarioSpec(name: string, seed: number): ScenarioSpec | undefined {
+  if (name === RANDOM_BRAND) return randomBrand(seed);
+  return Object.hasOwn(SCENARIOS, name) ? SCENARIOS[name] : undefined;
+}
+
+/**
+ * A brand none of our defaults were tuned on: a random subset of the channel catalogue with
+ * jittered spend levels, returns and saturation; a KPI from ~150 to ~20,000 a week (count noise
+ * for small brands); 1.5–4 years of history; and last quarter's budgets re-mixed.
+ */
+function randomBrand(seed: number): ScenarioSpec {
+  const rng = new Rng(`brand-spec:${seed}`);
+  const pool = [...TWELVE];
+  const k = rng.integer(5, 12);
+  const chosen: ChannelTemplate[] = [];
+  while (chosen.length < k) chosen.push(pool.splice(rng.integer(0, pool.length - 1), 1)[0]);
+  // catalogue order, as the shipped taxonomy lists channels (and `mmm prepare` orders them)
+  chosen.sort((a, b) => TWELVE.indexOf(a) - TWELVE.indexOf(b));
+  const intercept = Math.round(Math.exp(rng.uniformIn(Math.log(150), Math.log(20_000))));
+  const small = intercept < 1500;
+  const weeks = [78, 104, 156, 208][rng.integer(0, 3)];
+  // start on a Monday between 2021 and 2023 so histories end at different times of year
+  const start = formatDay((parseDay("2021-01-04") as number) + 7 * rng.integer(0, 150));
+  return {
+    name: RANDOM_BRAND,
+    description: BRAND_DESCRIPTION,
+    weeks,
+    start,
+    channels: chosen.map((c) => ({
+      ...c,
+      weeklySpend: c.weeklySpend * rng.logNormal(0, 0.4),
+      targetRoi: c.targetRoi * rng.logNormal(0, 0.45),
+      halfSaturationMultiple: c.halfSaturationMultiple * rng.logNormal(0, 0.3),
+      volatility: c.volatility * rng.logNormal(0, 0.25),
+    })),
+    intercept,
+    spendScale: (intercept / 6000) * rng.logNormal(0, 0.3),
+    noise: small
+      ? { family: "negative_binomial", phi: Math.round(rng.uniformIn(15, 80)) }
+      : { family: "normal", cv: rng.uniformIn(0.02, 0.05) },
+    recentShift: { weeks: 13, logSd: 0.3 },
+  };
+}

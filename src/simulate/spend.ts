@@ -86,6 +86,13 @@ export function simulateSpend(
         logSpend += spec.endogenous.spendLoading * demandShock[t];
       series[t] = Math.round(Math.exp(logSpend) * 100);
     }
+    if (spec.recentShift) {
+      // last quarter's re-mix: its own factor per channel, over the last weeks of the history
+      // (the week after the history is a partial export week and shifts too)
+      const factor = crng.logNormal(0, spec.recentShift.logSd);
+      for (let t = Math.max(0, weeks - 1 - spec.recentShift.weeks); t < weeks; t++)
+        series[t] = Math.round(series[t] * factor);
+    }
     cents[ch.name] = series;
   }
   return { cents, demandShock, levels };

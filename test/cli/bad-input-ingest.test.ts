@@ -210,12 +210,18 @@ describe("mmm prepare: inputs that are not regular files", () => {
     );
   });
 
-  it("a symbolic link loop -> E_SYMLINK_LOOP", async () => {
+  it("a symbolic link loop -> E_FILE_ACCESS (ELOOP)", async () => {
     const ds = new Dataset();
     rmSync(ds.path(ORDERS));
     symlinkSync("orders-b.csv", ds.path(ORDERS));
     symlinkSync("orders.csv", ds.path("raw/orders-b.csv"));
-    await expectPrepareRejects(ds, "E_SYMLINK_LOOP", { file: ORDERS, key: "sources.orders.path" }, "loop");
+    await expectPrepareRejects(
+      ds,
+      "E_FILE_ACCESS",
+      { file: ORDERS, key: "sources.orders.path" },
+      "loop of symbolic links",
+      "ELOOP",
+    );
   });
 
   it("a taxonomy that is a FIFO -> E_NOT_REGULAR_FILE at media.long.taxonomy", async () => {

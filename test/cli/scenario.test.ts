@@ -1,7 +1,7 @@
 // `mmm scenario`, `mmm optimize` and the report's plan end to end on a small lab dataset: what-if
 // plans against the current plan, the recommended allocation, and bad input → exit code 2.
 
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -41,27 +41,29 @@ describe("mmm scenario", () => {
     ).toBe(0);
     const text = c.out.join("\n");
     expect(text).toMatch(/Scenarios for the next 13 weeks: incremental USD/);
-    expect(text).toMatch(/current plan: spend [\d.]+[kM] → [\d.]+[kM] \(90% interval/);
+    expect(text).toMatch(
+      /reference plan: the last 13 weeks' run-rate \(\d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d\) × 13 weeks\n {2}spend [\d.]+[kM] → [\d.]+[kM] \(90% interval/,
+    );
     expect(text).toContain('plan 1 "tv=+20%,paid_search=-20%"');
     expect(text).toMatch(/tv [\d.]+k → [\d.]+k \(\+20%\), paid_search [\d.]+k → [\d.]+k \(-20%\)/);
     expect(text).toContain('plan 2 "display=0"');
     expect(text).toMatch(
-      /expected gain [+-]?[\d.]+[kM]? \(5th to 95th percentile .+\); P\(better than current\) = [01]\.\d\d/,
+      /expected gain [+-]?[\d.]+[kM]? \(5th to 95th percentile .+\); P\(better than reference\) = [01]\.\d\d/,
     );
     const r = JSON.parse(readFileSync(out, "utf8")) as ScenarioReport;
     expect(r.horizonWeeks).toBe(13);
     expect(r.draws).toBe(200);
     const [shift, noDisplay, same] = r.scenarios;
     const row = (s: typeof shift, ch: string) => s.rows.find((x) => x.channel === ch)!;
-    expect(row(shift, "tv").planned).toBeCloseTo(1.2 * row(shift, "tv").current, 6);
-    expect(row(shift, "paid_search").planned).toBeCloseTo(0.8 * row(shift, "paid_search").current, 6);
-    expect(row(shift, "display").planned).toBe(row(shift, "display").current);
+    expect(row(shift, "tv").planned).toBeCloseTo(1.2 * row(shift, "tv").reference, 6);
+    expect(row(shift, "paid_search").planned).toBeCloseTo(0.8 * row(shift, "paid_search").reference, 6);
+    expect(row(shift, "display").planned).toBe(row(shift, "display").reference);
     expect(row(noDisplay, "display").planned).toBe(0);
     for (const s of r.scenarios) {
       expect(s.pBetter).toBeGreaterThanOrEqual(0);
       expect(s.pBetter).toBeLessThanOrEqual(1);
       // the gain is per draw, so its mean is the difference of the means
-      expect(s.gain.mean).toBeCloseTo(s.value.mean - r.currentValue.mean, 3);
+      expect(s.gain.mean).toBeCloseTo(s.value.mean - r.referenceValue.mean, 3);
       expect(s.gain.q05).toBeLessThanOrEqual(s.gain.q95);
     }
     // stopping a channel with a positive effect loses in every draw
@@ -79,14 +81,14 @@ describe("mmm scenario", () => {
     ).toBe(0);
     const text = c.out.join("\n");
     expect(text).toMatch(/next 8 weeks/);
-    expect(text).toMatch(/tv [\d.]+k → 5\.00M \(\+\d+%\) EXTRAPOLATION/);
-    expect(text).toMatch(/podcast [\d.]+k → 120\.0k/);
+    expect(text).toMatch(/tv [\d.]+k → 5M \(\+\d+%\) EXTRAPOLATION/);
+    expect(text).toMatch(/podcast [\d.]+k → 120k/);
     expect(text).toContain("the model extrapolates");
   });
 
   for (const [plan, pattern] of [
     ["tvv=+20%", /--plan rule 'tvv=\+20%': unknown channel 'tvv'[\s\S]*choose from: tv, paid_search/],
-    ["tv=+20", /--plan rule 'tv=\+20': cannot read '\+20' as a change/],
+    ["tv=+20", /--plan rule 'tv=\+20': cannot read '\+20' as a change: a signed change needs a %/],
     ["tv=-150%", /--plan rule 'tv=-150%': a cut of more than 100%/],
     ["tv=+10%,tv=-5%", /channel 'tv' appears twice/],
     ["tv", /--plan rule 'tv': expected channel=change/],
@@ -105,7 +107,9 @@ describe("mmm scenario", () => {
     const c = capture();
     expect(await main(["scenario", run], c.io)).toBe(2);
     expect(await main(["scenario", run, "--plan", "tv=0", "--horizon", "0"], c.io)).toBe(2);
-    expect(c.err.join("\n")).toMatch(/at least one plan[\s\S]*--horizon must be 1–104 weeks/);
+    expect(c.err.join("\n")).toMatch(
+      /at least one plan[\s\S]*--horizon must be a whole number at least 1 and at most 104; got '0'/,
+    );
   });
 });
 
@@ -120,7 +124,7 @@ describe("mmm optimize", () => {
       ),
     ).toBe(0);
     const text = c.out.join("\n");
-    expect(text).toMatch(/Recommended allocation for the next 13 weeks/);
+    expect(text).toMatch(/Budget: [\d.]+[kM] for the next 13 weeks \(\+0% on the reference\)/);
     expect(text).toMatch(/P\(gain > 0\) = [01]\.\d\d/);
     expect(text).toMatch(/Budget frontier/);
     const plan = JSON.parse(readFileSync(out, "utf8")) as PlanResult;
@@ -130,16 +134,110 @@ describe("mmm optimize", () => {
       total += row.recommended;
     }
     expect(plan.rows.find((r) => r.channel === "tv")!.change).toBe(0);
-    expect(total).toBeCloseTo(plan.currentTotal, 2);
+    expect(total).toBeCloseTo(plan.referenceTotal, 2);
     expect(plan.gain.mean).toBeGreaterThanOrEqual(0);
   });
+
+  it("plans from a stated problem: reference file, bounds file, weekly amounts, budget cut", async () => {
+    const refFile = join(root, "reference.csv");
+    writeFileSync(
+      refFile,
+      "channel,amount\ntv,400k\npaid_search,60k/week\npaid_social,900000\nonline_video,300k\ndisplay,200k\npodcast,150k\n",
+    );
+    const boundsFile = join(root, "bounds.yaml");
+    writeFileSync(boundsFile, "tv: { min: 300k, max: 600k }\npaid_search: { min: 40k/week }\n");
+    const c = capture();
+    const out = join(root, "plan-cut.json");
+    expect(
+      await main(
+        [
+          "optimize",
+          run,
+          "--current",
+          refFile,
+          "--bounds",
+          boundsFile,
+          "--max",
+          "display=10k/week",
+          "--max-change",
+          "off",
+          "--budget",
+          "1.8M",
+          "--out",
+          out,
+        ],
+        c.io,
+      ),
+    ).toBe(0);
+    const text = c.out.join("\n");
+    expect(text).toContain(
+      `Reference plan: the plan in ${refFile} (amounts for the 13-week horizon) — total 2.73M`,
+    );
+    expect(text).toMatch(/Budget: 1\.8M for the next 13 weeks \(-34% on the reference\)/);
+    const plan = JSON.parse(readFileSync(out, "utf8")) as PlanResult;
+    const row = (n: string) => plan.rows.find((r) => r.channel === n)!;
+    expect(row("paid_search").reference).toBe(13 * 60_000);
+    expect(row("tv").bounds).toEqual([300_000, 600_000]);
+    expect(row("paid_search").bounds[0]).toBe(13 * 40_000);
+    expect(row("display").bounds[1]).toBe(130_000);
+    expect(plan.rows.reduce((s, r) => s + r.recommended, 0)).toBeCloseTo(1_800_000, 0);
+    // the neutral plan cuts the free channels by one percentage, not the first channel first
+    const free = plan.rows.filter((r) => r.neutral > r.bounds[0] + 1 && r.neutral < r.bounds[1] - 1);
+    expect(free.length).toBeGreaterThan(1);
+    for (const r of free) expect(r.neutral / r.reference).toBeCloseTo(free[0].neutral / free[0].reference, 6);
+    // when the gate keeps the neutral plan, it is exactly the plan printed
+    if (plan.decision === "neutral") for (const r of plan.rows) expect(r.recommended).toBe(r.neutral);
+  });
+
+  it("scenario --plan-file values optimize's plan to the cent, against the same reference", async () => {
+    const c = capture();
+    const planOut = join(root, "plan-agree.json");
+    const scenarioOut = join(root, "scenario-agree.json");
+    const common = ["--current", "last:26", "--horizon", "10"];
+    expect(
+      await main(
+        ["optimize", run, ...common, "--budget", "2.4M", "--min-p-gain", "off", "--out", planOut],
+        c.io,
+      ),
+    ).toBe(0);
+    expect(await main(["scenario", run, ...common, "--plan-file", planOut, "--out", scenarioOut], c.io)).toBe(
+      0,
+    );
+    const plan = JSON.parse(readFileSync(planOut, "utf8")) as PlanResult;
+    const report = JSON.parse(readFileSync(scenarioOut, "utf8")) as ScenarioReport;
+    expect(report.referenceValue).toEqual(plan.referenceValue);
+    expect(report.scenarios[0].value).toEqual(plan.recommendedValue);
+    expect(report.scenarios[0].gain).toEqual(plan.gainOverReference);
+    expect(report.scenarios[0].pBetter).toBe(plan.pGainOverReference);
+  });
+
+  for (const [args, pattern] of [
+    [["--current", "last:0"], /--current last:N must be a whole number at least 1/],
+    [
+      ["--current", "nowhere.csv"],
+      /--current must be last:N \(weeks\) or a plan file; 'nowhere.csv' is neither/,
+    ],
+    [["--geo-split", "people"], /--geo-split must be spend:N, population or a file of geo shares/],
+    [["--geo-split", "population"], /needs a population per geo/],
+    [["--max-change", "lots"], /--max-change must be a number at least 0; got 'lots'/],
+    [["--min", "tv=1,200,000"], /no thousands separators/],
+    [["--min", "tv=30k/day"], /--min tv must be a number at least 0/],
+    [["--min", "tv=500k", "--max", "tv=400k"], /tv: the minimum 500000 is above the maximum 400000/],
+  ] as const) {
+    it(`rejects ${args.join(" ")} (exit 2, nothing printed)`, async () => {
+      const c = capture();
+      expect(await main(["optimize", run, ...args], c.io)).toBe(2);
+      expect(c.err.join("\n")).toMatch(pattern);
+      expect(c.out).toEqual([]);
+    });
+  }
 
   it("rejects unknown channels and objectives (exit 2)", async () => {
     const c = capture();
     expect(await main(["optimize", run, "--lock", "radio"], c.io)).toBe(2);
     expect(await main(["optimize", run, "--objective", "median"], c.io)).toBe(2);
     const err = c.err.join("\n");
-    expect(err).toMatch(/E_BAD_OPTION[\s\S]*unknown channel 'radio'/);
+    expect(err).toMatch(/E_BAD_OPTION[\s\S]*Unknown channel 'radio' in --lock/);
     expect(err).toMatch(/Unknown objective 'median'/);
   });
 });

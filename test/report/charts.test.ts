@@ -13,8 +13,8 @@ function titleOf(spec: unknown): string {
 describe("chart titles state the finding", () => {
   it("counts the channels that very likely pay back", () => {
     const d = reportFixture();
-    const n = d.channels.filter((c) => c.pRoiAbove1 >= 0.9).length;
-    expect(titleOf(roiChart(d.channels, d.hurdle, d.fit.roi_unit))).toBe(
+    const n = d.channels.filter((c) => (c.pRoiAbove1 ?? 0) >= 0.9).length;
+    expect(titleOf(roiChart(d.channels, d.hurdle, d.fit.roi_display.unit))).toBe(
       `${n} of 6 channels very likely pay back (P(ROI > 1) ≥ 90%)`,
     );
   });

@@ -209,8 +209,13 @@ function planFixture(rng: Rng): PlanResult {
     horizonWeeks: H,
     objective: { kind: "quantile", q: 0.25 },
     valueUnit: "EUR",
+    returnUnits: { factor: 1, unit: "EUR of value per EUR spent", short: "ROI", valued: true },
+    reference: "the last 13 weeks' run-rate (2025-09-29 to 2025-12-22) × 13 weeks",
+    geoSplit: "national",
     total: currentTotal,
-    currentTotal,
+    referenceTotal: currentTotal,
+    draws: 1000,
+    decision: "optimum",
     rows: CHANNELS.map((c, k) => {
       const locked = c.name === "podcast";
       const bounds: [number, number] = locked
@@ -218,7 +223,8 @@ function planFixture(rng: Rng): PlanResult {
         : [0.7 * current[k], 1.3 * current[k]];
       return {
         channel: c.name,
-        current: current[k],
+        reference: current[k],
+        neutral: current[k],
         recommended: wanted[k],
         change: wanted[k] - current[k],
         changeShare: wanted[k] / current[k] - 1,
@@ -229,7 +235,10 @@ function planFixture(rng: Rng): PlanResult {
     }),
     gain: summarise(gain),
     pGain: probabilityAbove(gain, 0),
-    currentValue: iv(base, 300_000),
+    gainOverReference: summarise(gain),
+    pGainOverReference: probabilityAbove(gain, 0),
+    referenceValue: iv(base, 300_000),
+    neutralValue: iv(base, 300_000),
     recommendedValue: iv(base + 41_000, 305_000),
     frontier: [0.7, 0.8, 0.9, 1, 1.1, 1.2, 1.3].map((f) => {
       // concave: each extra step buys less
@@ -319,6 +328,7 @@ export function reportFixture(): ReportData {
         contribution: f.contribution,
         mroi: f.mroi,
         p_roi_above_1: f.pRoiAbove1,
+        cost_per_incremental: f.costPerIncremental,
         contribution_share: f.share,
       },
     ]),
@@ -358,6 +368,12 @@ export function reportFixture(): ReportData {
       currency: "EUR",
       value_per_unit: VALUE,
       roi_unit: "EUR of KPI value per EUR spent",
+      roi_display: {
+        factor: 1,
+        unit: "EUR of subscriptions value per EUR spent",
+        short: "ROI",
+        valued: true,
+      },
       window: { first_week: weeks[0], last_week: weeks[WEEKS - 1], weeks: WEEKS, geos: 1 },
       channels: fitChannels,
       diagnostics,

@@ -85,7 +85,7 @@ describe("renderReport", () => {
       /the plan moves <strong>[\d.]+k<\/strong> from tv, online_video and display to paid_search and paid_social/,
     );
     expect(section).toMatch(
-      /Expected gain over today's plan:\s*<strong>\+[\d.]+k EUR<\/strong> \(90% interval −?[\d.]+k to \+[\d.]+k\)/,
+      /Expected gain over the neutral plan \(the reference mix at this budget\):\s*<strong>\+[\d.]+k EUR<\/strong> \(90% interval −?[\d.]+k to \+[\d.]+k\)/,
     );
     expect(section).toContain(`P(gain&nbsp;&gt;&nbsp;0) = <strong>${Math.round(100 * plan.pGain)}%</strong>`);
     // one table row per channel: current, recommended, change, allowed range, marginal ROI, flags
@@ -96,9 +96,10 @@ describe("renderReport", () => {
     expect(section).toMatch(/paid_search<\/td>[\s\S]*?at upper limit/);
     expect(section).toMatch(/paid_social<\/td>[\s\S]*?beyond the data/);
     // the guardrails and the objective in words, the notes, and the caveat
-    expect(section).toContain("Total: kept at today&#39;s run-rate");
-    expect(section).toContain("Each channel may move between −30% and +30% of its current spend.");
-    expect(section).toContain("Held at current spend: podcast.");
+    expect(section).toContain("Total: kept at the reference plan&#39;s 529k EUR");
+    expect(section).toContain("Reference plan: the last 13 weeks&#39; run-rate");
+    expect(section).toContain("Each channel may move between −30% and +30% of its reference spend.");
+    expect(section).toContain("Held at reference spend: podcast.");
     expect(section).toContain("the 25% quantile of the gain");
     expect(section).toContain("a contract runs to the end of the quarter");
     expect(section).toMatch(/What this plan assumes[\s\S]*flat weekly spend/);

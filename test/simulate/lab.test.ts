@@ -67,6 +67,7 @@ describe("determinism", () => {
 
   it("every named scenario is listed", () => {
     expect([...SCENARIO_NAMES].sort()).toEqual([
+      "brand",
       "clean",
       "collinear",
       "counts",

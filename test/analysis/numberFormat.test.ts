@@ -2,7 +2,7 @@
 // shared decimals in an interval, honest probabilities, and the escaping template.
 
 import { describe, expect, it } from "vitest";
-import { compact, interval, pct, prob, range, sharedFormat, sig } from "../../src/report/format.js";
+import { compact, interval, pct, prob, range, sharedFormat, sig } from "../../src/analysis/numberFormat.js";
 import { escapeHtml, html, trusted } from "../../src/report/safeHtml.js";
 
 describe("report number formatting", () => {

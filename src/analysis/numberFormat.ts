@@ -1,4 +1,4 @@
-// Numbers as the report prints them: significant digits that suit both ROI of 0.004 and 3.2,
+// Numbers as people read them (report, terminal): significant digits that suit both ROI of 0.004 and 3.2,
 // compact currency amounts, percentages from shares, and intervals; missing values print "—".
 
 import type { Interval } from "../analysis/summaries.js";
