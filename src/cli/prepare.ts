@@ -34,7 +34,10 @@ function prepareInputs(loaded: LoadedConfig): OutputInput[] {
   ];
 }
 
-/** Node cannot hold a text of over ~512 MB in one string: name the source that is too large. */
+/**
+ * Node cannot hold a text of over ~512 MB in one string: name the source that is too large.
+ * CSV is streamed (no record over 8 MB), so only a Parquet file can still get here.
+ */
 function sourceTooLarge(e: unknown, loaded: LoadedConfig): MmmError | null {
   if ((e as NodeJS.ErrnoException)?.code !== "ERR_STRING_TOO_LONG") return null;
   const sizes = Object.entries(loaded.config.sources).map(([name, s]) => {
@@ -47,7 +50,7 @@ function sourceTooLarge(e: unknown, loaded: LoadedConfig): MmmError | null {
   const big = sizes.reduce((a, b) => (b.bytes > a.bytes ? b : a));
   return new MmmError(
     "E_FILE_TOO_LARGE",
-    `Source '${big.name}' (${big.path}, ${(big.bytes / 2 ** 20).toFixed(0)} MB) is too large to read: a file is read into memory whole, and text over about ${(MAX_TEXT_BYTES / 2 ** 20).toFixed(0)} MB does not fit.`,
+    `Source '${big.name}' (${big.path}, ${(big.bytes / 2 ** 20).toFixed(0)} MB) is too large to read: a Parquet file is read into memory whole, and text over about ${(MAX_TEXT_BYTES / 2 ** 20).toFixed(0)} MB does not fit.`,
     { file: big.path, key: `sources.${big.name}.path` },
     "export fewer rows or columns (a shorter date range, only the columns the config names), then try again",
   );
