@@ -1,7 +1,7 @@
 // Opens the files a run reads (data, config, taxonomy) and accepts only regular files: a FIFO
 // would hang the run, a device such as /dev/zero would fill memory, a symlink loop never resolves.
 
-import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats, statSync } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
 import { MmmError } from "../core/errors.js";
 import { fsError, notRegularFile } from "./fsErrors.js";
@@ -86,6 +86,15 @@ function openError(ref: InputRef, e: NodeJS.ErrnoException): unknown {
     );
   }
   if (e.code === "EISDIR") return folderError(ref);
+  if (e.code === "ENXIO") {
+    // opening a Unix socket fails this way: say what the path is, not what open() said
+    try {
+      const stats = statSync(ref.absPath);
+      if (!stats.isFile()) return notRegularFile(ref.file, role, stats, where);
+    } catch {
+      // gone meanwhile: fall through to the system's words
+    }
+  }
   // permissions, symbolic-link loops (ELOOP), disk errors: worded as for every other file the CLI reads
   return fsError(e, {
     path: ref.file,

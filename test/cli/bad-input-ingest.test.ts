@@ -4,6 +4,7 @@
 // config key is the remedy, the test also shows that setting it makes the same data pass.
 
 import { execFileSync } from "node:child_process";
+import { once } from "node:events";
 import {
   cpSync,
   existsSync,
@@ -14,6 +15,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -208,6 +210,23 @@ describe("mmm prepare: inputs that are not regular files", () => {
       { file: SPEND, key: "sources.ad_spend.path" },
       "character device",
     );
+  });
+
+  it("a Unix socket as an input -> E_NOT_REGULAR_FILE", async () => {
+    const ds = new Dataset();
+    rmSync(ds.path(PRICING));
+    const server = createServer().listen(ds.path(PRICING));
+    await once(server, "listening");
+    try {
+      await expectPrepareRejects(
+        ds,
+        "E_NOT_REGULAR_FILE",
+        { file: PRICING, key: "sources.pricing.path" },
+        "a socket",
+      );
+    } finally {
+      server.close();
+    }
   });
 
   it("a symbolic link loop -> E_FILE_ACCESS (ELOOP)", async () => {
