@@ -127,7 +127,7 @@ export const PrepareConfigSchema = z.strictObject({
       severity: z
         .record(z.string(), SeverityOverride)
         .default({})
-        .refine((r) => Object.keys(r).every((k) => k in QA_CHECKS), {
+        .refine((r) => Object.keys(r).every((k) => Object.hasOwn(QA_CHECKS, k)), {
           message: `unknown check id; known checks: ${Object.keys(QA_CHECKS).join(", ")}`,
         }),
     })
@@ -201,7 +201,8 @@ function checkReferences(config: PrepareConfig, file: string): void {
   for (const [i, c] of config.controls.entries()) refs.push([`controls.${i}.source`, c.source]);
   if (config.geo?.population) refs.push(["geo.population.source", config.geo.population.source]);
   for (const [key, src] of refs) {
-    if (!config.sources[src]) {
+    // own keys only: a source named 'constructor' must not be found on Object.prototype
+    if (!Object.hasOwn(config.sources, src)) {
       throw new MmmError(
         "E_CONFIG_SOURCE",
         `Config ${file} refers to source '${src}', which is not defined under 'sources'.`,

@@ -367,6 +367,38 @@ describe("mmm prepare: names that are also JavaScript object keys", () => {
   );
 });
 
+describe("mmm prepare: config names that are also JavaScript object keys", () => {
+  it("kpi.source: constructor, with no such source -> E_CONFIG_SOURCE, not an internal error", async () => {
+    const ds = new Dataset();
+    ds.replace(CONFIG, "kpi:\n  source: orders\n", "kpi:\n  source: constructor\n");
+    await expectPrepareRejects(
+      ds,
+      "E_CONFIG_SOURCE",
+      { file: ds.config, key: "kpi.source" },
+      "'constructor'",
+    );
+  });
+
+  it("qa.severity.toString is an unknown check id -> E_CONFIG_SCHEMA", async () => {
+    const ds = new Dataset();
+    ds.replace(CONFIG, "currency: USD\n", "currency: USD\nqa:\n  severity:\n    toString: off\n");
+    await expectPrepareRejects(ds, "E_CONFIG_SCHEMA", { file: ds.config }, "unknown check id");
+  });
+
+  it("a source named constructor works", async () => {
+    const ds = new Dataset();
+    ds.replace(
+      CONFIG,
+      "  pricing:\n    path: raw/pricing.csv\n",
+      "  constructor:\n    path: raw/pricing.csv\n",
+    );
+    ds.replace(CONFIG, "    source: pricing\n", "    source: constructor\n");
+    ds.replace(CONFIG, "    source: pricing\n", "    source: constructor\n");
+    ds.replace(CONFIG, "    source: pricing\n", "    source: constructor\n");
+    await expectPrepareOk(ds);
+  });
+});
+
 describe("mmm prepare --force: a failed run overwrites nothing", () => {
   it("bad input with an existing table folder and --force leaves the old table as it was", async () => {
     const ds = new Dataset();
