@@ -258,6 +258,17 @@ describe("mmm prepare: inputs that are not regular files", () => {
   });
 });
 
+describe("mmm fit: inputs that are not regular files", () => {
+  it("--config /dev/zero -> E_NOT_REGULAR_FILE, nothing written", async () => {
+    const ds = new Dataset();
+    await expectPrepareOk(ds);
+    const run = join(ds.dir, "run");
+    const r = await cli(["fit", "--table", ds.out, "--config", "/dev/zero", "--out", run, "--quiet"]);
+    expectError(r, "E_NOT_REGULAR_FILE", { file: "/dev/zero" }, "character device");
+    expect(existsSync(run)).toBe(false);
+  });
+});
+
 describe("mmm prepare: taxonomy patterns that backtrack catastrophically", () => {
   it.each(["^(a+)+$", "(a|a)*$", "(\\w+\\s?)*$"])(
     "'%s' -> E_TAXONOMY_REDOS naming the rule, before any data is read",
