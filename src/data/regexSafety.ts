@@ -13,6 +13,7 @@ export interface PatternRef {
 }
 
 export type PatternVerdict =
+  /** cannot backtrack exponentially (it may still be polynomial, which short names keep cheap) */
   | { status: "safe" }
   | { status: "polynomial"; degree: number }
   | { status: "exponential"; attack: string }
@@ -24,7 +25,34 @@ const cache = new Map<string, Promise<PatternVerdict>>();
 /** How long one pattern may take to check before it is reported as unchecked. */
 const CHECK_TIMEOUT_MS = 10_000;
 
+/**
+ * Whether a pattern can backtrack exponentially at all. That needs a repeated sub-pattern that
+ * can match one text in two ways, so a repeated group (or a repeated back-reference); a pattern
+ * that repeats only single characters and classes (`faceb?o+k`, `\s*,\s*$`) is at worst
+ * polynomial, and is not sent to the checker (which takes a second to start).
+ */
+export function mayBacktrackExponentially(source: string): boolean {
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i];
+    if (ch === "\\") {
+      const next = source[i + 1] ?? "";
+      if (/[1-9k]/.test(next)) return true; // a back-reference: leave it to the checker
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (ch === "]") inClass = false;
+      continue;
+    }
+    if (ch === "[") inClass = true;
+    else if (ch === ")" && /[*+{]/.test(source[i + 1] ?? "")) return true;
+  }
+  return false;
+}
+
 export function patternVerdict(source: string, flags: string): Promise<PatternVerdict> {
+  if (!mayBacktrackExponentially(source)) return Promise.resolve({ status: "safe" });
   const id = `${flags}/${source}`;
   let v = cache.get(id);
   if (!v) {

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { MmmError } from "../../src/core/errors.js";
-import { checkPatterns, patternVerdict } from "../../src/data/regexSafety.js";
+import { checkPatterns, mayBacktrackExponentially, patternVerdict } from "../../src/data/regexSafety.js";
 import { parseTaxonomy } from "../../src/data/taxonomy.js";
 
 describe("regex safety", () => {
@@ -13,7 +13,15 @@ describe("regex safety", () => {
 
   it("accepts linear and quadratic patterns (bounded names keep them fast)", async () => {
     expect((await patternVerdict("^brand_(exact|phrase)$", "i")).status).toBe("safe");
-    expect((await patternVerdict("\\s*,\\s*$", "i")).status).toBe("polynomial");
+    expect((await patternVerdict("\\s*,\\s*$", "i")).status).toBe("safe");
+    expect((await patternVerdict("(fb|facebook|fb_)+_x", "i")).status).toBe("polynomial");
+  });
+
+  it("sends only patterns with a repeated group or a back-reference to the checker", () => {
+    for (const p of ["faceb?o+k", "\\s*,\\s*$", "(^|[_\\s|-])(yt|youtube)[_\\s|-]", "[(a)+]*", "\\(a\\)+"])
+      expect(mayBacktrackExponentially(p), p).toBe(false);
+    for (const p of ["^(a+)+$", "(a|a)*$", "(?:ab|a){2,}", "(a)\\1+", "(?<x>a)\\k<x>"])
+      expect(mayBacktrackExponentially(p), p).toBe(true);
   });
 
   it("accepts every pattern of the shipped rules", async () => {
