@@ -6,6 +6,7 @@ import { parse as parseYaml, YAMLParseError } from "yaml";
 import { z } from "zod";
 import { DATE_FORMATS, parseDay, WEEKDAYS } from "../core/dates.js";
 import { MmmError } from "../core/errors.js";
+import { ownRecord } from "../core/ownRecord.js";
 import { readSmallTextFile } from "./inputFile.js";
 import { QA_CHECKS } from "./qaReport.js";
 import { ENCODINGS } from "./textEncoding.js";
@@ -41,7 +42,7 @@ export const SeverityOverride = z.enum(["error", "warning", "info", "off"]);
 export const PrepareConfigSchema = z.strictObject({
   version: z.literal(1).default(1),
   /** Named input files. */
-  sources: z.record(z.string(), SourceSchema),
+  sources: ownRecord(SourceSchema),
   kpi: z.strictObject({
     source: z.string(),
     column: z.string(),
@@ -100,7 +101,7 @@ export const PrepareConfigSchema = z.strictObject({
     .default([]),
   currency: z.string().default("USD"),
   /** Rates that convert other currencies into `currency`: amount × rate. */
-  fx: z.record(z.string(), z.number().positive()).default({}),
+  fx: ownRecord(z.number().positive()).default({}),
   calendar: z
     .strictObject({
       week_start: z.enum(WEEKDAYS).optional(),

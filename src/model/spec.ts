@@ -6,6 +6,7 @@
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { MmmError } from "../core/errors.js";
+import { ownRecord } from "../core/ownRecord.js";
 
 const PriorSchema = z.discriminatedUnion("dist", [
   z.strictObject({ dist: z.literal("normal"), mu: z.number(), sigma: z.number().positive() }),
@@ -61,7 +62,7 @@ const ChannelSchema = z.strictObject({
     .strictObject({ family: z.enum(["hill", "logistic", "michaelis_menten", "tanh"]).optional() })
     .optional(),
   /** Prior overrides by parameter name: effect, alpha, delay, shape, scale (adstock), saturation, slope (saturation). */
-  priors: z.record(z.string(), EffectPriorSchema).default({}),
+  priors: ownRecord(EffectPriorSchema).default({}),
 });
 
 const ControlSchema = z.strictObject({
@@ -109,7 +110,7 @@ export const ModelSpecSchema = z.strictObject({
     .strictObject({
       family: z.enum(["normal", "student_t", "lognormal", "poisson", "negative_binomial"]).default("normal"),
       /** Prior overrides for the noise parameters: sigma, nu, phi. */
-      priors: z.record(z.string(), PriorSchema).default({}),
+      priors: ownRecord(PriorSchema).default({}),
     })
     .prefault({}),
 });

@@ -16,7 +16,7 @@ export async function renderSvg(vlSpec: TopLevelSpec, options: RenderOptions = {
   const logger = vega.logger(vega.Warn, undefined, (_method, level, args) =>
     warn(`${level} ${args.join(" ")}`),
   );
-  const compiled = compile(vlSpec, { logger }).spec;
+  const compiled = compile(protectNames(vlSpec), { logger }).spec;
   // loader that refuses everything: charts carry their data inline and must never fetch
   const loader = vega.loader();
   loader.load = () => Promise.reject(new Error("report charts must not load external resources"));
@@ -30,6 +30,23 @@ export async function renderSvg(vlSpec: TopLevelSpec, options: RenderOptions = {
   } finally {
     view.finalize();
   }
+}
+
+// Vega resolves some string constants (sort orders, scale domains, expression literals) through
+// plain-object lookups, so a channel or geo called "constructor" or "toString" breaks a chart
+// ("Operator not defined"). Such names get an invisible zero-width space: the same text on the
+// page, an ordinary string to Vega.
+const PROTOTYPE_KEYS = new Set([...Object.getOwnPropertyNames(Object.prototype), "__proto__"]);
+const ZERO_WIDTH_SPACE = "\u200b";
+
+function protectNames<T>(value: T): T {
+  if (typeof value === "string") return (PROTOTYPE_KEYS.has(value) ? value + ZERO_WIDTH_SPACE : value) as T;
+  if (Array.isArray(value)) return value.map(protectNames) as T;
+  if (value && typeof value === "object") {
+    // keys are Vega-Lite's own (field names, properties), never user names: keep them
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, protectNames(v)])) as T;
+  }
+  return value;
 }
 
 /**
