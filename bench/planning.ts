@@ -4,7 +4,12 @@
 // a plain posterior-mean plan — and the optimiser's speed on 12 channels.
 // Run: npm run bench:planning -- [regret] [speed] [--scenarios a,b] [--seeds 1-5] [--problems 3]
 
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { ModelingTable } from "../src/core/modelingTable.js";
+import { buildModel } from "../src/inference/executor.js";
 import { pooledDraws } from "../src/inference/sample.js";
+import { ModelSpecSchema } from "../src/model/spec.js";
 import { planBudget } from "../src/planning/plan.js";
 import { simulateScenario } from "../src/simulate/lab.js";
 import { type PlanningProblem, planningProblems } from "../src/simulate/planningProblems.js";
@@ -43,12 +48,11 @@ if (want("regret")) {
         ds.scenario.noise.family === "negative_binomial"
           ? { likelihood: { family: "negative_binomial" } }
           : {};
-      const fit = await benchFit(ds.table, spec, { seed });
-      const draws = pooledDraws(fit.posterior);
+      const fit = await cachedFit(name, seed, ds.table, spec);
       for (const problem of planningProblems(ds, seed, problemsPerSeed)) {
-        cases.push(evaluateProblem(ds, fit.model, draws, problem, fit.convergence.report.divergences));
+        cases.push(evaluateProblem(ds, fit.model, fit.draws, problem, fit.divergences));
       }
-      console.error(`${name} seed ${seed}: ${fit.timing.wallSeconds.toFixed(1)} s fit`);
+      console.error(`${name} seed ${seed}: ${fit.seconds.toFixed(1)} s fit`);
     }
     const captured = cases.map((c) => c.captured as number);
     const worseThanNeutral = cases.filter(
@@ -108,6 +112,33 @@ if (want("regret")) {
   console.log(`→ ${writeResult("planning-regret", { scenarios: results, summary: rows })}`);
 }
 
+/**
+ * A fit's draws, kept in `--cache DIR` (if given) so planner changes can be re-scored without
+ * refitting: the draws are a pure function of (scenario, seed, spec), bit for bit.
+ */
+async function cachedFit(name: string, seed: number, table: ModelingTable, spec: Record<string, unknown>) {
+  const dir = arg("cache", "");
+  const file = dir ? join(dir, `${name}-${seed}.json`) : "";
+  const model = buildModel({ table, spec: ModelSpecSchema.parse(spec) });
+  if (file && existsSync(file)) {
+    const saved = JSON.parse(readFileSync(file, "utf8"));
+    return {
+      model,
+      draws: Float64Array.from(saved.draws as number[]),
+      divergences: saved.divergences,
+      seconds: 0,
+    };
+  }
+  const fit = await benchFit(table, spec, { seed });
+  const draws = pooledDraws(fit.posterior);
+  const divergences = fit.convergence.report.divergences;
+  if (file) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(file, JSON.stringify({ divergences, draws: Array.from(draws) }));
+  }
+  return { model: fit.model, draws, divergences, seconds: fit.timing.wallSeconds };
+}
+
 /** The default plan, the mean plan and the neutral plan on one problem, scored with the truth. */
 function evaluateProblem(
   ds: ReturnType<typeof simulateScenario>,
@@ -125,7 +156,26 @@ function evaluateProblem(
     minimum: new Map(names.map((n) => [n, problem.bounds[n][0]])),
     maximum: new Map(names.map((n) => [n, problem.bounds[n][1]])),
   };
-  const recommended = planBudget(model, draws, common);
+  // experiments with other defaults (not the product's): --default-options '{"minPGain":0.95}',
+  // --inside S keeps the ±S guardrail inside the stated bounds
+  const inside = Number(arg("inside", "NaN"));
+  const overrides = JSON.parse(arg("default-options", "{}"));
+  const tightened = Number.isFinite(inside)
+    ? {
+        minimum: new Map(names.map((n) => [n, Math.max(problem.bounds[n][0], problem.reference[n] * (1 - inside))])),
+        maximum: new Map(names.map((n) => [n, Math.min(problem.bounds[n][1], problem.reference[n] * (1 + inside))])),
+      }
+    : {};
+  for (const n of names) {
+    const lo = (tightened as { minimum?: Map<string, number> }).minimum?.get(n);
+    const hi = (tightened as { maximum?: Map<string, number> }).maximum?.get(n);
+    // an empty intersection (reference outside the bounds): the stated bounds
+    if (lo !== undefined && hi !== undefined && lo > hi) {
+      (tightened as { minimum: Map<string, number> }).minimum.set(n, problem.bounds[n][0]);
+      (tightened as { maximum: Map<string, number> }).maximum.set(n, problem.bounds[n][1]);
+    }
+  }
+  const recommended = planBudget(model, draws, { ...common, ...tightened, ...overrides });
   const meanPlan = planBudget(model, draws, {
     ...common,
     objective: { kind: "mean" },
