@@ -51,9 +51,9 @@ export async function runDemo(opts: { out: string; seed: string }, io: CliIo): P
     );
   }
   io.out(
-    "\n== 4/5  Recommend next quarter's allocation (25th percentile of the gain, ±50% guardrails, 90% confidence gate)",
+    "\n== 4/5  Recommend next quarter's allocation (10th percentile of the gain, ±50% guardrails, 90% confidence gate)",
   );
-  runOptimize(runDir, { horizon: "13", objective: "quantile:0.25", maxChange: "0.5", minPGain: "0.9" }, io);
+  runOptimize(runDir, { horizon: "13", objective: "quantile:0.1", maxChange: "0.5", minPGain: "0.9" }, io);
   io.out("\n== 5/5  Validate the fit and write the executive report");
   const report = join(opts.out, "report.html");
   await runReport(runDir, { out: report, validation: "full", holdoutWeeks: "13", cvFolds: "3" }, io);

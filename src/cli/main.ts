@@ -126,7 +126,7 @@ function buildProgram(io: CliIo): Command {
     .option(
       "--objective <kind>",
       "mean | quantile[:q] | cvar[:alpha] | mean_sd[:lambda] | p_gain",
-      "quantile:0.25",
+      "quantile:0.1",
     )
     .option(
       "--budget <amount>",
