@@ -19,11 +19,19 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CliIo } from "../../src/cli/io.js";
-import { main } from "../../src/cli/main.js";
+import { cli } from "./faultHelpers.js";
+import {
+  expectError,
+  expectNothingWritten,
+  expectPrepareOk,
+  expectPrepareRejects,
+  LabCase,
+  prepareCase as prepare,
+} from "./labCase.js";
 
 let root = "";
 let lab = "";
+const dataset = () => new LabCase(root, lab);
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), "mmm-bad-ingest-"));
@@ -36,160 +44,17 @@ afterAll(() => {
   if (root) rmSync(root, { recursive: true, force: true });
 });
 
-interface CliRun {
-  code: number;
-  out: string;
-  err: string;
-}
-
-async function cli(argv: string[]): Promise<CliRun> {
-  let out = "";
-  let err = "";
-  const io: CliIo = {
-    out: (t) => {
-      out += t.endsWith("\n") ? t : `${t}\n`;
-    },
-    err: (t) => {
-      err += t.endsWith("\n") ? t : `${t}\n`;
-    },
-  };
-  const code = await main(argv, io);
-  return { code, out, err };
-}
-
 const ORDERS = "raw/orders.csv";
 const SPEND = "raw/ad_spend.csv";
 const PRICING = "raw/pricing.csv";
 const TAXONOMY = "taxonomy.yaml";
 const CONFIG = "prepare.yaml";
 
-/** A private copy of the lab's inputs with editing helpers. */
-class Dataset {
-  readonly dir = mkdtempSync(join(root, "case-"));
-  readonly config = join(this.dir, CONFIG);
-  readonly out = join(this.dir, "table");
-
-  constructor() {
-    for (const name of [CONFIG, TAXONOMY, "raw"])
-      cpSync(join(lab, name), join(this.dir, name), { recursive: true });
-  }
-
-  path(rel: string): string {
-    return join(this.dir, rel);
-  }
-
-  read(rel: string): string {
-    return readFileSync(this.path(rel), "utf8");
-  }
-
-  write(rel: string, content: string | Uint8Array): void {
-    writeFileSync(this.path(rel), content);
-  }
-
-  replace(rel: string, from: string, to: string): void {
-    const text = this.read(rel);
-    if (!text.includes(from)) throw new Error(`test setup: '${from}' not found in ${rel}`);
-    this.write(rel, text.replace(from, to));
-  }
-
-  lines(rel: string): string[] {
-    return this.read(rel).split("\n");
-  }
-
-  lineOf(rel: string, pred: (line: string) => boolean): number {
-    const i = this.lines(rel).findIndex(pred);
-    if (i < 0) throw new Error(`test setup: no matching line in ${rel}`);
-    return i + 1;
-  }
-
-  /** Rewrites every data line (not the header) of a CSV; `edit` gets the fields. */
-  editRows(rel: string, edit: (fields: string[], line: number) => string[]): void {
-    const ls = this.lines(rel);
-    for (let i = 1; i < ls.length; i++) if (ls[i] !== "") ls[i] = edit(ls[i].split(","), i + 1).join(",");
-    this.write(rel, ls.join("\n"));
-  }
-
-  editLine(rel: string, line: number, edit: (text: string) => string): void {
-    const ls = this.lines(rel);
-    const next = edit(ls[line - 1]);
-    if (next === ls[line - 1]) throw new Error(`test setup: edit left line ${line} of ${rel} unchanged`);
-    ls[line - 1] = next;
-    this.write(rel, ls.join("\n"));
-  }
-
-  /** Adds `key: value` lines under `sources.<name>`. */
-  sourceOption(name: string, path: string, option: string): void {
-    this.replace(CONFIG, `  ${name}:\n    path: ${path}\n`, `  ${name}:\n    path: ${path}\n    ${option}\n`);
-  }
-
-  listing(): string[] {
-    return readdirSync(this.dir).sort();
-  }
-}
-
-interface PrepareRun extends CliRun {
-  ds: Dataset;
-  before: string[];
-}
-
-async function prepare(ds: Dataset): Promise<PrepareRun> {
-  const before = ds.listing();
-  const r = await cli(["prepare", "--config", ds.config, "--out", ds.out]);
-  return { ...r, ds, before };
-}
-
-interface Where {
-  file?: string;
-  line?: number;
-  column?: string;
-  key?: string;
-}
-
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
-function errorBlock(err: string): string {
-  const i = err.lastIndexOf("error [");
-  return i < 0 ? "" : err.slice(i);
-}
-
-function expectError(r: CliRun, code: string, where: Where, ...mentions: string[]): void {
-  expect(r.code, r.err).toBe(2);
-  const block = errorBlock(r.err);
-  expect(block, r.err).toMatch(new RegExp(`^error \\[${code}\\]: \\S`));
-  const whereLine = /^ {2}where: (.*)$/m.exec(block)?.[1];
-  if (Object.keys(where).length > 0) expect(whereLine, block).toBeDefined();
-  if (where.file) expect(whereLine).toMatch(new RegExp(`(^|, )file ${escapeRe(where.file)}(,|$)`));
-  if (where.line !== undefined) expect(whereLine).toMatch(new RegExp(`(^|, )line ${where.line}(,|$)`));
-  if (where.column) expect(whereLine).toContain(`column '${where.column}'`);
-  if (where.key) expect(whereLine).toMatch(new RegExp(`(^|, )config key ${escapeRe(where.key)}(,|$)`));
-  expect(block, "a fix line").toMatch(/^ {2}fix: \S/m);
-  for (const m of mentions) expect(r.err).toContain(m);
-}
-
-function expectNothingWritten(r: PrepareRun): void {
-  expect(existsSync(r.ds.out), "the --out folder must not exist").toBe(false);
-  expect(r.ds.listing()).toEqual(r.before);
-}
-
-async function expectPrepareRejects(ds: Dataset, code: string, where: Where, ...mentions: string[]) {
-  const r = await prepare(ds);
-  expectError(r, code, where, ...mentions);
-  expectNothingWritten(r);
-  return r;
-}
-
-async function expectPrepareOk(ds: Dataset): Promise<PrepareRun> {
-  const r = await prepare(ds);
-  expect(r.code, r.err).toBe(0);
-  expect(existsSync(join(ds.out, "table.csv"))).toBe(true);
-  return r;
-}
-
 // ---------------------------------------------------------------------------------------------
 
 describe("mmm prepare: inputs that are not regular files", () => {
   it("a FIFO as an input -> E_NOT_REGULAR_FILE at once, instead of waiting for a writer", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     rmSync(ds.path(PRICING));
     execFileSync("mkfifo", [ds.path(PRICING)]);
     await expectPrepareRejects(
@@ -201,7 +66,7 @@ describe("mmm prepare: inputs that are not regular files", () => {
   });
 
   it("a link to /dev/zero -> E_NOT_REGULAR_FILE, without reading a byte", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     rmSync(ds.path(SPEND));
     symlinkSync("/dev/zero", ds.path(SPEND));
     await expectPrepareRejects(
@@ -213,7 +78,7 @@ describe("mmm prepare: inputs that are not regular files", () => {
   });
 
   it("a Unix socket as an input -> E_NOT_REGULAR_FILE", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     rmSync(ds.path(PRICING));
     const server = createServer().listen(ds.path(PRICING));
     await once(server, "listening");
@@ -230,7 +95,7 @@ describe("mmm prepare: inputs that are not regular files", () => {
   });
 
   it("a symbolic link loop -> E_FILE_ACCESS (ELOOP)", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     rmSync(ds.path(ORDERS));
     symlinkSync("orders-b.csv", ds.path(ORDERS));
     symlinkSync("orders.csv", ds.path("raw/orders-b.csv"));
@@ -244,14 +109,14 @@ describe("mmm prepare: inputs that are not regular files", () => {
   });
 
   it("a taxonomy that is a FIFO -> E_NOT_REGULAR_FILE at media.long.taxonomy", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     rmSync(ds.path(TAXONOMY));
     execFileSync("mkfifo", [ds.path(TAXONOMY)]);
     await expectPrepareRejects(ds, "E_NOT_REGULAR_FILE", { file: TAXONOMY, key: "media.long.taxonomy" });
   });
 
   it("a config that is /dev/zero -> E_NOT_REGULAR_FILE", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     rmSync(ds.config);
     symlinkSync("/dev/zero", ds.config);
     await expectPrepareRejects(ds, "E_NOT_REGULAR_FILE", { file: ds.config });
@@ -260,7 +125,7 @@ describe("mmm prepare: inputs that are not regular files", () => {
 
 describe("mmm fit: inputs that are not regular files", () => {
   it("--config /dev/zero -> E_NOT_REGULAR_FILE, nothing written", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     await expectPrepareOk(ds);
     const run = join(ds.dir, "run");
     const r = await cli(["fit", "--table", ds.out, "--config", "/dev/zero", "--out", run, "--quiet"]);
@@ -273,7 +138,7 @@ describe("mmm prepare: taxonomy patterns that backtrack catastrophically", () =>
   it.each(["^(a+)+$", "(a|a)*$", "(\\w+\\s?)*$"])(
     "'%s' -> E_TAXONOMY_REDOS naming the rule, before any data is read",
     async (pattern) => {
-      const ds = new Dataset();
+      const ds = dataset();
       const rules = ds.lines(TAXONOMY).filter((l) => l.startsWith("  - channel: "));
       const i = rules.indexOf("  - channel: podcast");
       ds.replace(TAXONOMY, "    campaign: 'podc?a?st", `    campaign: '${pattern}|podc?a?st`);
@@ -292,7 +157,7 @@ describe("mmm prepare: numbers that look right but are not", () => {
   const thousands = (v: number) => String(v).replace(/\B(?=(\d{3})+(?!\d))/g, ".");
 
   it("spend exported with '.' thousands separators (1.250 for 1250) -> E_QA_FAILED thousands_separator", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     let first = 0;
     ds.editRows(SPEND, (f, line) => {
       f[4] = thousands(Math.round(Number(f[4])));
@@ -309,7 +174,7 @@ describe("mmm prepare: numbers that look right but are not", () => {
   });
 
   it("a KPI exported with '.' thousands separators -> E_QA_FAILED thousands_separator", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     let first = 0;
     ds.editRows(ORDERS, (f, line) => {
       f[1] = thousands(Number(f[1]));
@@ -325,7 +190,7 @@ describe("mmm prepare: numbers that look right but are not", () => {
   });
 
   it("'1.234.567' -> E_NOT_A_NUMBER naming the thousands separator", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     const line = ds.lineOf(ORDERS, (l) => l.startsWith("2024-08-10,"));
     ds.editLine(ORDERS, line, (l) => l.replace(/,[^,]*$/, ",1.234.567"));
     await expectPrepareRejects(
@@ -337,7 +202,7 @@ describe("mmm prepare: numbers that look right but are not", () => {
   });
 
   it("a price of 1e300 -> E_NUMBER_TOO_LARGE with line and column", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     const line = ds.lineOf(PRICING, (l) => l.startsWith("2024-08-10,"));
     ds.editLine(PRICING, line, (l) => l.replace(/^([^,]*),[^,]*,/, "$1,1e300,"));
     await expectPrepareRejects(
@@ -349,7 +214,7 @@ describe("mmm prepare: numbers that look right but are not", () => {
   });
 
   it("a KPI that is the same every day -> E_QA_FAILED constant_kpi, before any fit", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     ds.editRows(ORDERS, (f) => [f[0], "1000"]);
     await expectPrepareRejects(
       ds,
@@ -365,7 +230,7 @@ describe("mmm prepare: names that are also JavaScript object keys", () => {
   it.each(["constructor", "toString", "__proto__"])(
     "a currency code '%s' without an fx rate -> E_MIXED_CURRENCY, not a silent NaN",
     async (code) => {
-      const ds = new Dataset();
+      const ds = dataset();
       const line = ds.lineOf(SPEND, (l) => l.includes(",srch_nonbrand_generic,USD,"));
       ds.editLine(SPEND, line, (l) => l.replace(",USD,", `,${code},`));
       await expectPrepareRejects(
@@ -380,7 +245,7 @@ describe("mmm prepare: names that are also JavaScript object keys", () => {
 
 describe("mmm prepare: config names that are also JavaScript object keys", () => {
   it("kpi.source: constructor, with no such source -> E_CONFIG_SOURCE, not an internal error", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     ds.replace(CONFIG, "kpi:\n  source: orders\n", "kpi:\n  source: constructor\n");
     await expectPrepareRejects(
       ds,
@@ -391,13 +256,13 @@ describe("mmm prepare: config names that are also JavaScript object keys", () =>
   });
 
   it("qa.severity.toString is an unknown check id -> E_CONFIG_SCHEMA", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     ds.replace(CONFIG, "currency: USD\n", "currency: USD\nqa:\n  severity:\n    toString: off\n");
     await expectPrepareRejects(ds, "E_CONFIG_SCHEMA", { file: ds.config }, "unknown check id");
   });
 
   it("a source named constructor works", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     ds.replace(
       CONFIG,
       "  pricing:\n    path: raw/pricing.csv\n",
@@ -412,7 +277,7 @@ describe("mmm prepare: config names that are also JavaScript object keys", () =>
 
 describe("mmm prepare --force: a failed run overwrites nothing", () => {
   it("bad input with an existing table folder and --force leaves the old table as it was", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     await expectPrepareOk(ds);
     const before = readFileSync(join(ds.out, "table.csv"), "utf8");
     const line = ds.lineOf(PRICING, (l) => l.startsWith("2024-08-10,"));
@@ -427,7 +292,7 @@ describe("mmm prepare --force: a failed run overwrites nothing", () => {
 
 describe("mmm fit: a constant KPI that got past the data checks", () => {
   it("-> E_MODEL_DATA before any sampling, nothing written", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     ds.editRows(ORDERS, (f) => [f[0], "1000"]);
     ds.replace(CONFIG, "currency: USD\n", "currency: USD\nqa:\n  severity:\n    constant_kpi: warning\n");
     await expectPrepareOk(ds);
@@ -457,7 +322,7 @@ describe("mmm prepare: dates that look right but are not", () => {
     ["2024-08-10abc", "('abc')"],
     ["2024-08-10T25", "('T25')"],
   ])("'%s' -> E_BAD_DATE: text after the date", async (value, detail) => {
-    const ds = new Dataset();
+    const ds = dataset();
     const line = ds.lineOf(ORDERS, (l) => l.startsWith("2024-08-10,"));
     ds.editLine(ORDERS, line, (l) => l.replace(/^[^,]*/, value));
     await expectPrepareRejects(
@@ -470,7 +335,7 @@ describe("mmm prepare: dates that look right but are not", () => {
   });
 
   it("a UTC offset that moves the day -> E_DATE_OFFSET; date_offsets: local accepts the day as written", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     const line = ds.lineOf(ORDERS, (l) => l.startsWith("2024-08-10,"));
     ds.editLine(ORDERS, line, (l) => l.replace(/^[^,]*/, "2024-08-10T23:30:00-05:00"));
     await expectPrepareRejects(
@@ -486,7 +351,7 @@ describe("mmm prepare: dates that look right but are not", () => {
   });
 
   it("Excel serial day numbers -> E_BAD_DATE naming them; date_format: excel reads them", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     ds.editRows(ORDERS, (f) => [String(Date.parse(`${f[0]}T00:00:00Z`) / 86_400_000 + 25569), f[1]]);
     await expectPrepareRejects(
       ds,
@@ -502,7 +367,7 @@ describe("mmm prepare: dates that look right but are not", () => {
 
 describe("mmm prepare: text encodings", () => {
   it("a Windows-1252 byte -> E_ENCODING with its line; encoding: windows-1252 decodes it", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     const line = ds.lineOf(SPEND, (l) => l.includes(",srch_nonbrand_generic,"));
     const text = ds.read(SPEND).split("\n");
     text[line - 1] = text[line - 1].replace(",srch_nonbrand_generic,", ",srch_nonbrand_générique,");
@@ -521,7 +386,7 @@ describe("mmm prepare: text encodings", () => {
   });
 
   it("UTF-16 with a byte-order mark is decoded, with a note", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     ds.write(ORDERS, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(ds.read(ORDERS), "utf16le")]));
     const r = await expectPrepareOk(ds);
     expect(r.out).toContain("[text_encoding]");
@@ -529,7 +394,7 @@ describe("mmm prepare: text encodings", () => {
   });
 
   it("UTF-16 without a byte-order mark -> E_NOT_CSV naming UTF-16; encoding: utf-16le reads it", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     ds.write(ORDERS, Buffer.from(ds.read(ORDERS), "utf16le"));
     await expectPrepareRejects(
       ds,

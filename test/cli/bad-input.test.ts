@@ -19,11 +19,21 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CliIo } from "../../src/cli/io.js";
-import { main } from "../../src/cli/main.js";
+import { cli } from "./faultHelpers.js";
+import {
+  errorBlock,
+  escapeRe,
+  expectError,
+  expectNothingWritten,
+  expectPrepareRejects,
+  LabCase,
+  type PrepareRun,
+  prepareCase as prepare,
+} from "./labCase.js";
 
 let root = "";
 let lab = "";
+const dataset = () => new LabCase(root, lab);
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), "mmm-bad-input-"));
@@ -35,168 +45,6 @@ beforeAll(async () => {
 afterAll(() => {
   if (root) rmSync(root, { recursive: true, force: true });
 });
-
-// ---------------------------------------------------------------------------------------------
-// helpers
-
-interface CliRun {
-  code: number;
-  out: string;
-  err: string;
-}
-
-async function cli(argv: string[]): Promise<CliRun> {
-  let out = "";
-  let err = "";
-  const io: CliIo = {
-    out: (t) => {
-      out += t.endsWith("\n") ? t : `${t}\n`;
-    },
-    err: (t) => {
-      err += t.endsWith("\n") ? t : `${t}\n`;
-    },
-  };
-  const code = await main(argv, io);
-  return { code, out, err };
-}
-
-/** A private copy of the lab's inputs (prepare.yaml, taxonomy.yaml, raw/) with editing helpers. */
-class Dataset {
-  readonly dir: string;
-  readonly config: string;
-  readonly out: string;
-
-  constructor() {
-    this.dir = mkdtempSync(join(root, "case-"));
-    for (const name of ["prepare.yaml", "taxonomy.yaml", "raw"])
-      cpSync(join(lab, name), join(this.dir, name), { recursive: true });
-    this.config = join(this.dir, "prepare.yaml");
-    this.out = join(this.dir, "table");
-  }
-
-  path(rel: string): string {
-    return join(this.dir, rel);
-  }
-
-  read(rel: string): string {
-    return readFileSync(this.path(rel), "utf8");
-  }
-
-  write(rel: string, content: string | Uint8Array): void {
-    writeFileSync(this.path(rel), content);
-  }
-
-  /** Replaces text in a file; fails loudly when the text is not there (no silent no-op edits). */
-  replace(rel: string, from: string, to: string, all = false): void {
-    const text = this.read(rel);
-    if (!text.includes(from)) throw new Error(`test setup: '${from}' not found in ${rel}`);
-    this.write(rel, all ? text.replaceAll(from, to) : text.replace(from, to));
-  }
-
-  lines(rel: string): string[] {
-    return this.read(rel).split("\n");
-  }
-
-  /** 1-based file line (header = line 1) of the first line that satisfies `pred`. */
-  lineOf(rel: string, pred: (line: string) => boolean): number {
-    const i = this.lines(rel).findIndex(pred);
-    if (i < 0) throw new Error(`test setup: no matching line in ${rel}`);
-    return i + 1;
-  }
-
-  /** Rewrites one line (1-based); the edit must change it. */
-  editLine(rel: string, line: number, edit: (text: string) => string): void {
-    const ls = this.lines(rel);
-    const next = edit(ls[line - 1]);
-    if (next === ls[line - 1]) throw new Error(`test setup: edit left line ${line} of ${rel} unchanged`);
-    ls[line - 1] = next;
-    this.write(rel, ls.join("\n"));
-  }
-
-  /** Deletes the lines that satisfy `pred`; returns how many. */
-  deleteLines(rel: string, pred: (line: string) => boolean): number {
-    const ls = this.lines(rel);
-    const kept = ls.filter((l) => !pred(l));
-    if (kept.length === ls.length) throw new Error(`test setup: nothing deleted from ${rel}`);
-    this.write(rel, kept.join("\n"));
-    return ls.length - kept.length;
-  }
-
-  listing(): string[] {
-    return readdirSync(this.dir).sort();
-  }
-}
-
-interface PrepareRun extends CliRun {
-  ds: Dataset;
-  /** The case folder's entries before the run. */
-  before: string[];
-}
-
-async function prepare(ds: Dataset, extra: string[] = []): Promise<PrepareRun> {
-  const before = ds.listing();
-  const r = await cli(["prepare", "--config", ds.config, "--out", ds.out, ...extra]);
-  return { ...r, ds, before };
-}
-
-interface Where {
-  file?: string;
-  line?: number;
-  column?: string;
-  key?: string;
-}
-
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
-/** The final error message (the QA report, if any, is printed above it). */
-function errorBlock(err: string): string {
-  const i = err.lastIndexOf("error [");
-  return i < 0 ? "" : err.slice(i);
-}
-
-/**
- * Exit 2, `error [CODE]:` in stderr, a where line naming each given part of the place, a fix
- * line, and every `mentions` text somewhere in stderr.
- */
-function expectError(r: CliRun, code: string, where: Where, ...mentions: (string | RegExp)[]): void {
-  expect(r.code, r.err).toBe(2);
-  const block = errorBlock(r.err);
-  expect(block, r.err).toMatch(new RegExp(`^error \\[${code}\\]: \\S`));
-  const whereLine = /^ {2}where: (.*)$/m.exec(block)?.[1];
-  if (Object.keys(where).length > 0) expect(whereLine, block).toBeDefined();
-  if (where.file) expect(whereLine).toMatch(new RegExp(`(^|, )file ${escapeRe(where.file)}(,|$)`));
-  if (where.line !== undefined) expect(whereLine).toMatch(new RegExp(`(^|, )line ${where.line}(,|$)`));
-  if (where.column) expect(whereLine).toContain(`column '${where.column}'`);
-  if (where.key) expect(whereLine).toMatch(new RegExp(`(^|, )config key ${escapeRe(where.key)}(,|$)`));
-  expect(block, "a fix line").toMatch(/^ {2}fix: \S/m);
-  for (const m of mentions) {
-    if (typeof m === "string") expect(r.err).toContain(m);
-    else expect(r.err).toMatch(m);
-  }
-}
-
-/** No --out folder, no `.table.tmp-…`/`.table.old-…` sibling, nothing else new in the case folder. */
-function expectNothingWritten(r: PrepareRun): void {
-  expect(existsSync(r.ds.out), "the --out folder must not exist").toBe(false);
-  const after = r.ds.listing();
-  expect(
-    after.filter((n) => n.startsWith(".")),
-    "temporary siblings",
-  ).toEqual([]);
-  expect(after).toEqual(r.before);
-}
-
-async function expectPrepareRejects(
-  ds: Dataset,
-  code: string,
-  where: Where,
-  ...mentions: (string | RegExp)[]
-): Promise<PrepareRun> {
-  const r = await prepare(ds);
-  expectError(r, code, where, ...mentions);
-  expectNothingWritten(r);
-  return r;
-}
 
 function expectPrepareOk(r: PrepareRun): void {
   expect(r.code, r.err).toBe(0);
@@ -211,15 +59,15 @@ const TAXONOMY = "taxonomy.yaml";
 const CONFIG = "prepare.yaml";
 
 /** The line of the orders row for a date. */
-const ordersLine = (ds: Dataset, date: string) => ds.lineOf(ORDERS, (l) => l.startsWith(`${date},`));
+const ordersLine = (ds: LabCase, date: string) => ds.lineOf(ORDERS, (l) => l.startsWith(`${date},`));
 /** Sets the value of a `date,value` orders line. */
-const setKpi = (ds: Dataset, line: number, value: string) =>
+const setKpi = (ds: LabCase, line: number, value: string) =>
   ds.editLine(ORDERS, line, (l) => l.replace(/,[^,]*$/, `,${value}`));
 /** Replaces the date (first field) of a line. */
-const setDate = (ds: Dataset, rel: string, line: number, date: string) =>
+const setDate = (ds: LabCase, rel: string, line: number, date: string) =>
   ds.editLine(rel, line, (l) => l.replace(/^[^,]*/, date));
 /** Replaces the spend field (5th: date,platform,campaign_name,currency,spend,…) of a spend line. */
-const setSpend = (ds: Dataset, line: number, value: string) =>
+const setSpend = (ds: LabCase, line: number, value: string) =>
   ds.editLine(SPEND, line, (l) => {
     const f = l.split(",");
     f[4] = value;
@@ -230,7 +78,7 @@ const setSpend = (ds: Dataset, line: number, value: string) =>
 
 describe("mmm prepare: positive control", () => {
   it("the uncorrupted copy passes and writes table.csv", async () => {
-    const r = await prepare(new Dataset());
+    const r = await prepare(dataset());
     expectPrepareOk(r);
     expect(r.out).toContain("QA: 0 error(s)");
   });
@@ -238,7 +86,7 @@ describe("mmm prepare: positive control", () => {
 
 describe("mmm prepare: columns and headers", () => {
   it("KPI column renamed in the file -> E_MISSING_COLUMN listing the file's columns", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     ds.replace(ORDERS, "date,new_subscriptions\n", "date,subs\n");
     await expectPrepareRejects(
       ds,
@@ -249,7 +97,7 @@ describe("mmm prepare: columns and headers", () => {
   });
 
   it("KPI column differing only in case -> E_MISSING_COLUMN suggesting the right name", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     ds.replace(ORDERS, "date,new_subscriptions\n", "date,New_Subscriptions\n");
     await expectPrepareRejects(
       ds,
@@ -261,7 +109,7 @@ describe("mmm prepare: columns and headers", () => {
   });
 
   it("date column differing only in case -> E_MISSING_COLUMN naming sources.<name>.date", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     ds.replace(PRICING, "date,list_price", "Date,list_price");
     await expectPrepareRejects(
       ds,
@@ -272,7 +120,7 @@ describe("mmm prepare: columns and headers", () => {
   });
 
   it("two columns with the same name -> E_DUPLICATE_COLUMN", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     ds.replace(PRICING, "date,list_price,promo_active", "date,list_price,list_price");
     await expectPrepareRejects(
       ds,
@@ -285,7 +133,7 @@ describe("mmm prepare: columns and headers", () => {
 
 describe("mmm prepare: dates", () => {
   it("impossible month '2024-13-01' -> E_BAD_DATE with line and column", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     const line = ordersLine(ds, "2024-08-10");
     setDate(ds, ORDERS, line, "2024-13-01");
     await expectPrepareRejects(
@@ -298,7 +146,7 @@ describe("mmm prepare: dates", () => {
   });
 
   it("'31/01/2024' with the default format -> E_BAD_DATE pointing at sources.<name>.date_format", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     const line = ordersLine(ds, "2024-08-10");
     setDate(ds, ORDERS, line, "31/01/2024");
     await expectPrepareRejects(
@@ -311,14 +159,14 @@ describe("mmm prepare: dates", () => {
   });
 
   it("a day that does not exist ('2024-02-30') -> E_BAD_DATE", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     const line = ordersLine(ds, "2024-08-10");
     setDate(ds, ORDERS, line, "2024-02-30");
     await expectPrepareRejects(ds, "E_BAD_DATE", { file: ORDERS, line, column: "date" }, "'2024-02-30'");
   });
 
   it("a blank date -> E_BAD_DATE asking to fill it", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     const line = ordersLine(ds, "2024-08-10");
     setDate(ds, ORDERS, line, "");
     await expectPrepareRejects(
@@ -330,7 +178,7 @@ describe("mmm prepare: dates", () => {
   });
 
   it("wrong date_format in the config -> E_BAD_DATE on the first data line", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     ds.replace(
       CONFIG,
       "    path: raw/orders.csv\n    date: date\n",
@@ -346,7 +194,7 @@ describe("mmm prepare: dates", () => {
   });
 
   it("date_format that is not a supported format -> E_CONFIG_SCHEMA naming the key", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     ds.replace(
       CONFIG,
       "    path: raw/orders.csv\n    date: date\n",
@@ -361,14 +209,14 @@ describe("mmm prepare: dates", () => {
   });
 
   it("calendar window with no KPI data -> E_EMPTY_WINDOW naming calendar.start", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     ds.replace(CONFIG, "  partial_weeks: drop\n", "  partial_weeks: drop\n  start: 2027-01-04\n");
     await expectPrepareRejects(ds, "E_EMPTY_WINDOW", { file: ds.config, key: "calendar.start" });
   });
 
   // Regression test for a defect found in review (now fixed).
   it("a KPI date with a mistyped year names the KPI file and line (blames pricing.csv)", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     const line = ordersLine(ds, "2024-08-10");
     setDate(ds, ORDERS, line, "2099-08-10");
     await expectPrepareRejects(ds, "E_BAD_DATE", { file: ORDERS, line, column: "date" });
@@ -377,7 +225,7 @@ describe("mmm prepare: dates", () => {
 
 describe("mmm prepare: currencies", () => {
   it("a EUR row without fx -> E_MIXED_CURRENCY; adding fx: {EUR: 1.1} makes the same data pass", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     const line = ds.lineOf(SPEND, (l) => l.includes(",srch_nonbrand_generic,USD,"));
     ds.editLine(SPEND, line, (l) => l.replace(",USD,", ",EUR,"));
     await expectPrepareRejects(
@@ -393,7 +241,7 @@ describe("mmm prepare: currencies", () => {
   });
 
   it("a blank currency cell -> E_MIXED_CURRENCY with line and column", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     const line = ds.lineOf(SPEND, (l) => l.includes(",srch_nonbrand_generic,USD,"));
     ds.editLine(SPEND, line, (l) => l.replace(",USD,", ",,"));
     await expectPrepareRejects(ds, "E_MIXED_CURRENCY", { file: SPEND, line, column: "currency" }, "(blank)");
@@ -401,7 +249,7 @@ describe("mmm prepare: currencies", () => {
 
   // Regression test for a defect found in review (now fixed).
   it("a blank currency cell gets a fix that does not ask for an fx rate", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     const line = ds.lineOf(SPEND, (l) => l.includes(",srch_nonbrand_generic,USD,"));
     ds.editLine(SPEND, line, (l) => l.replace(",USD,", ",,"));
     const r = await expectPrepareRejects(ds, "E_MIXED_CURRENCY", { file: SPEND, line });
@@ -411,7 +259,7 @@ describe("mmm prepare: currencies", () => {
 
 describe("mmm prepare: duplicate keys", () => {
   /** Keeps only the Monday rows of pricing.csv and declares the source weekly. */
-  const makePricingWeekly = (ds: Dataset) => {
+  const makePricingWeekly = (ds: LabCase) => {
     ds.deleteLines(
       PRICING,
       (l) => /^\d{4}-\d{2}-\d{2},/.test(l) && new Date(`${l.slice(0, 10)}T00:00:00Z`).getUTCDay() !== 1,
@@ -424,11 +272,11 @@ describe("mmm prepare: duplicate keys", () => {
   };
 
   it("a duplicate week in a weekly source -> E_DUPLICATE_KEY naming both lines", async () => {
-    const valid = new Dataset();
+    const valid = dataset();
     makePricingWeekly(valid);
     expectPrepareOk(await prepare(valid)); // the weekly rewrite alone is valid
 
-    const ds = new Dataset();
+    const ds = dataset();
     makePricingWeekly(ds);
     const ls = ds.lines(PRICING);
     ls.splice(6, 0, ls[5]); // line 6 repeated as line 7
@@ -443,7 +291,7 @@ describe("mmm prepare: duplicate keys", () => {
   });
 
   it("a weekly source whose rows mix weekdays -> E_WEEKLY_WEEKDAY", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     makePricingWeekly(ds);
     const line = ds.lineOf(PRICING, (l) => l.startsWith("2024-08-05,"));
     setDate(ds, PRICING, line, "2024-08-06");
@@ -456,7 +304,7 @@ describe("mmm prepare: duplicate keys", () => {
   });
 
   it("a duplicate day in the daily orders file -> E_DUPLICATE_KEY naming both lines", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     const first = ordersLine(ds, "2024-08-18");
     const ls = ds.lines(ORDERS);
     ls.splice(first, 0, ls[first - 1].replace(/,\d+$/, ",5")); // same day, different value, next line
@@ -489,31 +337,31 @@ describe("mmm prepare: files that are not CSV", () => {
     ["a gzip-compressed CSV", (csv: string) => gzipSync(csv), "gzip-compressed"],
     ["a PDF renamed .csv", () => Buffer.from("%PDF-1.4\n%\u00e2\u00e3\n1 0 obj\n"), "PDF document"],
   ] as const)("%s -> E_NOT_CSV", async (_name, bytes, kind) => {
-    const ds = new Dataset();
+    const ds = dataset();
     ds.write(ORDERS, bytes(ds.read(ORDERS)));
     await expectPrepareRejects(ds, "E_NOT_CSV", { file: ORDERS, key: "sources.orders.path" }, kind);
   });
 
   it("a CSV declared format: parquet -> E_NOT_PARQUET", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     ds.replace(CONFIG, "    path: raw/orders.csv\n", "    path: raw/orders.csv\n    format: parquet\n");
     await expectPrepareRejects(ds, "E_NOT_PARQUET", { file: ORDERS, key: "sources.orders.path" });
   });
 
   it("an empty file -> E_FILE_EMPTY", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     ds.write(PRICING, "");
     await expectPrepareRejects(ds, "E_FILE_EMPTY", { file: PRICING, key: "sources.pricing.path" });
   });
 
   it("a file of blank lines -> E_FILE_EMPTY", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     ds.write(PRICING, "\n \n\n");
     await expectPrepareRejects(ds, "E_FILE_EMPTY", { file: PRICING, key: "sources.pricing.path" });
   });
 
   it("a header-only file -> E_FILE_EMPTY at line 1", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     ds.write(ORDERS, "date,new_subscriptions\n");
     await expectPrepareRejects(
       ds,
@@ -526,7 +374,7 @@ describe("mmm prepare: files that are not CSV", () => {
 
 describe("mmm prepare: malformed CSV", () => {
   it("a ragged row with too few fields -> E_CSV_PARSE with its line", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     const line = ordersLine(ds, "2024-08-10");
     ds.editLine(ORDERS, line, () => "2024-08-10");
     await expectPrepareRejects(
@@ -539,7 +387,7 @@ describe("mmm prepare: malformed CSV", () => {
   });
 
   it("an unquoted '$1,234.50' (one field too many) -> E_CSV_PARSE with its line", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     const line = ds.lineOf(SPEND, (l) => l.includes(",srch_nonbrand_generic,"));
     setSpend(ds, line, "$1,234.50");
     await expectPrepareRejects(
@@ -551,7 +399,7 @@ describe("mmm prepare: malformed CSV", () => {
   });
 
   it("a stray quote inside a field -> E_CSV_PARSE with its line", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     const line = ds.lineOf(SPEND, (l) => l.includes(",srch_nonbrand_generic,"));
     ds.editLine(SPEND, line, (l) => l.replace(",srch_nonbrand_generic,", ',srch_"nonbrand"_generic,'));
     await expectPrepareRejects(
@@ -563,7 +411,7 @@ describe("mmm prepare: malformed CSV", () => {
   });
 
   it("a quote that is never closed -> E_CSV_PARSE naming the file", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     const line = ds.lineOf(SPEND, (l) => l.includes(",srch_nonbrand_generic,"));
     ds.editLine(SPEND, line, (l) => l.replace(",srch_nonbrand_generic,", ',"srch_nonbrand_generic,'));
     await expectPrepareRejects(ds, "E_CSV_PARSE", { file: SPEND, key: "sources.ad_spend.path" });
@@ -571,7 +419,7 @@ describe("mmm prepare: malformed CSV", () => {
 
   // Regression test for a defect found in review (now fixed).
   it("a quote that is never closed names the line where it opens", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     const line = ds.lineOf(SPEND, (l) => l.includes(",srch_nonbrand_generic,"));
     ds.editLine(SPEND, line, (l) => l.replace(",srch_nonbrand_generic,", ',"srch_nonbrand_generic,'));
     await expectPrepareRejects(ds, "E_CSV_PARSE", { file: SPEND, line });
@@ -580,7 +428,7 @@ describe("mmm prepare: malformed CSV", () => {
 
 describe("mmm prepare: numbers", () => {
   it("a quoted '$1,234.50' spend -> E_NOT_A_NUMBER suggesting plain numbers", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     const line = ds.lineOf(SPEND, (l) => l.includes(",srch_nonbrand_generic,"));
     setSpend(ds, line, '"$1,234.50"');
     await expectPrepareRejects(
@@ -593,7 +441,7 @@ describe("mmm prepare: numbers", () => {
   });
 
   it("a decimal comma in the KPI ('1003,5') -> E_NOT_A_NUMBER suggesting '.'", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     const line = ordersLine(ds, "2024-08-10");
     setKpi(ds, line, '"1003,5"');
     await expectPrepareRejects(
@@ -605,7 +453,7 @@ describe("mmm prepare: numbers", () => {
   });
 
   it("text in the exposure column -> E_NOT_A_NUMBER", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     const line = ds.lineOf(SPEND, (l) => l.includes(",srch_nonbrand_generic,"));
     ds.editLine(SPEND, line, (l) => {
       const f = l.split(",");
@@ -620,7 +468,7 @@ describe("mmm prepare: numbers", () => {
     ["NA", "NA"],
     ["n/a", "n/a"],
   ])("a missing KPI value (%s) -> E_MISSING_VALUE", async (_name, value) => {
-    const ds = new Dataset();
+    const ds = dataset();
     const line = ordersLine(ds, "2024-08-10");
     setKpi(ds, line, value);
     await expectPrepareRejects(
@@ -632,7 +480,7 @@ describe("mmm prepare: numbers", () => {
   });
 
   it("a missing control value -> E_MISSING_VALUE", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     const line = ds.lineOf(PRICING, (l) => l.startsWith("2024-08-10,"));
     ds.editLine(PRICING, line, (l) => l.replace(/^([^,]*),[^,]*,/, "$1,,"));
     await expectPrepareRejects(ds, "E_MISSING_VALUE", { file: PRICING, line, column: "list_price" });
@@ -640,7 +488,7 @@ describe("mmm prepare: numbers", () => {
 
   // Regression test for a defect found in review (now fixed).
   it("a KPI value that overflows to Infinity ('1e999') is rejected", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     const line = ordersLine(ds, "2024-08-10");
     setKpi(ds, line, "1e999");
     await expectPrepareRejects(ds, "E_NOT_A_NUMBER", { file: ORDERS, line, column: "new_subscriptions" });
@@ -649,40 +497,40 @@ describe("mmm prepare: numbers", () => {
 
 describe("mmm prepare: config", () => {
   it("YAML syntax error -> E_CONFIG_YAML with the line", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     const line = ds.lineOf(CONFIG, (l) => l === "  column: new_subscriptions");
     ds.editLine(CONFIG, line, (l) => `${l}: [`);
     await expectPrepareRejects(ds, "E_CONFIG_YAML", { file: ds.config, line }, "not valid YAML");
   });
 
   it("tab indentation -> E_CONFIG_YAML with the line", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     const line = ds.lineOf(CONFIG, (l) => l === "  column: new_subscriptions");
     ds.editLine(CONFIG, line, (l) => l.replace(/^ {2}/, "\t"));
     await expectPrepareRejects(ds, "E_CONFIG_YAML", { file: ds.config, line }, "Tabs");
   });
 
   it("a config that is not a mapping -> E_CONFIG_SCHEMA", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     ds.write(CONFIG, "- orders\n- ad_spend\n");
     await expectPrepareRejects(ds, "E_CONFIG_SCHEMA", { file: ds.config }, "must be a YAML mapping");
   });
 
   it("an unknown top-level key (typo 'contrls') -> E_CONFIG_SCHEMA naming it", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     ds.replace(CONFIG, "\ncontrols:\n", "\ncontrls:\n");
     await expectPrepareRejects(ds, "E_CONFIG_SCHEMA", { file: ds.config }, "unknown key(s) 'contrls'");
   });
 
   // Regression test for a defect found in review (now fixed).
   it("a misspelt key inside a section ('kpi.colum') is named in the message", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     ds.replace(CONFIG, "  column: new_subscriptions\n", "  colum: new_subscriptions\n");
     await expectPrepareRejects(ds, "E_CONFIG_SCHEMA", { file: ds.config }, "'colum'");
   });
 
   it("a misspelt key inside a section is still an error (E_CONFIG_SCHEMA)", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     ds.replace(CONFIG, "  column: new_subscriptions\n", "  colum: new_subscriptions\n");
     await expectPrepareRejects(
       ds,
@@ -693,7 +541,7 @@ describe("mmm prepare: config", () => {
   });
 
   it("a value outside the allowed options -> E_CONFIG_SCHEMA naming the key", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     ds.replace(CONFIG, "    aggregation: mean\n", "    aggregation: average\n");
     await expectPrepareRejects(
       ds,
@@ -704,7 +552,7 @@ describe("mmm prepare: config", () => {
   });
 
   it("kpi.source naming an undefined source -> E_CONFIG_SOURCE listing the defined ones", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     ds.replace(CONFIG, "kpi:\n  source: orders\n", "kpi:\n  source: order\n");
     await expectPrepareRejects(
       ds,
@@ -716,7 +564,7 @@ describe("mmm prepare: config", () => {
   });
 
   it("a control naming an undefined source -> E_CONFIG_SOURCE at controls.<i>.source", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     ds.replace(
       CONFIG,
       "    source: pricing\n    column: promo_active\n",
@@ -731,13 +579,13 @@ describe("mmm prepare: config", () => {
   });
 
   it("a missing input file -> E_FILE_NOT_FOUND naming the config key", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     rmSync(ds.path(PRICING));
     await expectPrepareRejects(ds, "E_FILE_NOT_FOUND", { file: PRICING, key: "sources.pricing.path" });
   });
 
   it("an input path that is a folder -> E_FILE_NOT_FOUND", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     rmSync(ds.path(PRICING));
     mkdirSync(ds.path(PRICING));
     await expectPrepareRejects(
@@ -749,7 +597,7 @@ describe("mmm prepare: config", () => {
   });
 
   it("a missing config file -> E_FILE_NOT_FOUND", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     rmSync(ds.config);
     await expectPrepareRejects(ds, "E_FILE_NOT_FOUND", { file: ds.config }, "--config");
   });
@@ -757,13 +605,13 @@ describe("mmm prepare: config", () => {
 
 describe("mmm prepare: taxonomy", () => {
   it("a missing taxonomy file -> E_FILE_NOT_FOUND at media.long.taxonomy", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     rmSync(ds.path(TAXONOMY));
     await expectPrepareRejects(ds, "E_FILE_NOT_FOUND", { file: TAXONOMY, key: "media.long.taxonomy" });
   });
 
   it("an invalid regex -> E_TAXONOMY_REGEX naming the rule", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     ds.replace(TAXONOMY, "    campaign: 'podc?a?st", "    campaign: '(podc?a?st");
     const rules = ds.lines(TAXONOMY).filter((l) => l.startsWith("  - channel: "));
     const i = rules.indexOf("  - channel: podcast");
@@ -776,13 +624,13 @@ describe("mmm prepare: taxonomy", () => {
   });
 
   it("broken YAML -> E_TAXONOMY_YAML with the line in the message", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     ds.replace(TAXONOMY, "\nflags: i\n", "\nflags: i\n  bad: [\n");
     await expectPrepareRejects(ds, "E_TAXONOMY_YAML", { file: TAXONOMY }, /at line \d+, column \d+/);
   });
 
   it("a rule without a channel -> E_TAXONOMY_SCHEMA naming the rule", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     const rules = ds.lines(TAXONOMY).filter((l) => l.startsWith("  - channel: "));
     const i = rules.indexOf("  - channel: radio");
     ds.replace(TAXONOMY, "  - channel: radio\n", "  - chanel: radio\n");
@@ -790,7 +638,7 @@ describe("mmm prepare: taxonomy", () => {
   });
 
   it("a removed rule leaves a channel's campaigns unmapped -> E_QA_FAILED listing them", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     const ls = ds.lines(TAXONOMY);
     const at = ls.indexOf("  - channel: podcast");
     expect(ls[at + 1]).toMatch(/^ {4}campaign: /);
@@ -809,7 +657,7 @@ describe("mmm prepare: taxonomy", () => {
   });
 
   it("a renamed campaign with an unmatched new name -> E_QA_FAILED with the 'looks like a rename' hint", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     // 'agy_facebok_prospecting_broad' (paid_social) is renamed to 'AGY_Meta_AdvantagePlus_Prospecting'
     // mid-history; the new name becomes one no rule matches, from its first appearance on
     ds.replace(SPEND, ",AGY_Meta_AdvantagePlus_Prospecting,", ",ZZ_NewName_2,", true);
@@ -826,10 +674,10 @@ describe("mmm prepare: taxonomy", () => {
 
 describe("mmm prepare: QA and coverage", () => {
   /** Deletes three mid-history days of orders (Tue–Thu of the week of 2024-10-07). */
-  const dropDays = (ds: Dataset) => ds.deleteLines(ORDERS, (l) => /^2024-10-(08|09|10),/.test(l));
+  const dropDays = (ds: LabCase) => ds.deleteLines(ORDERS, (l) => /^2024-10-(08|09|10),/.test(l));
 
   it("KPI missing days inside the window -> E_QA_FAILED with missing_days", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     expect(dropDays(ds)).toBe(3);
     await expectPrepareRejects(
       ds,
@@ -843,14 +691,14 @@ describe("mmm prepare: QA and coverage", () => {
 
   // Regression: the QA report once dropped each finding's location.
   it("KPI missing days: stderr names the KPI file", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     dropDays(ds);
     const r = await expectPrepareRejects(ds, "E_QA_FAILED", {}, "[missing_days]");
     expect(r.err).toContain(ORDERS);
   });
 
   it("a control with a week-long gap -> E_CONTROL_GAP naming file, column and control", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     expect(ds.deleteLines(PRICING, (l) => /^2024-09-0[2-8],/.test(l))).toBe(7);
     await expectPrepareRejects(
       ds,
@@ -861,7 +709,7 @@ describe("mmm prepare: QA and coverage", () => {
   });
 
   it("negative weekly spend -> E_QA_FAILED with negative_values", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     const line = ds.lineOf(SPEND, (l) => l.includes(",srch_nonbrand_generic,"));
     setSpend(ds, line, "-9999999");
     await expectPrepareRejects(
@@ -876,7 +724,7 @@ describe("mmm prepare: QA and coverage", () => {
 
   // Regression: the QA report once dropped the location of the negative row.
   it("negative spend: stderr names the spend file and line of the negative row", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     const line = ds.lineOf(SPEND, (l) => l.includes(",srch_nonbrand_generic,"));
     setSpend(ds, line, "-9999999");
     const r = await expectPrepareRejects(ds, "E_QA_FAILED", {}, "[negative_values]");
@@ -886,7 +734,7 @@ describe("mmm prepare: QA and coverage", () => {
 
 describe("mmm prepare: output folder", () => {
   it("--out is an existing non-empty folder without --force -> E_OUTPUT_EXISTS, folder untouched", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     mkdirSync(ds.out);
     writeFileSync(join(ds.out, "keep.txt"), "precious");
     const before = ds.listing();
@@ -898,7 +746,7 @@ describe("mmm prepare: output folder", () => {
   });
 
   it("--out is an existing file -> E_OUTPUT_EXISTS, file untouched", async () => {
-    const ds = new Dataset();
+    const ds = dataset();
     writeFileSync(ds.out, "precious");
     const before = ds.listing();
     const r = await cli(["prepare", "--config", ds.config, "--out", ds.out, "--force"]);
