@@ -162,8 +162,12 @@ function evaluateProblem(
   const overrides = JSON.parse(arg("default-options", "{}"));
   const tightened = Number.isFinite(inside)
     ? {
-        minimum: new Map(names.map((n) => [n, Math.max(problem.bounds[n][0], problem.reference[n] * (1 - inside))])),
-        maximum: new Map(names.map((n) => [n, Math.min(problem.bounds[n][1], problem.reference[n] * (1 + inside))])),
+        minimum: new Map(
+          names.map((n) => [n, Math.max(problem.bounds[n][0], problem.reference[n] * (1 - inside))]),
+        ),
+        maximum: new Map(
+          names.map((n) => [n, Math.min(problem.bounds[n][1], problem.reference[n] * (1 + inside))]),
+        ),
       }
     : {};
   for (const n of names) {

@@ -5,29 +5,13 @@
 
 import { execFileSync } from "node:child_process";
 import { once } from "node:events";
-import {
-  cpSync,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cli } from "./faultHelpers.js";
-import {
-  expectError,
-  expectNothingWritten,
-  expectPrepareOk,
-  expectPrepareRejects,
-  LabCase,
-  prepareCase as prepare,
-} from "./labCase.js";
+import { expectError, expectPrepareOk, expectPrepareRejects, LabCase } from "./labCase.js";
 
 let root = "";
 let lab = "";

@@ -6,7 +6,6 @@
 // corrupts exactly one thing.
 
 import {
-  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -24,7 +23,6 @@ import {
   errorBlock,
   escapeRe,
   expectError,
-  expectNothingWritten,
   expectPrepareRejects,
   LabCase,
   type PrepareRun,
