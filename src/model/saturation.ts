@@ -132,6 +132,23 @@ export function saturationSpec(type: SaturationType, s1: number, n = 1): Saturat
 }
 
 /**
+ * The saturation value alone, s(x) with s(1) = s1 (and Hill's slope n): the planner evaluates
+ * it millions of times per plan and needs no derivatives. Agrees with `saturationKernel`'s out[0].
+ */
+export function saturationValue(type: SaturationType): (x: number, s1: number, n: number) => number {
+  switch (type) {
+    case "hill":
+      // 1/(1 + κ·x^(−n)) with κ = (1 − s1)/s1; x^(−n) overflowing to ∞ gives 0, the right limit
+      return (x, s1, n) => (x > 0 ? 1 / (1 + ((1 - s1) / s1) * Math.exp(-n * Math.log(x))) : 0);
+    case "logistic":
+    case "tanh":
+      return (x, s1) => (x > 0 ? Math.tanh(x * Math.atanh(s1)) : 0);
+    case "michaelis_menten":
+      return (x, s1) => (x > 0 ? x / (x + (1 - s1) / s1) : 0);
+  }
+}
+
+/**
  * One pass of a saturation family at exposure x, parameterised by s1 = s(1) (and Hill's slope n):
  * writes [s, ds/dx, ds/ds1, ds/dn] into `out`. Fused so the hot loop pays one log and one exp.
  */

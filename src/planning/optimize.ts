@@ -52,26 +52,60 @@ export function buildGrids(
   return { amounts, values, draws: rows.length };
 }
 
-/** Linear interpolation of channel c's value for draw k at amount a (clamped to the grid). */
-export function interp(g: ValueGrids, c: number, k: number, a: number): number {
+/**
+ * Adds `sign` × channel c's value at amount `a` (linear interpolation, clamped to the grid) to
+ * `out` for every draw. The grid cell is found once for all draws: this is the optimiser's
+ * innermost loop.
+ */
+export function addChannelValues(g: ValueGrids, c: number, a: number, out: Float64Array, sign = 1): void {
   const grid = g.amounts[c];
   const n = grid.length;
-  const row = k * n;
-  if (n === 1 || a <= grid[0]) return g.values[c][row];
-  if (a >= grid[n - 1]) return g.values[c][row + n - 1];
-  const pos = ((a - grid[0]) / (grid[n - 1] - grid[0])) * (n - 1);
-  const i = Math.min(n - 2, Math.floor(pos));
-  const f = pos - i;
-  return g.values[c][row + i] * (1 - f) + g.values[c][row + i + 1] * f;
+  const vals = g.values[c];
+  let i = 0;
+  let f = 0;
+  if (n > 1 && a >= grid[n - 1]) i = n - 1;
+  else if (n > 1 && a > grid[0]) {
+    const pos = ((a - grid[0]) / (grid[n - 1] - grid[0])) * (n - 1);
+    i = Math.min(n - 2, Math.floor(pos));
+    f = pos - i;
+  }
+  if (f === 0) {
+    for (let k = 0, r = i; k < g.draws; k++, r += n) out[k] += sign * vals[r];
+  } else {
+    const w0 = sign * (1 - f);
+    const w1 = sign * f;
+    for (let k = 0, r = i; k < g.draws; k++, r += n) out[k] += w0 * vals[r] + w1 * vals[r + 1];
+  }
 }
 
 /** Value of an allocation per draw. */
 export function allocationValues(g: ValueGrids, alloc: ArrayLike<number>): Float64Array {
   const out = new Float64Array(g.draws);
-  for (let c = 0; c < g.amounts.length; c++)
-    for (let k = 0; k < g.draws; k++) out[k] += interp(g, c, k, alloc[c]);
+  for (let c = 0; c < g.amounts.length; c++) addChannelValues(g, c, alloc[c], out);
   return out;
 }
+
+/**
+ * Each channel's expected value as a function of its amount. Interpolation is linear in the
+ * tabulated values and every draw shares the grid, so the mean of the interpolants is the
+ * interpolant of the mean values: one pass over the draws, not one per evaluation.
+ */
+export function meanCurves(g: ValueGrids): ((a: number) => number)[] {
+  return g.amounts.map((grid, c) => {
+    const n = grid.length;
+    const mean = new Float64Array(n);
+    for (let k = 0; k < g.draws; k++) for (let p = 0; p < n; p++) mean[p] += g.values[c][k * n + p] / g.draws;
+    const single: ValueGrids = { amounts: [grid], values: [mean], draws: 1 };
+    const out = new Float64Array(1);
+    return (a: number) => {
+      out[0] = 0;
+      addChannelValues(single, 0, a, out);
+      return out[0];
+    };
+  });
+}
+
+let gainScratch = new Float64Array(0);
 
 /**
  * The objective of an allocation whose value per draw is `v`. Risk is measured on the gain over
@@ -80,7 +114,9 @@ export function allocationValues(g: ValueGrids, alloc: ArrayLike<number>): Float
  */
 export function objectiveValue(value: Float64Array, baseline: Float64Array, obj: Objective): number {
   const n = value.length;
-  const v = new Float64Array(n);
+  // one scratch buffer (selection below reorders it in place): this runs thousands of times a plan
+  if (gainScratch.length !== n) gainScratch = new Float64Array(n);
+  const v = gainScratch;
   for (let k = 0; k < n; k++) v[k] = value[k] - baseline[k];
   let mean = 0;
   for (let k = 0; k < n; k++) mean += v[k] / n;
@@ -91,7 +127,7 @@ export function objectiveValue(value: Float64Array, baseline: Float64Array, obj:
       // type-7 quantile by selection (linear time), as this runs thousands of times per plan
       const h = (n - 1) * obj.q;
       const lo = Math.floor(h);
-      const scratch = Float64Array.from(v);
+      const scratch = v;
       const a = select(scratch, lo);
       if (lo + 1 >= n || h === lo) return a;
       let b = Number.POSITIVE_INFINITY;
@@ -100,7 +136,7 @@ export function objectiveValue(value: Float64Array, baseline: Float64Array, obj:
     }
     case "cvar": {
       const m = Math.max(1, Math.floor(obj.alpha * n));
-      const scratch = Float64Array.from(v);
+      const scratch = v;
       select(scratch, m - 1);
       let s = 0;
       for (let k = 0; k < m; k++) s += scratch[k];
@@ -167,17 +203,7 @@ export function optimiseAllocation(
 ): OptimiseResult {
   const n = g.amounts.length;
   // start 1: the expected-value optimum, global on the grid
-  const meanCurve = (i: number) => (a: number) => {
-    let s = 0;
-    for (let k = 0; k < g.draws; k++) s += interp(g, i, k, a);
-    return s / g.draws;
-  };
-  const dp = maximiseSeparable(
-    Array.from({ length: n }, (_, i) => meanCurve(i)),
-    c.bounds,
-    c.total,
-    400,
-  ).allocation;
+  const dp = maximiseSeparable(meanCurves(g), c.bounds, c.total, 400).allocation;
   // the dynamic programme's optimum is global for the mean; risk objectives also start from the
   // neutral plan and from one random feasible point (their optimum can sit in another basin)
   const starts: number[][] = [repair(dp, c)];
@@ -206,16 +232,15 @@ export function optimiseAllocation(
         for (let j = i + 1; j < n; j++) {
           const [lo, hi] = transferRange(a, i, j, c);
           if (!(hi - lo > 1e-6 * (1 + c.total))) continue;
-          // value per draw with the transfer d applied, updating only channels i and j
+          // value per draw with the transfer d applied: channels i and j are swapped out once
+          const rest = Float64Array.from(v);
+          addChannelValues(g, i, a[i], rest, -1);
+          addChannelValues(g, j, a[j], rest, -1);
           const trial = new Float64Array(g.draws);
           const evalAt = (d: number) => {
-            for (let k = 0; k < g.draws; k++)
-              trial[k] =
-                v[k] -
-                interp(g, i, k, a[i]) -
-                interp(g, j, k, a[j]) +
-                interp(g, i, k, a[i] + d) +
-                interp(g, j, k, a[j] - d);
+            trial.set(rest);
+            addChannelValues(g, i, a[i] + d, trial);
+            addChannelValues(g, j, a[j] - d, trial);
             return objectiveValue(trial, baseline, obj);
           };
           // a coarse scan finds the best basin (curves may be S-shaped), golden section refines it
@@ -240,13 +265,9 @@ export function optimiseAllocation(
           const fRefined = evalAt(dRefined);
           const [d, f] = fRefined > bestF ? [dRefined, fRefined] : [bestD, bestF];
           if (f > current_ + 1e-12 * Math.max(1, Math.abs(current_)) && d !== 0) {
-            for (let k = 0; k < g.draws; k++)
-              v[k] =
-                v[k] -
-                interp(g, i, k, a[i]) -
-                interp(g, j, k, a[j]) +
-                interp(g, i, k, a[i] + d) +
-                interp(g, j, k, a[j] - d);
+            v.set(rest);
+            addChannelValues(g, i, a[i] + d, v);
+            addChannelValues(g, j, a[j] - d, v);
             a[i] += d;
             a[j] -= d;
             current_ = f;

@@ -14,7 +14,7 @@ import { type ChannelPlanContext, type HorizonSettings, planContext } from "./co
 import {
   allocationValues,
   buildGrids,
-  interp,
+  meanCurves,
   type Objective,
   objectiveValue,
   optimiseAllocation,
@@ -385,16 +385,12 @@ function frontier(
   if (hasGroups) return [];
   const minTotal = bounds.reduce((s, b) => s + b[0], 0);
   const maxTotal = bounds.reduce((s, b) => s + b[1], 0);
-  const meanCurves = grids.amounts.map((_, i) => (a: number) => {
-    let s = 0;
-    for (let k = 0; k < grids.draws; k++) s += interp(grids, i, k, a);
-    return s / grids.draws;
-  });
+  const curves = meanCurves(grids);
   return [0.6, 0.7, 0.8, 0.9, 1, 1.1, 1.2, 1.3, 1.4]
     .map((f) => f * referenceTotal)
     .filter((t) => t >= minTotal - 1e-6 && t <= maxTotal + 1e-6)
     .map((t) => {
-      const r = maximiseSeparable(meanCurves, bounds, t, 200);
+      const r = maximiseSeparable(curves, bounds, t, 200);
       return { total: t, expectedValue: r.value, expectedGain: r.value - neutralMean };
     });
 }

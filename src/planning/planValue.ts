@@ -5,7 +5,7 @@
 
 import { adstockSpec, adstockWeightsWithGradient } from "../model/adstock.js";
 import type { MmmModel } from "../model/mmm.js";
-import { saturationKernel } from "../model/saturation.js";
+import { saturationValue } from "../model/saturation.js";
 import type { ChannelPlanContext, HorizonSettings } from "./context.js";
 
 /**
@@ -15,7 +15,6 @@ import type { ChannelPlanContext, HorizonSettings } from "./context.js";
 export class PlanValuer {
   private readonly weights: Float64Array;
   private readonly dWeights: Float64Array;
-  private readonly out = new Float64Array(4);
   readonly horizon: number;
   readonly tail: number;
 
@@ -56,7 +55,7 @@ export class PlanValuer {
     const w = this.weights;
     const s1 = x[lay.saturation[0]];
     const n = lay.saturation.length > 1 ? x[lay.saturation[1]] : 1;
-    const kernel = saturationKernel(ch.saturation);
+    const saturate = saturationValue(ch.saturation);
     const coef = x[lay.effect] / s1;
     const H = this.horizon;
     const steps = H + this.tail;
@@ -73,19 +72,13 @@ export class PlanValuer {
       const unit = new Float64Array(steps);
       for (let t = 0; t < steps; t++) for (let l = 0; l < L && l <= t; l++) if (t - l < H) unit[t] += w[l];
       let without = 0;
-      for (let t = 0; t < steps; t++) {
-        kernel(base[t], s1, n, this.out);
-        without += this.out[0];
-      }
+      for (let t = 0; t < steps; t++) without += saturate(base[t], s1, n);
       const scale = ctx.geoSplit[g] / (H * ch.inputScale[g]);
       const factor = coef * d.yScale[g] * this.valuePerUnit;
       for (let k = 0; k < amounts.length; k++) {
         const weeklyScaled = amounts[k] * scale;
         let with_ = 0;
-        for (let t = 0; t < steps; t++) {
-          kernel(base[t] + unit[t] * weeklyScaled, s1, n, this.out);
-          with_ += this.out[0];
-        }
+        for (let t = 0; t < steps; t++) with_ += saturate(base[t] + unit[t] * weeklyScaled, s1, n);
         out[k] += factor * (with_ - without);
       }
     }

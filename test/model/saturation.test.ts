@@ -8,6 +8,8 @@ import {
   saturate,
   saturateDerivative,
   saturateSeries,
+  saturationKernel,
+  saturationValue,
 } from "../../src/model/saturation.js";
 
 /** A family member together with its natural x scale (where the curve does its bending). */
@@ -197,5 +199,21 @@ describe("saturateSeries", () => {
     const out = new Float64Array(5);
     expect(saturateSeries(x, spec, out)).toBe(out);
     expect(Array.from(out)).toEqual(Array.from(y));
+  });
+});
+
+describe("saturationValue (the planner's value-only pass)", () => {
+  it("agrees with the fused kernel's value for every family, including x ≤ 0 and extreme x", () => {
+    const out = new Float64Array(4);
+    for (const type of ["hill", "logistic", "tanh", "michaelis_menten"] as const) {
+      const value = saturationValue(type);
+      const kernel = saturationKernel(type);
+      for (const s1 of [0.01, 0.3, 0.5, 0.9, 0.999])
+        for (const n of [0.5, 1, 3])
+          for (const x of [-1, 0, 1e-300, 1e-6, 0.2, 1, 7, 1e6, 1e300]) {
+            kernel(x, s1, n, out);
+            expect(value(x, s1, n), `${type} s1=${s1} n=${n} x=${x}`).toBeCloseTo(out[0], 14);
+          }
+    }
   });
 });
