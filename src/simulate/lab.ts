@@ -6,9 +6,11 @@ import { type DayNumber, formatDay, parseDay, weekdayOf, yearFraction } from "..
 import { weeklyHolidays } from "../core/holidays.js";
 import { type ModelingTable, NATIONAL_GEO, type TableColumn } from "../core/modelingTable.js";
 import { apportion, Rng } from "../core/rng.js";
+import type { Experiment } from "../experiments/experimentsFile.js";
 import { type AdstockSpec, adstockWeights, applyAdstock } from "../model/adstock.js";
 import { type BudgetProblem, planValue, solveBudget } from "./budget.js";
 import { buildRawExports, type RawExports } from "./exports.js";
+import { applyLabTests, readLabTests } from "./labExperiments.js";
 import {
   type ChannelTruthParams,
   channelContribution,
@@ -66,6 +68,13 @@ export interface SimulatedDataset {
   /** The simulator's own weekly modeling table (what `mmm prepare` must reproduce). */
   table: ModelingTable;
   truth: LabTruth;
+  /** The lab's lift tests as an experiments file's rows (only when asked for). */
+  experiments?: Experiment[];
+}
+
+export interface SimulateOptions {
+  /** Run lift tests inside the history (changes the spend of the tested weeks). */
+  experiments?: boolean;
 }
 
 export interface GeoInfo {
@@ -120,7 +129,11 @@ function round4(x: number): number {
 }
 
 /** Simulates one dataset of a named scenario. Deterministic in (scenario, seed). */
-export function simulateScenario(name: string, seed: number): SimulatedDataset {
+export function simulateScenario(
+  name: string,
+  seed: number,
+  options: SimulateOptions = {},
+): SimulatedDataset {
   const spec = scenarioSpec(name, seed);
   if (!spec) throw new Error(`unknown scenario '${name}'`);
   const rng = new Rng(`${name}:${seed}`);
@@ -146,6 +159,16 @@ export function simulateScenario(name: string, seed: number): SimulatedDataset {
       for (let g = 0; g < G; g++) geoCents[ch.name][g][w] = parts[g];
     }
   }
+  // lift tests change the spend of their weeks before anything is drawn from it (the data hold them)
+  const testPlans = options.experiments
+    ? applyLabTests(
+        spec,
+        geos.map((g) => g.name),
+        geoCents,
+        N,
+        rng.fork("experiments"),
+      )
+    : [];
   const spendUsd = (ch: string, g: number) => Float64Array.from(geoCents[ch][g], (c) => c / 100);
 
   // ---- media response parameters ----
@@ -356,6 +379,21 @@ export function simulateScenario(name: string, seed: number): SimulatedDataset {
   const solution = solveBudget(media, budget);
   const currentValue = planValue(media, budget, budget.currentAllocation);
 
+  const tests = options.experiments
+    ? readLabTests(
+        testPlans,
+        media,
+        geoCents,
+        {
+          geoNames: geos.map((g) => g.name),
+          weekLabels: weeks.map(formatDay),
+          valuePerUnit: VALUE_PER_SUBSCRIPTION,
+          kpi: KPI_NAME,
+          currency: "USD",
+        },
+        rng.fork("experiment-readout"),
+      )
+    : undefined;
   const truth: LabTruth = {
     format: "mmm-os/lab-truth@1",
     labVersion: LAB_VERSION,
@@ -454,7 +492,8 @@ export function simulateScenario(name: string, seed: number): SimulatedDataset {
       valueUnits: KPI_NAME,
     },
   };
-  return { scenario: spec, seed, raw, table, truth };
+  if (tests) truth.experiments = tests.truth;
+  return { scenario: spec, seed, raw, table, truth, experiments: tests?.experiments };
 }
 
 /** Splits whole cents across geos in proportion to weights, exactly. */

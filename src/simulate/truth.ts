@@ -3,6 +3,7 @@
 
 import type { AdstockSpec } from "../model/adstock.js";
 import { type BudgetProblem, planValue } from "./budget.js";
+import type { LabTestTruth } from "./labExperiments.js";
 import type { ChannelTruthParams } from "./response.js";
 import type { SpendPattern } from "./scenarios.js";
 
@@ -85,6 +86,8 @@ export interface LabTruth {
     | { geo: string; mean: number[]; baseline: number[]; contributions: Record<string, number[]> }[]
     | null;
   budget: TruthBudget;
+  /** The lift tests run inside the history, when the dataset was simulated with them. */
+  experiments?: LabTestTruth[];
 }
 
 /** The response parameters of the truth's channels, in the form the response functions take. */

@@ -1,0 +1,64 @@
+// The experiments term: its lift equals the lab's true lift at the true parameters, its gradient
+// matches central finite differences, and the spend change is placed where the test moved spend.
+
+import { describe, expect, it } from "vitest";
+import { ExperimentTerm, resolveExperiments } from "../../src/model/experimentLift.js";
+import { simulateScenario } from "../../src/simulate/lab.js";
+import { trueModel } from "../../src/simulate/truthModel.js";
+
+const ds = simulateScenario("clean", 3, { experiments: true });
+const truth = trueModel(ds.truth, ds.table);
+const experiments = ds.experiments ?? [];
+const term = new ExperimentTerm(
+  truth.model.data,
+  truth.model.layout.channels,
+  resolveExperiments(experiments, truth.model.data),
+);
+
+describe("ExperimentTerm", () => {
+  it("predicts each lab test's true lift at the true parameters", () => {
+    const lifts = term.predict(truth.x);
+    expect(experiments.length).toBeGreaterThanOrEqual(3);
+    for (const [i, t] of (ds.truth.experiments ?? []).entries()) {
+      // heavy-ups place the change exactly; go-darks spread it evenly over weeks (spend varies)
+      const tol = t.kind === "heavy_up" ? 1e-6 : 0.06;
+      expect(Math.abs(lifts[i] - t.trueLift) / Math.abs(t.trueLift), t.id).toBeLessThan(tol);
+    }
+  });
+
+  it("has the gradient of its log density (central differences, every parameter it touches)", () => {
+    const x = Float64Array.from(truth.x);
+    // move off the truth so residuals are not zero
+    for (const c of truth.model.layout.channels) x[c.effect] *= 1.3;
+    const gx = new Float64Array(x.length);
+    term.logDensity(x, gx);
+    for (const c of truth.model.layout.channels) {
+      for (const i of [c.effect, ...c.adstock, ...c.saturation]) {
+        const h = 1e-6 * Math.max(1e-3, Math.abs(x[i]));
+        const up = Float64Array.from(x);
+        const down = Float64Array.from(x);
+        up[i] += h;
+        down[i] -= h;
+        const fd =
+          (term.logDensity(up, new Float64Array(x.length)) -
+            term.logDensity(down, new Float64Array(x.length))) /
+          (2 * h);
+        expect(gx[i], truth.model.names[i]).toBeCloseTo(
+          fd,
+          Math.max(2, 6 - Math.ceil(Math.log10(1 + Math.abs(fd)))),
+        );
+      }
+    }
+  });
+
+  it("adds nothing for channels without tests, and its lift has the test's sign", () => {
+    const gx = new Float64Array(truth.x.length);
+    term.logDensity(truth.x, gx);
+    const tested = new Set(experiments.map((e) => e.channel));
+    truth.model.data.channels.forEach((ch, c) => {
+      if (!tested.has(ch.name)) expect(gx[truth.model.layout.channels[c].effect]).toBe(0);
+    });
+    const lifts = term.predict(truth.x);
+    experiments.forEach((e, i) => expect(Math.sign(lifts[i])).toBe(Math.sign(e.spendChange)));
+  });
+});
