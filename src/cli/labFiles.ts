@@ -11,6 +11,7 @@ import { formatDay } from "../core/dates.js";
 import type { OutputFile } from "../data/atomicDir.js";
 import { codeVersion, outputsLineage } from "../data/lineage.js";
 import { csvText, SCHEMA_FILE, TABLE_FILE, tableCsv, tableSchema } from "../data/tableIo.js";
+import { experimentsCsv } from "../experiments/experimentsFile.js";
 import type { RawTable } from "../simulate/exports.js";
 import type { SimulatedDataset } from "../simulate/lab.js";
 
@@ -123,13 +124,20 @@ export function labFiles(ds: SimulatedDataset, format: RawFormat): OutputFile[] 
     { name: `truth/${TABLE_FILE}`, content: tableCsv(ds.table) },
     { name: `truth/${SCHEMA_FILE}`, content: `${JSON.stringify(tableSchema(ds.table), null, 2)}\n` },
     { name: "truth/contributions.csv", content: contributionsCsv(ds) },
+    ...(ds.experiments ? [{ name: "experiments.csv", content: experimentsCsv(ds.experiments) }] : []),
   ];
   const lineage = {
     format: "mmm-os/lineage@1",
     command: "simulate",
     createdAt: new Date().toISOString(),
     code: codeVersion(),
-    parameters: { scenario: ds.scenario.name, seed: ds.seed, format, labVersion: ds.truth.labVersion },
+    parameters: {
+      scenario: ds.scenario.name,
+      seed: ds.seed,
+      format,
+      labVersion: ds.truth.labVersion,
+      experiments: ds.experiments !== undefined,
+    },
     inputs: [],
     outputs: outputsLineage(files),
     table: {

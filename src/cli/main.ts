@@ -41,6 +41,7 @@ function buildProgram(io: CliIo): Command {
     .option("--seed <n>", "random seed (same seed, same data)", "1")
     .requiredOption("--out <dir>", "output folder (must not exist unless --force)")
     .option("--format <csv|parquet>", "file format of the raw exports", "csv")
+    .option("--experiments", "also run lift tests inside the history and write experiments.csv")
     .option("--force", "replace the output folder if it exists")
     .action((opts) => {
       runSimulate(opts, io);

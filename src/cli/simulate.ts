@@ -15,6 +15,8 @@ export interface SimulateOptions {
   out: string;
   format: string;
   force?: boolean;
+  /** Run lift tests inside the history and write them as experiments.csv. */
+  experiments?: boolean;
 }
 
 export function parseSeed(text: string, flag = "--seed"): number {
@@ -45,7 +47,7 @@ export function runSimulate(opts: SimulateOptions, io: CliIo): SimulatedDataset 
   }
   const seed = parseSeed(opts.seed);
   checkOutputDir(opts.out, opts.force ?? false);
-  const ds = simulateScenario(opts.scenario, seed);
+  const ds = simulateScenario(opts.scenario, seed, { experiments: opts.experiments ?? false });
   writeDirAtomic(opts.out, labFiles(ds, opts.format as RawFormat), opts.force ?? false);
   const t = ds.truth;
   io.out(
@@ -53,6 +55,11 @@ export function runSimulate(opts: SimulateOptions, io: CliIo): SimulatedDataset 
       `Simulated scenario '${t.scenario}' (seed ${seed}) into ${opts.out}`,
       `  ${t.calendar.weeks} weeks from ${t.calendar.firstWeek}, ${t.geos.length} geo(s), ${t.channels.length} channels; raw exports end ${formatDay(ds.table.weeks[ds.table.weeks.length - 1] + 9)} (a partial week)`,
       `  truth: media drives ${(100 * t.totals.mediaShareOfKpi).toFixed(1)}% of ${t.kpi.name}; ROI ${t.channels.map((c) => `${c.name} ${c.roi.toFixed(2)}`).join(", ")}`,
+      ...(ds.experiments
+        ? [
+            `  experiments: ${ds.experiments.length} lift tests in experiments.csv (${ds.experiments.map((e) => `${e.kind} ${e.channel}`).join(", ")}); true lifts in truth/truth.json`,
+          ]
+        : []),
       `  next: mmm prepare --config ${opts.out}/prepare.yaml --out ${opts.out}/table`,
     ].join("\n"),
   );

@@ -151,7 +151,7 @@ export function readLabTests(
       spendChange: round2(spendChange),
       lift: round2(measuredLift),
       liftSe: round2(liftSe),
-      source: "lab geo test (simulated, true lift in truth.json)",
+      source: "lab lift test (simulated; true lift in truth/truth.json)",
       kpi: context.kpi,
       currency: context.currency,
     });

@@ -1,0 +1,99 @@
+// Does a lift test agree with the model? For each test: the model's posterior for the test's lift
+// (its own counterfactual, per draw), the posterior predictive p-value of the measured lift (the
+// test's noise added to each draw's lift), and the returns both imply. Run on an uncalibrated fit
+// this is the tension check: a test the model finds implausible is named before it is trusted.
+
+import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
+import type { Experiment } from "../experiments/experimentsFile.js";
+import { ExperimentTerm, resolveExperiments } from "../model/experimentLift.js";
+import type { MmmModel } from "../model/mmm.js";
+import { thinned } from "./measures.js";
+import { type Interval, summarise } from "./summaries.js";
+
+/** Default level below which a test and the model are said to disagree (two-sided). */
+export const TENSION_ALPHA = 0.05;
+
+export interface ExperimentCheck {
+  id: string;
+  channel: string;
+  kind: string;
+  measured: number;
+  se: number;
+  spendChange: number;
+  /** The model's lift for exactly this test (KPI units). */
+  modelLift: Interval;
+  /** Two-sided posterior predictive p-value of the measured lift. */
+  pValue: number;
+  /** Measured ÷ the model's mean lift: how far apart they are, as a factor. */
+  ratio: number;
+  /** Return per currency unit the test implies (lift × value ÷ spend change), with a 90% interval. */
+  testIroas: Interval;
+  /** The same return under the model. */
+  modelIroas: Interval;
+  tension: boolean;
+  /** One sentence for the report when they disagree (empty when they agree). */
+  finding: string;
+}
+
+export function checkExperimentsAgainstModel(
+  model: MmmModel,
+  draws: Float64Array,
+  experiments: Experiment[],
+  options: { valuePerUnit: number; alpha?: number; maxDraws?: number },
+): ExperimentCheck[] {
+  const alpha = options.alpha ?? TENSION_ALPHA;
+  const resolved = resolveExperiments(experiments, model.data);
+  const term = new ExperimentTerm(model.data, model.layout.channels, resolved);
+  const rows = thinned(draws, model.dim, options.maxDraws ?? 1000);
+  const lifts = resolved.map(() => new Float64Array(rows.length));
+  const out = new Float64Array(resolved.length);
+  rows.forEach((x, k) => {
+    term.predict(x, out);
+    for (let i = 0; i < resolved.length; i++) lifts[i][k] = out[i];
+  });
+  return experiments.map((e, i) => {
+    const l = lifts[i];
+    // P(y_rep ≤ y) = mean over draws of Φ((y − lift_k)/se): exact given the draws, no simulation
+    let below = 0;
+    for (let k = 0; k < l.length; k++) below += normalCdf(e.lift, l[k], e.liftSe);
+    below /= l.length;
+    const pValue = Math.min(1, 2 * Math.min(below, 1 - below));
+    const modelLift = summarise(l);
+    const perCurrency = options.valuePerUnit / e.spendChange;
+    const z90 = 1.6448536269514722;
+    const testIroas = {
+      mean: e.lift * perCurrency,
+      median: e.lift * perCurrency,
+      q05: Math.min((e.lift - z90 * e.liftSe) * perCurrency, (e.lift + z90 * e.liftSe) * perCurrency),
+      q95: Math.max((e.lift - z90 * e.liftSe) * perCurrency, (e.lift + z90 * e.liftSe) * perCurrency),
+    };
+    const modelIroas = summarise(l.map((v) => v * perCurrency));
+    const tension = pValue < alpha;
+    const ratio = e.lift / modelLift.mean;
+    return {
+      id: e.id,
+      channel: e.channel,
+      kind: e.kind,
+      measured: e.lift,
+      se: e.liftSe,
+      spendChange: e.spendChange,
+      modelLift,
+      pValue,
+      ratio,
+      testIroas,
+      modelIroas,
+      tension,
+      finding: tension ? tensionFinding(e, modelLift, ratio, pValue) : "",
+    };
+  });
+}
+
+function tensionFinding(e: Experiment, model: Interval, ratio: number, p: number): string {
+  const fmt = (v: number) => Math.round(v).toLocaleString("en-US");
+  const direction = Math.abs(ratio) > 1 ? "more" : "less";
+  const causes =
+    Math.abs(ratio) > 1
+      ? "halo or spill-over the model credits elsewhere, a test window that caught a demand spike, or a model prior that holds the channel down"
+      : "a test too small to read (check its power), carryover that outlasts the read-out, or a model that over-credits the channel because its spend follows demand";
+  return `Test '${e.id}' on ${e.channel} measured ${fmt(e.lift)} (±${fmt(e.liftSe)}), ${Math.abs(ratio).toFixed(1)}× ${direction} than the model expects (${fmt(model.mean)}, 90% ${fmt(model.q05)} … ${fmt(model.q95)}); p = ${p < 0.001 ? "< 0.001" : p.toFixed(3)}. Likely causes: ${causes}.`;
+}
