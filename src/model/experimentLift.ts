@@ -86,7 +86,7 @@ export function resolveExperiments(experiments: Experiment[], data: ModelData): 
     const { T } = data;
     const weights = new Float64Array(geos.length * W);
     let windowSpend = 0;
-    geos.forEach((g, j) => {
+    geos.forEach((g) => {
       for (let t = 0; t < W; t++) windowSpend += ch.spend[g * T + startWeek + t];
     });
     const proportional = e.spendChange > 0 || windowSpend > 0.05 * Math.abs(e.spendChange);

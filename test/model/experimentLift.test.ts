@@ -59,6 +59,8 @@ describe("ExperimentTerm", () => {
       if (!tested.has(ch.name)) expect(gx[truth.model.layout.channels[c].effect]).toBe(0);
     });
     const lifts = term.predict(truth.x);
-    experiments.forEach((e, i) => expect(Math.sign(lifts[i])).toBe(Math.sign(e.spendChange)));
+    experiments.forEach((e, i) => {
+      expect(Math.sign(lifts[i])).toBe(Math.sign(e.spendChange));
+    });
   });
 });
