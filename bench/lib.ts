@@ -8,6 +8,7 @@ import { channelDraws } from "../src/analysis/channelMetrics.js";
 import { assessConvergence } from "../src/analysis/convergence.js";
 import { summarise } from "../src/analysis/summaries.js";
 import { WorkerExecutor } from "../src/cli/workerExecutor.js";
+import type { Experiment } from "../src/experiments/experimentsFile.js";
 import type { ModelingTable } from "../src/core/modelingTable.js";
 import { buildModel } from "../src/inference/executor.js";
 import {
@@ -24,10 +25,11 @@ export async function benchFit(
   table: ModelingTable,
   specInput: Record<string, unknown> = {},
   options: Partial<SampleOptions> = {},
+  experiments?: Experiment[],
 ) {
   const t0 = performance.now();
   const spec = ModelSpecSchema.parse(specInput);
-  const recipe = { table, spec };
+  const recipe = { table, spec, experiments };
   const model = buildModel(recipe);
   const opts = { ...DEFAULT_SAMPLE_OPTIONS, ...options };
   const posterior = await fitModel(model, recipe, opts, new WorkerExecutor());

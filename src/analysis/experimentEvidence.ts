@@ -7,8 +7,9 @@ import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
 import type { Experiment } from "../experiments/experimentsFile.js";
 import { ExperimentTerm, resolveExperiments } from "../model/experimentLift.js";
 import type { MmmModel } from "../model/mmm.js";
+import { PsisWorkspace, paretoTailLength, psisSmoothColumn } from "./looPareto.js";
 import { thinned } from "./measures.js";
-import { type Interval, summarise } from "./summaries.js";
+import type { Interval } from "./summaries.js";
 
 /** Default level below which a test and the model are said to disagree (two-sided). */
 export const TENSION_ALPHA = 0.05;
@@ -31,6 +32,11 @@ export interface ExperimentCheck {
   /** The same return under the model. */
   modelIroas: Interval;
   tension: boolean;
+  /**
+   * For a posterior calibrated with these tests: the Pareto k of the importance weights that take
+   * the test back out (above 0.7 the leave-test-out check is unreliable); null when not left out.
+   */
+  paretoK: number | null;
   /** One sentence for the report when they disagree (empty when they agree). */
   finding: string;
 }
@@ -39,7 +45,16 @@ export function checkExperimentsAgainstModel(
   model: MmmModel,
   draws: Float64Array,
   experiments: Experiment[],
-  options: { valuePerUnit: number; alpha?: number; maxDraws?: number },
+  options: {
+    valuePerUnit: number;
+    alpha?: number;
+    maxDraws?: number;
+    /**
+     * The draws already condition on these tests (a calibrated fit): judge each test against the
+     * posterior without it, by Pareto-smoothed importance weights ∝ 1/p(lift | draw), as LOO does.
+     */
+    leaveOut?: boolean;
+  },
 ): ExperimentCheck[] {
   const alpha = options.alpha ?? TENSION_ALPHA;
   const resolved = resolveExperiments(experiments, model.data);
@@ -53,12 +68,14 @@ export function checkExperimentsAgainstModel(
   });
   return experiments.map((e, i) => {
     const l = lifts[i];
-    // P(y_rep ≤ y) = mean over draws of Φ((y − lift_k)/se): exact given the draws, no simulation
+    const { weights, k: paretoK } = options.leaveOut
+      ? leaveTestOutWeights(l, e.lift, e.liftSe)
+      : { weights: new Float64Array(l.length).fill(1 / l.length), k: null };
+    // P(y_rep ≤ y) = Σ_k w_k Φ((y − lift_k)/se): exact given the draws, no simulation
     let below = 0;
-    for (let k = 0; k < l.length; k++) below += normalCdf(e.lift, l[k], e.liftSe);
-    below /= l.length;
+    for (let k = 0; k < l.length; k++) below += weights[k] * normalCdf(e.lift, l[k], e.liftSe);
     const pValue = Math.min(1, 2 * Math.min(below, 1 - below));
-    const modelLift = summarise(l);
+    const modelLift = weightedSummary(l, weights);
     const perCurrency = options.valuePerUnit / e.spendChange;
     const z90 = 1.6448536269514722;
     const testIroas = {
@@ -67,7 +84,10 @@ export function checkExperimentsAgainstModel(
       q05: Math.min((e.lift - z90 * e.liftSe) * perCurrency, (e.lift + z90 * e.liftSe) * perCurrency),
       q95: Math.max((e.lift - z90 * e.liftSe) * perCurrency, (e.lift + z90 * e.liftSe) * perCurrency),
     };
-    const modelIroas = summarise(l.map((v) => v * perCurrency));
+    const modelIroas = weightedSummary(
+      l.map((v) => v * perCurrency),
+      weights,
+    );
     const tension = pValue < alpha;
     const ratio = e.lift / modelLift.mean;
     return {
@@ -83,9 +103,43 @@ export function checkExperimentsAgainstModel(
       testIroas,
       modelIroas,
       tension,
+      paretoK,
       finding: tension ? tensionFinding(e, modelLift, ratio, pValue) : "",
     };
   });
+}
+
+/** PSIS weights (normalised) that remove one test's likelihood from a calibrated posterior. */
+function leaveTestOutWeights(lifts: Float64Array, y: number, se: number): { weights: Float64Array; k: number } {
+  const S = lifts.length;
+  const logRatios = lifts.map((m) => 0.5 * ((y - m) / se) ** 2);
+  const logW = new Float64Array(S);
+  const { k } = psisSmoothColumn(logRatios, paretoTailLength(1, S), logW, new PsisWorkspace(S));
+  let max = Number.NEGATIVE_INFINITY;
+  for (const v of logW) if (v > max) max = v;
+  let total = 0;
+  const weights = logW.map((v) => {
+    const w = Math.exp(v - max);
+    total += w;
+    return w;
+  });
+  return { weights: weights.map((w) => w / total), k };
+}
+
+/** Mean and 5/50/95% quantiles of draws under normalised weights. */
+function weightedSummary(values: Float64Array, weights: Float64Array): Interval {
+  const order = Array.from(values.keys()).sort((a, b) => values[a] - values[b]);
+  const q = (p: number) => {
+    let c = 0;
+    for (const i of order) {
+      c += weights[i];
+      if (c >= p) return values[i];
+    }
+    return values[order[order.length - 1]];
+  };
+  let mean = 0;
+  for (let k = 0; k < values.length; k++) mean += weights[k] * values[k];
+  return { mean, median: q(0.5), q05: q(0.05), q95: q(0.95) };
 }
 
 function tensionFinding(e: Experiment, model: Interval, ratio: number, p: number): string {

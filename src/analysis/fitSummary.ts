@@ -47,6 +47,20 @@ export interface FitSummary {
     }
   >;
   diagnostics: ConvergenceReport;
+  /** The lift tests the fit was calibrated with, each judged against the posterior without it. */
+  experiments?: {
+    id: string;
+    channel: string;
+    kind: string;
+    measured_lift: number;
+    lift_se: number;
+    spend_change: number;
+    model_lift_without_test: Interval;
+    p_value: number;
+    pareto_k: number | null;
+    tension: boolean;
+    finding: string;
+  }[];
 }
 
 export function buildFitSummary(

@@ -23,6 +23,7 @@ import { DEFAULT_SAMPLE_OPTIONS, fitModel, pooledDraws, type SampleOptions } fro
 import { describePrior } from "../model/priors.js";
 import { type ModelSpec, parseModelSpec } from "../model/spec.js";
 import type { CliIo } from "./io.js";
+import { EXPERIMENTS_FILE, experimentsLines, experimentsSummary, readFitExperiments } from "./fitExperiments.js";
 import { ChainProgressBars } from "./progress.js";
 import { WorkerExecutor } from "./workerExecutor.js";
 
@@ -40,6 +41,8 @@ export interface FitOptions {
   maxDepth: string;
   force?: boolean;
   quiet?: boolean;
+  /** Lift tests to calibrate with (the experiments file). */
+  experiments?: string;
 }
 
 function intOption(text: string, flag: string, min: number, max: number): number {
@@ -161,12 +164,15 @@ export async function runFit(o: FitOptions, io: CliIo): Promise<FitSummary> {
   const inputs: OutputInput[] = [
     { path: tableDir, what: "the modeling table folder", folder: true },
     ...(o.config ? [{ path: o.config, what: "the model spec" }] : []),
+    ...(o.experiments ? [{ path: o.experiments, what: "the experiments file" }] : []),
   ];
   checkOutputDir(o.out, o.force ?? false, "--out", inputs);
   const { table, hashes, bytes: tableBytes } = readTable(tableDir, o.table);
   const specText = o.config ? readSpecText(o.config) : "";
   const spec: ModelSpec = parseModelSpec(specText, o.config ?? "(defaults)");
-  const recipe = { table, spec };
+  // the tests are checked against the model's data before minutes of sampling, not after
+  const tests = o.experiments ? readFitExperiments(o.experiments, buildModel({ table, spec }), table.kpi) : undefined;
+  const recipe = { table, spec, experiments: tests?.experiments };
   const model = buildModel(recipe);
   if (!o.quiet)
     io.err(
@@ -185,6 +191,7 @@ export async function runFit(o: FitOptions, io: CliIo): Promise<FitSummary> {
   const pooled = pooledDraws(posterior);
   const measures = channelDraws(model, pooled, { valuePerUnit: value });
   const summary = buildFitSummary(model, posterior.method, measures, convergence.report);
+  if (tests) summary.experiments = experimentsSummary(model, pooled, tests.experiments);
 
   const files: OutputFile[] = [];
   // draws and columns of each draws file, for the manifest the run reader checks
@@ -301,6 +308,7 @@ export async function runFit(o: FitOptions, io: CliIo): Promise<FitSummary> {
     name: "spec.yaml",
     content: specText || "# the default model spec (see docs/model-spec.md)\n",
   });
+  if (tests) files.push({ name: EXPERIMENTS_FILE, content: tests.text });
   // a copy of the data, so the run can be reported on and reproduced even if the table folder moves
   files.push({ name: `data/${TABLE_FILE}`, content: tableBytes[TABLE_FILE] });
   files.push({ name: `data/${SCHEMA_FILE}`, content: tableBytes[SCHEMA_FILE] });
@@ -324,6 +332,9 @@ export async function runFit(o: FitOptions, io: CliIo): Promise<FitSummary> {
         settings: opts,
         data: { table: o.table, sha256: hashes, weeks: table.weeks.length, geos: table.geos, kpi: table.kpi },
         config: { file: o.config ?? null, sha256: sha256(specText), resolved: spec },
+        experiments: tests
+          ? { file: o.experiments, sha256: tests.sha256, tests: tests.experiments.length }
+          : null,
         parameters: model.params.map((p) => ({
           name: p.name,
           group: p.group,
@@ -351,6 +362,7 @@ export async function runFit(o: FitOptions, io: CliIo): Promise<FitSummary> {
   writeDirAtomic(o.out, files, o.force ?? false, inputs);
   io.out(roiTable(summary));
   io.out(convergenceLines(summary));
+  if (summary.experiments) io.out(experimentsLines(summary.experiments));
   io.out(`Wrote ${o.out}/ (summary.json, parameters.csv, diagnostics.json, draws/)`);
   return summary;
 }

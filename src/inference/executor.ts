@@ -3,7 +3,9 @@
 // (worker_threads in Node, Web Workers in a browser), each rebuilding the model from its recipe.
 
 import type { ModelingTable } from "../core/modelingTable.js";
+import type { Experiment } from "../experiments/experimentsFile.js";
 import { buildModelData } from "../model/design.js";
+import { ExperimentTerm, resolveExperiments } from "../model/experimentLift.js";
 import { MmmModel } from "../model/mmm.js";
 import type { ModelSpec } from "../model/spec.js";
 import { type ChainProgress, type ChainResult, type ChainSettings, runChain } from "./chain.js";
@@ -13,6 +15,8 @@ export interface ModelRecipe {
   table: ModelingTable;
   spec: ModelSpec;
   holdoutWeeks?: number;
+  /** Lift tests that calibrate the model (each adds a likelihood term). */
+  experiments?: Experiment[];
 }
 
 export interface ChainJob {
@@ -26,10 +30,15 @@ export interface ChainExecutor {
 }
 
 export function buildModel(recipe: ModelRecipe): MmmModel {
-  return new MmmModel(
+  const model = new MmmModel(
     buildModelData(recipe.table, recipe.spec, { holdoutWeeks: recipe.holdoutWeeks }),
     recipe.spec,
   );
+  if (recipe.experiments && recipe.experiments.length > 0)
+    model.addTerm(
+      new ExperimentTerm(model.data, model.layout.channels, resolveExperiments(recipe.experiments, model.data)),
+    );
+  return model;
 }
 
 /** Runs one chain job on a freshly built model: the body of every worker. */

@@ -1,0 +1,73 @@
+// `mmm fit --experiments FILE`: the lift tests a fit is calibrated with — read and checked against
+// the model's data before any sampling, copied into the run, and judged against the calibrated
+// posterior with each test left out (so a test the rest of the evidence contradicts is named).
+
+import { type ExperimentCheck, checkExperimentsAgainstModel } from "../analysis/experimentEvidence.js";
+import { readUserText } from "../data/fsErrors.js";
+import { sha256 } from "../data/lineage.js";
+import { checkExperiments, type Experiment, parseExperiments } from "../experiments/experimentsFile.js";
+import { resolveExperiments } from "../model/experimentLift.js";
+import type { MmmModel } from "../model/mmm.js";
+
+export const EXPERIMENTS_FILE = "experiments.csv";
+
+export interface FitExperiments {
+  experiments: Experiment[];
+  text: string;
+  sha256: string;
+}
+
+/** Reads and checks the experiments file against the model's data; errors name the row and column. */
+export function readFitExperiments(path: string, model: MmmModel, kpi: string): FitExperiments {
+  const text = readUserText({ path, what: "the experiments file", option: "--experiments" });
+  const experiments = parseExperiments(text, path);
+  const d = model.data;
+  checkExperiments(
+    experiments,
+    { channels: d.channels.map((c) => c.name), geos: d.geos, weeks: d.weeks, kpi, currency: d.currency },
+    path,
+  );
+  // placing each test on the model's weeks and geos can fail too (read-out past the data, no spend)
+  resolveExperiments(experiments, d);
+  return { experiments, text, sha256: sha256(text) };
+}
+
+/** summary.json's record of each test, checked against the calibrated posterior without it. */
+export function experimentsSummary(model: MmmModel, draws: Float64Array, experiments: Experiment[]) {
+  const checks = checkExperimentsAgainstModel(model, draws, experiments, {
+    valuePerUnit: model.data.valuePerUnit ?? 1,
+    leaveOut: true,
+  });
+  return checks.map(summaryRow);
+}
+
+function summaryRow(c: ExperimentCheck) {
+  return {
+    id: c.id,
+    channel: c.channel,
+    kind: c.kind,
+    measured_lift: c.measured,
+    lift_se: c.se,
+    spend_change: c.spendChange,
+    model_lift_without_test: c.modelLift,
+    p_value: c.pValue,
+    pareto_k: c.paretoK,
+    tension: c.tension,
+    finding: c.finding,
+  };
+}
+
+/** Lines printed after the ROI table. */
+export function experimentsLines(rows: ReturnType<typeof summaryRow>[]): string {
+  const fmt = (v: number) => Math.round(v).toLocaleString("en-US");
+  const lines = rows.map(
+    (r) =>
+      `  ${r.id} (${r.channel}): measured ${fmt(r.measured_lift)} ± ${fmt(r.lift_se)}; the model without it ${fmt(r.model_lift_without_test.mean)} [${fmt(r.model_lift_without_test.q05)}, ${fmt(r.model_lift_without_test.q95)}]; p = ${r.p_value.toFixed(3)}${r.tension ? "  ← TENSION" : ""}${r.pareto_k !== null && r.pareto_k > 0.7 ? " (check unreliable: Pareto k > 0.7)" : ""}`,
+  );
+  const flagged = rows.filter((r) => r.tension);
+  return [
+    `Calibrated with ${rows.length} lift test(s):`,
+    ...lines,
+    ...flagged.map((r) => `  ${r.finding}`),
+  ].join("\n");
+}
