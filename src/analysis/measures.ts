@@ -5,7 +5,7 @@
 
 import { quantile } from "../core/stats.js";
 import { ContributionEvaluator, type MmmModel } from "../model/mmm.js";
-import type { ChannelFinding, ResponseCurve } from "../report/reportData.js";
+import type { ChannelFinding, ResponseCurve } from "./findings.js";
 import type { ChannelDraws } from "./channelMetrics.js";
 import { probabilityAbove, summarise } from "./summaries.js";
 

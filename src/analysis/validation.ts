@@ -10,7 +10,7 @@ import type { ChainExecutor, ModelRecipe } from "../inference/executor.js";
 import { buildModel } from "../inference/executor.js";
 import { fitModel, pooledDraws, type SampleOptions } from "../inference/sample.js";
 import { type ModelSpec, ModelSpecSchema } from "../model/spec.js";
-import type { ForecastMetrics, ValidationData } from "../report/reportData.js";
+import type { ForecastMetrics, ValidationData } from "./findings.js";
 import { channelDraws } from "./channelMetrics.js";
 import { compareModels, psisLoo, stackingWeights } from "./loo.js";
 import { thinned } from "./measures.js";
