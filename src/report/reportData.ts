@@ -2,13 +2,14 @@
 // JSON (numbers, strings, arrays). The HTML renderer turns this into pages and charts and does no
 // statistics of its own; analysis modules fill it and never produce HTML.
 
-import type { ConvergenceReport, FitSummary } from "../analysis/fitSummary.js";
 import type {
   ChannelFinding,
   DecompositionData,
   PpcData,
+  ResponseCurve,
   ValidationData,
 } from "../analysis/findings.js";
+import type { ConvergenceReport, FitSummary } from "../analysis/fitSummary.js";
 import type { Interval } from "../analysis/summaries.js";
 import type { PlanResult } from "../planning/plan.js";
 
