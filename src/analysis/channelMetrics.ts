@@ -2,7 +2,8 @@
 // channel's spend vs without it, carryover included), ROI (value of that contribution per unit
 // of spend) and marginal ROI (the same for the next 1% of spend along the observed path).
 
-import { ContributionEvaluator, type MmmModel } from "../model/mmm.js";
+import { ContributionEvaluator } from "../model/contributions.js";
+import type { MmmModel } from "../model/mmm.js";
 
 export interface ChannelDraws {
   channel: string;

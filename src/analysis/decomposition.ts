@@ -3,8 +3,9 @@
 // week in KPI units. The media terms are the uncentred contributions m·s_t/s1 and the intercept
 // gives back their training-window mean, so the parts add up to the model's mean exactly.
 
+import { ContributionEvaluator } from "../model/contributions.js";
 import { positiveMean } from "../model/likelihood.js";
-import { ContributionEvaluator, type MmmModel } from "../model/mmm.js";
+import type { MmmModel } from "../model/mmm.js";
 
 export interface DrawDecomposition {
   /** Geo-major G·T arrays in KPI units, keyed by component name. */

@@ -4,9 +4,10 @@
 // change of spend (adstock recomputed from the changed spend, so carryover changes too).
 
 import { quantile } from "../core/stats.js";
-import { ContributionEvaluator, type MmmModel } from "../model/mmm.js";
-import type { ChannelFinding, ResponseCurve } from "../report/reportData.js";
+import { ContributionEvaluator } from "../model/contributions.js";
+import type { MmmModel } from "../model/mmm.js";
 import type { ChannelDraws } from "./channelMetrics.js";
+import type { ChannelFinding, ResponseCurve } from "./findings.js";
 import { probabilityAbove, summarise } from "./summaries.js";
 
 export interface MeasureOptions {

@@ -7,7 +7,7 @@ import { Rng } from "../core/rng.js";
 import { quantile } from "../core/stats.js";
 import { sampleObservation } from "../model/likelihood.js";
 import type { MmmModel } from "../model/mmm.js";
-import type { ForecastMetrics, PpcData } from "../report/reportData.js";
+import type { ForecastMetrics, PpcData } from "./findings.js";
 import { thinned } from "./measures.js";
 
 /** National predictive draws per week: rows = draws, columns = weeks (KPI units). */

@@ -1,0 +1,35 @@
+// The media term's backward pass against finite differences, for every adstock and saturation
+// family, with held-out weeks (centring on the training weeks) and on a geo panel.
+
+import { describe, it } from "vitest";
+import { Rng } from "../../../src/core/rng.js";
+import { buildModelData } from "../../../src/model/design.js";
+import { ModelSpecSchema } from "../../../src/model/spec.js";
+import { MediaTerm } from "../../../src/model/terms/media.js";
+import { simulateScenario } from "../../../src/simulate/lab.js";
+import { checkMeanTerm, paramList } from "./fd.js";
+
+const short = simulateScenario("short", 4).table;
+
+describe("MediaTerm backward = finite differences", () => {
+  const saturations = ["hill", "logistic", "michaelis_menten", "tanh"] as const;
+  const adstocks = ["geometric", "delayed_geometric", "weibull_cdf", "weibull_pdf"] as const;
+  adstocks.forEach((adstock, k) => {
+    const saturation = saturations[k];
+    it(`adstock ${adstock} × saturation ${saturation}, 8 weeks held out`, () => {
+      const spec = ModelSpecSchema.parse({
+        media_defaults: { adstock: { family: adstock, max_lag: 6 }, saturation: { family: saturation } },
+      });
+      const data = buildModelData(short, spec, { holdoutWeeks: 8 });
+      const { params, add } = paramList();
+      checkMeanTerm(new MediaTerm(data, add), params, data.G * data.T, new Rng(10 + k));
+    });
+  });
+
+  it("geo panel", () => {
+    const spec = ModelSpecSchema.parse({});
+    const data = buildModelData(simulateScenario("geo", 4).table, spec);
+    const { params, add } = paramList();
+    checkMeanTerm(new MediaTerm(data, add), params, data.G * data.T, new Rng(20), 1);
+  });
+});
