@@ -27,7 +27,11 @@ function seedList(text: string): number[] {
 }
 const median = (v: number[]) => {
   const s = [...v].sort((a, b) => a - b);
-  return s.length === 0 ? Number.NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  return s.length === 0
+    ? Number.NaN
+    : s.length % 2
+      ? s[(s.length - 1) / 2]
+      : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 
@@ -74,9 +78,18 @@ for (const seed of seedList(arg("seeds", "1-10"))) {
   const asRead = checkExperimentsAgainstModel(plain.model, draws, experiments, { valuePerUnit: 240 });
   const wrong = checkExperimentsAgainstModel(plain.model, draws, tripled, { valuePerUnit: 240 });
   asRead.forEach((c, i) => {
-    tensionRows.push({ seed, id: c.id, pCorrect: c.pValue, flaggedCorrect: c.tension, pTripled: wrong[i].pValue, flaggedTripled: wrong[i].tension });
+    tensionRows.push({
+      seed,
+      id: c.id,
+      pCorrect: c.pValue,
+      flaggedCorrect: c.tension,
+      pTripled: wrong[i].pValue,
+      flaggedTripled: wrong[i].tension,
+    });
   });
-  console.error(`clean seed ${seed}: ${plain.timing.wallSeconds.toFixed(1)} s plain, ${calibrated.timing.wallSeconds.toFixed(1)} s calibrated`);
+  console.error(
+    `clean seed ${seed}: ${plain.timing.wallSeconds.toFixed(1)} s plain, ${calibrated.timing.wallSeconds.toFixed(1)} s calibrated`,
+  );
 }
 
 const endogenousRows: Record<string, number | string>[] = [];
@@ -96,7 +109,10 @@ for (const seed of seedList(arg("endogenous-seeds", "1-5"))) {
           minimum: new Map(names.map((n) => [n, problem.bounds[n][0]])),
           maximum: new Map(names.map((n) => [n, problem.bounds[n][1]])),
         });
-        const value = trueAllocationValue(ds.truth, Object.fromEntries(plan.rows.map((r) => [r.channel, r.recommended])));
+        const value = trueAllocationValue(
+          ds.truth,
+          Object.fromEntries(plan.rows.map((r) => [r.channel, r.recommended])),
+        );
         return 1 - value / problem.optimalValue;
       }),
     );
@@ -114,7 +130,8 @@ for (const seed of seedList(arg("endogenous-seeds", "1-5"))) {
 }
 
 const num = (rows: Record<string, unknown>[], key: string) => rows.map((r) => r[key] as number);
-const share = (rows: Record<string, unknown>[], key: string) => rows.filter((r) => r[key] === true).length / rows.length;
+const share = (rows: Record<string, unknown>[], key: string) =>
+  rows.filter((r) => r[key] === true).length / rows.length;
 const summary = {
   clean: {
     channelSeeds: channelRows.length,
@@ -124,7 +141,9 @@ const summary = {
     coverageBefore: share(channelRows, "coveredBefore"),
     coverageAfter: share(channelRows, "coveredAfter"),
     medianTimeRatio: median(fitRows.map((r) => (r.secondsCalibrated as number) / (r.secondsPlain as number))),
-    worstTimeRatio: Math.max(...fitRows.map((r) => (r.secondsCalibrated as number) / (r.secondsPlain as number))),
+    worstTimeRatio: Math.max(
+      ...fitRows.map((r) => (r.secondsCalibrated as number) / (r.secondsPlain as number)),
+    ),
     worstRhatCalibrated: Math.max(...num(fitRows, "rhatCalibrated")),
     divergencesCalibrated: num(fitRows, "divergencesCalibrated").reduce((a, b) => a + b, 0),
     divergencesPlain: num(fitRows, "divergencesPlain").reduce((a, b) => a + b, 0),
@@ -149,31 +168,74 @@ const summary = {
 console.log("\n== calibration on clean: the tested always-on channels' 90% ROI intervals\n");
 console.log(
   table(
-    [[summary.clean.channelSeeds, summary.clean.meanNarrowing.toFixed(2), summary.clean.medianNarrowing.toFixed(2), summary.clean.worstNarrowing.toFixed(2), summary.clean.coverageBefore.toFixed(2), summary.clean.coverageAfter.toFixed(2)]],
+    [
+      [
+        summary.clean.channelSeeds,
+        summary.clean.meanNarrowing.toFixed(2),
+        summary.clean.medianNarrowing.toFixed(2),
+        summary.clean.worstNarrowing.toFixed(2),
+        summary.clean.coverageBefore.toFixed(2),
+        summary.clean.coverageAfter.toFixed(2),
+      ],
+    ],
     ["channel-seeds", "mean narrowing ×", "median ×", "worst ×", "coverage before", "coverage after"],
   ),
 );
 console.log("(targets: mean narrowing ≥ 2×, coverage after ≥ 0.85)\n");
 console.log(
   table(
-    [[summary.clean.medianTimeRatio.toFixed(2), summary.clean.worstTimeRatio.toFixed(2), summary.clean.worstRhatCalibrated.toFixed(3), summary.clean.divergencesPlain, summary.clean.divergencesCalibrated]],
-    ["time ratio (median)", "time ratio (worst)", "worst R-hat", "divergences plain", "divergences calibrated"],
+    [
+      [
+        summary.clean.medianTimeRatio.toFixed(2),
+        summary.clean.worstTimeRatio.toFixed(2),
+        summary.clean.worstRhatCalibrated.toFixed(3),
+        summary.clean.divergencesPlain,
+        summary.clean.divergencesCalibrated,
+      ],
+    ],
+    [
+      "time ratio (median)",
+      "time ratio (worst)",
+      "worst R-hat",
+      "divergences plain",
+      "divergences calibrated",
+    ],
   ),
 );
 console.log("(targets: time ratio ≤ 1.5, R-hat ≤ 1.01, no divergences)\n");
 console.log("== tension check on the uncalibrated fit\n");
 console.log(
-  table([[summary.tension.tests, summary.tension.flaggedCorrect.toFixed(2), summary.tension.flaggedTripled.toFixed(2)]], ["tests", "correct flagged", "tripled flagged"]),
+  table(
+    [
+      [
+        summary.tension.tests,
+        summary.tension.flaggedCorrect.toFixed(2),
+        summary.tension.flaggedTripled.toFixed(2),
+      ],
+    ],
+    ["tests", "correct flagged", "tripled flagged"],
+  ),
 );
 console.log("(targets: correct ≤ 0.10, tripled ≥ 0.90)\n");
 if (summary.endogenous) {
   console.log("== endogenous: the demand-following channel\n");
   console.log(
     table(
-      endogenousRows.map((r) => [r.seed, (r.trueRoi as number).toFixed(2), (r.roiBefore as number).toFixed(2), (r.roiAfter as number).toFixed(2), (r.regretBefore as number).toFixed(4), (r.regretAfter as number).toFixed(4)]),
+      endogenousRows.map((r) => [
+        r.seed,
+        (r.trueRoi as number).toFixed(2),
+        (r.roiBefore as number).toFixed(2),
+        (r.roiAfter as number).toFixed(2),
+        (r.regretBefore as number).toFixed(4),
+        (r.regretAfter as number).toFixed(4),
+      ]),
       ["seed", "true ROI", "ROI before", "ROI after", "regret before", "regret after"],
     ),
   );
-  console.log(`bias cut ${(100 * summary.endogenous.biasCut).toFixed(0)}% (target ≥ 50%); mean regret ${summary.endogenous.meanRegretBefore.toFixed(4)} → ${summary.endogenous.meanRegretAfter.toFixed(4)} (must not get worse)`);
+  console.log(
+    `bias cut ${(100 * summary.endogenous.biasCut).toFixed(0)}% (target ≥ 50%); mean regret ${summary.endogenous.meanRegretBefore.toFixed(4)} → ${summary.endogenous.meanRegretAfter.toFixed(4)} (must not get worse)`,
+  );
 }
-console.log(`→ ${writeResult("calibration", { summary, channels: channelRows, fits: fitRows, tension: tensionRows, endogenous: endogenousRows })}`);
+console.log(
+  `→ ${writeResult("calibration", { summary, channels: channelRows, fits: fitRows, tension: tensionRows, endogenous: endogenousRows })}`,
+);

@@ -8,8 +8,8 @@ import { channelDraws } from "../src/analysis/channelMetrics.js";
 import { assessConvergence } from "../src/analysis/convergence.js";
 import { summarise } from "../src/analysis/summaries.js";
 import { WorkerExecutor } from "../src/cli/workerExecutor.js";
-import type { Experiment } from "../src/experiments/experimentsFile.js";
 import type { ModelingTable } from "../src/core/modelingTable.js";
+import type { Experiment } from "../src/experiments/experimentsFile.js";
 import { buildModel } from "../src/inference/executor.js";
 import {
   DEFAULT_SAMPLE_OPTIONS,

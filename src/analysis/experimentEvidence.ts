@@ -110,7 +110,11 @@ export function checkExperimentsAgainstModel(
 }
 
 /** PSIS weights (normalised) that remove one test's likelihood from a calibrated posterior. */
-function leaveTestOutWeights(lifts: Float64Array, y: number, se: number): { weights: Float64Array; k: number } {
+function leaveTestOutWeights(
+  lifts: Float64Array,
+  y: number,
+  se: number,
+): { weights: Float64Array; k: number } {
   const S = lifts.length;
   const logRatios = lifts.map((m) => 0.5 * ((y - m) / se) ** 2);
   const logW = new Float64Array(S);

@@ -22,8 +22,13 @@ import { buildModel } from "../inference/executor.js";
 import { DEFAULT_SAMPLE_OPTIONS, fitModel, pooledDraws, type SampleOptions } from "../inference/sample.js";
 import { describePrior } from "../model/priors.js";
 import { type ModelSpec, parseModelSpec } from "../model/spec.js";
+import {
+  EXPERIMENTS_FILE,
+  experimentsLines,
+  experimentsSummary,
+  readFitExperiments,
+} from "./fitExperiments.js";
 import type { CliIo } from "./io.js";
-import { EXPERIMENTS_FILE, experimentsLines, experimentsSummary, readFitExperiments } from "./fitExperiments.js";
 import { ChainProgressBars } from "./progress.js";
 import { WorkerExecutor } from "./workerExecutor.js";
 
@@ -171,7 +176,9 @@ export async function runFit(o: FitOptions, io: CliIo): Promise<FitSummary> {
   const specText = o.config ? readSpecText(o.config) : "";
   const spec: ModelSpec = parseModelSpec(specText, o.config ?? "(defaults)");
   // the tests are checked against the model's data before minutes of sampling, not after
-  const tests = o.experiments ? readFitExperiments(o.experiments, buildModel({ table, spec }), table.kpi) : undefined;
+  const tests = o.experiments
+    ? readFitExperiments(o.experiments, buildModel({ table, spec }), table.kpi)
+    : undefined;
   const recipe = { table, spec, experiments: tests?.experiments };
   const model = buildModel(recipe);
   if (!o.quiet)

@@ -2,7 +2,7 @@
 // the model's data before any sampling, copied into the run, and judged against the calibrated
 // posterior with each test left out (so a test the rest of the evidence contradicts is named).
 
-import { type ExperimentCheck, checkExperimentsAgainstModel } from "../analysis/experimentEvidence.js";
+import { checkExperimentsAgainstModel, type ExperimentCheck } from "../analysis/experimentEvidence.js";
 import { readUserText } from "../data/fsErrors.js";
 import { sha256 } from "../data/lineage.js";
 import { checkExperiments, type Experiment, parseExperiments } from "../experiments/experimentsFile.js";

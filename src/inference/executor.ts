@@ -36,7 +36,11 @@ export function buildModel(recipe: ModelRecipe): MmmModel {
   );
   if (recipe.experiments && recipe.experiments.length > 0)
     model.addTerm(
-      new ExperimentTerm(model.data, model.layout.channels, resolveExperiments(recipe.experiments, model.data)),
+      new ExperimentTerm(
+        model.data,
+        model.layout.channels,
+        resolveExperiments(recipe.experiments, model.data),
+      ),
     );
   return model;
 }
