@@ -4,8 +4,7 @@
 // this is the tension check: a test the model finds implausible is named before it is trusted.
 
 import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
-import type { Experiment } from "../experiments/experimentsFile.js";
-import { ExperimentTerm, resolveExperiments } from "../model/experimentLift.js";
+import { ExperimentTerm, type LiftTest, resolveExperiments } from "../model/experimentLift.js";
 import type { MmmModel } from "../model/mmm.js";
 import { PsisWorkspace, paretoTailLength, psisSmoothColumn } from "./looPareto.js";
 import { thinned } from "./measures.js";
@@ -44,7 +43,7 @@ export interface ExperimentCheck {
 export function checkExperimentsAgainstModel(
   model: MmmModel,
   draws: Float64Array,
-  experiments: Experiment[],
+  experiments: (LiftTest & { kind: string })[],
   options: {
     valuePerUnit: number;
     alpha?: number;
@@ -146,7 +145,7 @@ function weightedSummary(values: Float64Array, weights: Float64Array): Interval 
   return { mean, median: q(0.5), q05: q(0.05), q95: q(0.95) };
 }
 
-function tensionFinding(e: Experiment, model: Interval, ratio: number, p: number): string {
+function tensionFinding(e: LiftTest, model: Interval, ratio: number, p: number): string {
   const fmt = (v: number) => Math.round(v).toLocaleString("en-US");
   const direction = Math.abs(ratio) > 1 ? "more" : "less";
   const causes =

@@ -3,9 +3,8 @@
 // (worker_threads in Node, Web Workers in a browser), each rebuilding the model from its recipe.
 
 import type { ModelingTable } from "../core/modelingTable.js";
-import type { Experiment } from "../experiments/experimentsFile.js";
 import { buildModelData } from "../model/design.js";
-import { ExperimentTerm, resolveExperiments } from "../model/experimentLift.js";
+import { ExperimentTerm, type LiftTest, resolveExperiments } from "../model/experimentLift.js";
 import { MmmModel } from "../model/mmm.js";
 import type { ModelSpec } from "../model/spec.js";
 import { type ChainProgress, type ChainResult, type ChainSettings, runChain } from "./chain.js";
@@ -16,7 +15,7 @@ export interface ModelRecipe {
   spec: ModelSpec;
   holdoutWeeks?: number;
   /** Lift tests that calibrate the model (each adds a likelihood term). */
-  experiments?: Experiment[];
+  experiments?: LiftTest[];
 }
 
 export interface ChainJob {

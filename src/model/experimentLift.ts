@@ -6,10 +6,27 @@
 
 import { parseDay } from "../core/dates.js";
 import { MmmError } from "../core/errors.js";
-import type { Experiment } from "../experiments/experimentsFile.js";
 import { adstockSpec, adstockWeightsWithGradient } from "./adstock.js";
 import type { ModelData } from "./design.js";
 import { saturationKernel } from "./saturation.js";
+
+/**
+ * What the model needs of a lift test (the experiments file's rows have this shape; the model does
+ * not depend on the file's reader).
+ */
+export interface LiftTest {
+  id: string;
+  channel: string;
+  geos: "all" | string[];
+  /** First and last week start of the spend change (YYYY-MM-DD), inclusive. */
+  start: string;
+  end: string;
+  /** Spend with the test minus without it, in the currency, over the window and geos. */
+  spendChange: number;
+  lift: number;
+  liftSe: number;
+  readoutWeeks: number;
+}
 
 /** Where a channel's parameters sit in the parameter vector. */
 export interface ChannelParamIndex {
@@ -42,7 +59,7 @@ const PRE_WEEKS = 13;
  * spend in the window) in proportion to the spend observed in the window; a go-dark, whose window
  * holds no spend, in proportion to each geo's spend in the 13 weeks before, evenly over its weeks.
  */
-export function resolveExperiments(experiments: Experiment[], data: ModelData): ResolvedExperiment[] {
+export function resolveExperiments(experiments: LiftTest[], data: ModelData): ResolvedExperiment[] {
   return experiments.map((e, row) => {
     const where = { file: "experiments", row: row + 1 };
     const c = data.channels.findIndex((ch) => ch.name === e.channel);
