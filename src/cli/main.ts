@@ -10,6 +10,7 @@ import { userFault } from "./faults.js";
 import { runFit } from "./fit.js";
 import { type CliIo, EXIT, processIo } from "./io.js";
 import { runLift } from "./lift.js";
+import { runNextTest } from "./nextTest.js";
 import { runOptimize } from "./optimize.js";
 import { runPrepare } from "./prepare.js";
 import { runRecover } from "./recover.js";
@@ -114,6 +115,22 @@ function buildProgram(io: CliIo): Command {
     .option("--to-week <date>", "last week of the change")
     .action((run, opts) => {
       runLift(run, opts, io);
+    });
+
+  program
+    .command("next-test")
+    .description(
+      "Rank lift tests to run next by the expected value of their information for next quarter's budget, with cost and ROI narrowing.",
+    )
+    .argument("<run>", "run folder written by `mmm fit`")
+    .option("--horizon <weeks>", "the budget decision's horizon in weeks", "13")
+    .option("--weeks <list>", "test durations to consider, in weeks", "4,6,8")
+    .option("--outer-draws <n>", "simulated read-outs per candidate test", "100")
+    .option("--seed <n>", "random seed of the simulated read-outs", "1")
+    .option("--top <n>", "rows to print", "12")
+    .option("--out <file>", "also write the ranking as JSON")
+    .action((run, opts) => {
+      runNextTest(run, opts, io);
     });
 
   program

@@ -12,6 +12,8 @@ export function maximiseSeparable(
   bounds: [number, number][],
   total: number,
   steps = 2000,
+  /** Refine off the grid by pairwise moves (off when many nearby problems are compared on one grid). */
+  polish = true,
 ): { allocation: number[]; value: number } {
   const n = fns.length;
   const lowSum = bounds.reduce((s, b) => s + b[0], 0);
@@ -66,7 +68,7 @@ export function maximiseSeparable(
     allocation[i] += add;
     rest -= add;
   }
-  polishPairwise(fns, bounds, allocation, unit);
+  if (polish) polishPairwise(fns, bounds, allocation, unit);
   return { allocation, value: allocation.reduce((s, a, i) => s + fns[i](a), 0) };
 }
 

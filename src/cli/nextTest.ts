@@ -1,0 +1,94 @@
+// `mmm next-test RUN`: which lift test to run next, ranked by the expected value of its
+// information for next quarter's budget, with its cost and how much it would narrow the channel's
+// ROI interval (src/experiments/nextTest.ts does the preposterior analysis).
+
+import { compact } from "../analysis/numberFormat.js";
+import { MmmError } from "../core/errors.js";
+import { finiteJson } from "../core/finiteJson.js";
+import { parseUserNumber } from "../core/userNumber.js";
+import { writeFileAtomic } from "../data/atomicDir.js";
+import { checkOutputPath } from "../data/outputPath.js";
+import { type NextTestResult, rankNextTests } from "../experiments/nextTest.js";
+import type { CliIo } from "./io.js";
+import { planInputs } from "./optimize.js";
+import { readRun } from "./runReader.js";
+
+export interface NextTestCliOptions {
+  horizon: string;
+  weeks: string;
+  outerDraws: string;
+  seed: string;
+  top: string;
+  out?: string;
+}
+
+function parseOptions(o: NextTestCliOptions) {
+  const int = (text: string, flag: string, min: number, max: number) =>
+    parseUserNumber(text, flag, { option: flag }, { integer: true, min, max, example: `${flag} ${min}` });
+  const durations = o.weeks.split(",").map((w) => int(w.trim(), "--weeks", 1, 26));
+  if (durations.length === 0)
+    throw new MmmError(
+      "E_BAD_OPTION",
+      "--weeks lists no durations.",
+      { option: "--weeks" },
+      "e.g. --weeks 4,6,8",
+    );
+  return {
+    horizonWeeks: int(o.horizon, "--horizon", 1, 104),
+    durations,
+    outerDraws: int(o.outerDraws, "--outer-draws", 10, 2000),
+    seed: int(o.seed, "--seed", 0, 2 ** 32 - 1),
+    top: int(o.top, "--top", 1, 1000),
+  };
+}
+
+export function nextTestTable(r: NextTestResult, top: number): string {
+  const head = [
+    "rank",
+    "test",
+    "weeks",
+    "spend change",
+    "expected lift [5%, 95%]",
+    `EVSI (${r.valueUnit})`,
+    `cost (${r.valueUnit})`,
+    "ROI 90% width now → after",
+  ];
+  const rows = r.candidates
+    .slice(0, top)
+    .map((c, i) => [
+      c.reliable ? String(i + 1) : "–",
+      `${c.kind.replace("_", "-")} ${c.channel}`,
+      String(c.weeks),
+      compact(c.spendChange),
+      `${compact(c.expectedLift.mean)} [${compact(c.expectedLift.q05)}, ${compact(c.expectedLift.q95)}]`,
+      compact(c.evsi),
+      compact(c.cost),
+      `${c.roiWidthNow.toFixed(2)} → ${c.roiWidthAfter.toFixed(2)}`,
+    ]);
+  const widths = head.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
+  const line = (cells: string[]) =>
+    cells.map((c, j) => (j < 2 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join("  ");
+  return [
+    `Which test to run next (budget ${compact(r.total)} over ${r.horizonWeeks} weeks):`,
+    "",
+    line(head),
+    ...rows.map(line),
+    "",
+    ...r.notes,
+  ].join("\n");
+}
+
+export function runNextTest(runDir: string, o: NextTestCliOptions, io: CliIo): NextTestResult {
+  const options = parseOptions(o);
+  const inputs = planInputs(runDir, []);
+  if (o.out !== undefined) checkOutputPath(o.out, { kind: "file", inputs });
+  const run = readRun(runDir);
+  const result = rankNextTests(run.model, run.draws, options);
+  io.out(nextTestTable(result, options.top));
+  if (run.fit.method === "fast") io.out("(approximate: from a Laplace fit)");
+  if (o.out) {
+    writeFileAtomic(o.out, finiteJson(result, o.out), inputs);
+    io.out(`Wrote ${o.out}`);
+  }
+  return result;
+}
