@@ -9,7 +9,6 @@ import { assessConvergence } from "../src/analysis/convergence.js";
 import { summarise } from "../src/analysis/summaries.js";
 import { WorkerExecutor } from "../src/cli/workerExecutor.js";
 import type { ModelingTable } from "../src/core/modelingTable.js";
-import type { Experiment } from "../src/experiments/experimentsFile.js";
 import { buildModel } from "../src/inference/executor.js";
 import {
   DEFAULT_SAMPLE_OPTIONS,
@@ -17,6 +16,7 @@ import {
   pooledDraws,
   type SampleOptions,
 } from "../src/inference/sample.js";
+import type { LiftTest } from "../src/model/experimentLift.js";
 import { ModelSpecSchema } from "../src/model/spec.js";
 
 export const RESULTS_DIR = join(import.meta.dirname ?? new URL(".", import.meta.url).pathname, "results");
@@ -25,7 +25,7 @@ export async function benchFit(
   table: ModelingTable,
   specInput: Record<string, unknown> = {},
   options: Partial<SampleOptions> = {},
-  experiments?: Experiment[],
+  experiments?: LiftTest[],
 ) {
   const t0 = performance.now();
   const spec = ModelSpecSchema.parse(specInput);
