@@ -13,7 +13,7 @@ import { planBudget } from "../src/planning/plan.js";
 import { simulateScenario } from "../src/simulate/lab.js";
 import { planningProblems } from "../src/simulate/planningProblems.js";
 import { channelContribution } from "../src/simulate/response.js";
-import { truthMediaParams, trueAllocationValue } from "../src/simulate/truth.js";
+import { trueAllocationValue, truthMediaParams } from "../src/simulate/truth.js";
 import { benchFit, table, writeResult } from "./lib.js";
 
 const arg = (name: string, fallback: string) => {
@@ -44,7 +44,10 @@ function regret(ds: Ds, fit: Fit, seed: number): number {
       minimum: new Map(names.map((n) => [n, problem.bounds[n][0]])),
       maximum: new Map(names.map((n) => [n, problem.bounds[n][1]])),
     });
-    const value = trueAllocationValue(ds.truth, Object.fromEntries(plan.rows.map((r) => [r.channel, r.recommended])));
+    const value = trueAllocationValue(
+      ds.truth,
+      Object.fromEntries(plan.rows.map((r) => [r.channel, r.recommended])),
+    );
     sum += 1 - value / problem.optimalValue;
   }
   return sum / problems.length;
@@ -91,11 +94,14 @@ for (const seed of seeds) {
   const ds = simulateScenario("clean", seed);
   const base = await benchFit(ds.table, {}, { seed });
   const before = regret(ds, base, seed);
-  const ranked = rankNextTests(base.model, pooledDraws(base.posterior), { seed }).candidates.filter((c) => c.reliable);
+  const ranked = rankNextTests(base.model, pooledDraws(base.posterior), { seed }).candidates.filter(
+    (c) => c.reliable,
+  );
   const top = ranked[0];
   const mid = ranked[Math.floor(ranked.length / 2)];
   const rng = new Rng(`next-test-bench:${seed}`);
-  const after = async (c: TestCandidate) => regret(ds, await benchFit(ds.table, {}, { seed }, [simulatedRead(ds, c, rng)]), seed);
+  const after = async (c: TestCandidate) =>
+    regret(ds, await benchFit(ds.table, {}, { seed }, [simulatedRead(ds, c, rng)]), seed);
   const topAfter = await after(top);
   const midAfter = await after(mid);
   rows.push({
@@ -109,13 +115,21 @@ for (const seed of seeds) {
     reductionMedian: before - midAfter,
     topAtLeastMedian: before - topAfter >= before - midAfter - 1e-9,
   });
-  console.error(`seed ${seed}: regret ${before.toFixed(4)} → top ${topAfter.toFixed(4)}, median ${midAfter.toFixed(4)}`);
+  console.error(
+    `seed ${seed}: regret ${before.toFixed(4)} → top ${topAfter.toFixed(4)}, median ${midAfter.toFixed(4)}`,
+  );
 }
 const wins = rows.filter((r) => r.topAtLeastMedian).length;
 console.log("\n== next-test on clean: realised regret reduction of the top vs the median candidate\n");
 console.log(
   table(
-    rows.map((r) => [r.seed as number, r.top as string, (r.reductionTop as number).toFixed(4), r.median as string, (r.reductionMedian as number).toFixed(4)]),
+    rows.map((r) => [
+      r.seed as number,
+      r.top as string,
+      (r.reductionTop as number).toFixed(4),
+      r.median as string,
+      (r.reductionMedian as number).toFixed(4),
+    ]),
     ["seed", "top candidate", "regret cut", "median candidate", "regret cut"],
   ),
 );

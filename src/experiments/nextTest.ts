@@ -33,6 +33,8 @@ export interface NextTestOptions {
   /** Below this effective sample size the reweighted posterior is not trusted: no ranking. */
   minEss: number;
   seed: number;
+  /** The KPI's weekly noise (KPI units, all geos); default: the fit's residual spread. */
+  weeklyNoiseSd?: number;
 }
 
 export const DEFAULT_NEXT_TEST_OPTIONS: NextTestOptions = {
@@ -95,7 +97,7 @@ export function rankNextTests(
   const uniform = new Float64Array(rows.length).fill(1 / rows.length);
   const today = bestPlan(grids, uniform, bounds, total);
   const roi = channelDraws(model, concat(rows, model.dim), { valuePerUnit: vpu });
-  const noise = weeklyResidualSd(model, rows);
+  const noise = o.weeklyNoiseSd ?? weeklyResidualSd(model, rows);
   const candidates: TestCandidate[] = [];
   const rng = new Rng(`next-test:${o.seed}`);
   for (const [c, ch] of d.channels.entries()) {
