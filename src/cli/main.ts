@@ -17,6 +17,7 @@ import { runRecover } from "./recover.js";
 import { runReport } from "./report.js";
 import { runScenario } from "./scenario.js";
 import { runSimulate } from "./simulate.js";
+import { runTriangulate } from "./triangulate.js";
 
 const CURRENT_OPTION = [
   "--current <last:N|file>",
@@ -115,6 +116,20 @@ function buildProgram(io: CliIo): Command {
     .option("--to-week <date>", "last week of the change")
     .action((run, opts) => {
       runLift(run, opts, io);
+    });
+
+  program
+    .command("triangulate")
+    .description(
+      "Does the evidence agree? MMM ROI beside lift tests, the model's view of each test, and platform claims.",
+    )
+    .argument("<run>", "run folder written by `mmm fit`")
+    .option("--experiments <file>", "tests to compare (default: the tests the run was calibrated with)")
+    .option("--uncalibrated <run>", "the same model fitted without the tests, for ROI before calibration")
+    .option("--platform <file>", "platform-attributed results: CSV with channel, spend, attributed")
+    .option("--out <file>", "also write the comparison as JSON")
+    .action((run, opts) => {
+      runTriangulate(run, opts, io);
     });
 
   program

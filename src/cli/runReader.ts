@@ -18,10 +18,12 @@ import {
   unrecordedDraws,
 } from "../data/runManifest.js";
 import { parseModelingTable, parseTableSchema, SCHEMA_FILE, TABLE_FILE } from "../data/tableIo.js";
+import { type Experiment, parseExperiments } from "../experiments/experimentsFile.js";
 import { buildModel, type ModelRecipe } from "../inference/executor.js";
 import type { SampleOptions } from "../inference/sample.js";
 import type { MmmModel } from "../model/mmm.js";
 import { type ModelSpec, ModelSpecSchema } from "../model/spec.js";
+import { EXPERIMENTS_FILE } from "./fitExperiments.js";
 
 export interface RunFolder {
   dir: string;
@@ -31,6 +33,8 @@ export interface RunFolder {
   model: MmmModel;
   /** Constrained draws of all chains, row-major (draws × dim). */
   draws: Float64Array;
+  /** The lift tests the fit was calibrated with (the run's experiments.csv); empty if none. */
+  experiments: Experiment[];
   qa: unknown | null;
   lineage: unknown | null;
 }
@@ -245,7 +249,12 @@ export function readRun(dir: string): RunFolder {
       { file: join(dir, "fit.json"), key: "config.resolved" },
       "the run folder and the code version must match; re-run mmm fit",
     );
-  const recipe = { table, spec: spec.data };
+  // a calibrated run rebuilds its calibrated model (workers that refit from the recipe need it)
+  const experimentsBytes = files.get(EXPERIMENTS_FILE);
+  const experiments = experimentsBytes
+    ? parseExperiments(experimentsBytes.toString("utf8"), join(dir, EXPERIMENTS_FILE))
+    : [];
+  const recipe = { table, spec: spec.data, experiments: experiments.length > 0 ? experiments : undefined };
   const model = buildModel(recipe);
   const draws = readDraws(dir, fit, files, model.names);
   const json = (name: string) => (files.has(name) ? parseRunJson(dir, name, files.get(name)!) : null);
@@ -256,6 +265,7 @@ export function readRun(dir: string): RunFolder {
     recipe,
     model,
     draws,
+    experiments,
     qa: json("data/qa.json"),
     lineage: json("data/lineage.json"),
   };

@@ -73,6 +73,38 @@ describe("mmm fit --experiments", () => {
     expect(fit.files["experiments.csv"].sha256).toBe(fit.experiments.sha256);
   }, 120_000);
 
+  it("triangulate and next-test read the calibrated run (JSON outputs finite)", async () => {
+    const run = join(root, "run");
+    const platform = join(root, "platform.csv");
+    writeFileSync(platform, "channel,spend,attributed\npaid_search,100000,2000\ntv,50000,10\n");
+    const c = capture();
+    const tri = join(root, "tri.json");
+    expect(await main(["triangulate", run, "--platform", platform, "--out", tri], c.io)).toBe(0);
+    const text = c.out.join("\n");
+    expect(text).toMatch(/Does the evidence agree\?/);
+    expect(text).toMatch(/test lab_go_dark_paid_search/);
+    expect(text).toMatch(/over-credit|under-credit|near the MMM/);
+    const t = JSON.parse(readFileSync(tri, "utf8"));
+    expect(t.channels.find((r: { channel: string }) => r.channel === "paid_search").tests).toHaveLength(1);
+    const next = join(root, "next.json");
+    expect(await main(["next-test", run, "--weeks", "6", "--outer-draws", "20", "--out", next], c.io)).toBe(
+      0,
+    );
+    const n = JSON.parse(readFileSync(next, "utf8"));
+    expect(n.candidates.length).toBeGreaterThan(0);
+    for (const cand of n.candidates) expect(cand.evsi).toBeGreaterThanOrEqual(0);
+    const bad = join(root, "platform-bad.csv");
+    writeFileSync(bad, "channel,spend,attributed\nradio,1,1\n");
+    const b = capture();
+    const code = await main(["triangulate", run, "--platform", bad], b.io);
+    expectError(
+      { code, out: "", err: b.err.join("\n") },
+      "E_PLATFORM_FILE",
+      { column: "channel" },
+      "'radio'",
+    );
+  }, 120_000);
+
   const cases: [string, () => string, string | RegExp, { row?: number; column?: string }][] = [
     [
       "an unknown channel",

@@ -1,0 +1,132 @@
+// `mmm triangulate RUN`: does the evidence agree? The run's ROI per channel beside its lift tests
+// (the run's own calibration tests, or --experiments for an uncalibrated run), the model's view of
+// each test, an uncalibrated run for "before" (--uncalibrated), and platform claims (--platform).
+
+import { parse as parseCsv } from "csv-parse/sync";
+import { channelDraws } from "../analysis/channelMetrics.js";
+import { checkExperimentsAgainstModel } from "../analysis/experimentEvidence.js";
+import { type PlatformClaim, RECONCILIATION, triangulate } from "../analysis/triangulation.js";
+import { MmmError } from "../core/errors.js";
+import { finiteJson } from "../core/finiteJson.js";
+import { parseUserNumber } from "../core/userNumber.js";
+import { writeFileAtomic } from "../data/atomicDir.js";
+import { readUserText } from "../data/fsErrors.js";
+import { checkOutputPath } from "../data/outputPath.js";
+import { checkExperiments, parseExperiments } from "../experiments/experimentsFile.js";
+import type { CliIo } from "./io.js";
+import { planInputs } from "./optimize.js";
+import { readRun } from "./runReader.js";
+
+export interface TriangulateOptions {
+  experiments?: string;
+  uncalibrated?: string;
+  platform?: string;
+  out?: string;
+}
+
+/** A platform file: one row per channel with `channel`, `spend` and `attributed` (KPI units). */
+function readPlatform(path: string, channels: string[]): PlatformClaim[] {
+  const text = readUserText({ path, what: "the platform file", option: "--platform" });
+  const fail = (row: number | undefined, column: string | undefined, what: string) =>
+    new MmmError(
+      "E_PLATFORM_FILE",
+      `Platform file ${path}: ${what}`,
+      { file: path, row, column },
+      "one row per channel with columns channel, spend, attributed (the platform's attributed KPI over the fit's window)",
+    );
+  let records: Record<string, string>[];
+  try {
+    records = parseCsv(text, { columns: true, bom: true, skip_empty_lines: true });
+  } catch (e) {
+    throw fail(undefined, undefined, `not valid CSV (${(e as Error).message}).`);
+  }
+  if (records.length === 0) throw fail(undefined, undefined, "it has no rows.");
+  return records.map((r, i) => {
+    for (const c of ["channel", "spend", "attributed"])
+      if (!(c in r)) throw fail(i + 1, c, `the column '${c}' is missing.`);
+    if (!channels.includes(r.channel))
+      throw fail(i + 1, "channel", `'${r.channel}' is not a channel of the run (${channels.join(", ")}).`);
+    const num = (c: string) =>
+      parseUserNumber(r[c], c, { file: path, row: i + 1, column: c }, { min: 0, example: "125000" });
+    return { channel: r.channel, spend: num("spend"), attributed: num("attributed") };
+  });
+}
+
+export function runTriangulate(runDir: string, o: TriangulateOptions, io: CliIo) {
+  const inputs = planInputs(runDir, [o.experiments, o.uncalibrated, o.platform]);
+  if (o.out !== undefined) checkOutputPath(o.out, { kind: "file", inputs });
+  const run = readRun(runDir);
+  const d = run.model.data;
+  const vpu = d.valuePerUnit ?? 1;
+  const given = o.experiments
+    ? parseExperiments(
+        readUserText({ path: o.experiments, what: "the experiments file", option: "--experiments" }),
+        o.experiments,
+      )
+    : undefined;
+  if (given)
+    checkExperiments(
+      given,
+      {
+        channels: d.channels.map((c) => c.name),
+        geos: d.geos,
+        weeks: d.weeks,
+        kpi: run.recipe.table.kpi,
+        currency: d.currency,
+      },
+      o.experiments as string,
+    );
+  const tests = given ?? run.experiments;
+  // tests the fit already saw are judged with each left out; others against the posterior as is
+  const checks =
+    tests.length > 0
+      ? checkExperimentsAgainstModel(run.model, run.draws, tests, { valuePerUnit: vpu, leaveOut: !given })
+      : [];
+  const measures = channelDraws(run.model, run.draws, { valuePerUnit: vpu });
+  const before = o.uncalibrated ? readRun(o.uncalibrated) : undefined;
+  const rows = triangulate(measures, checks, {
+    valuePerUnit: vpu,
+    uncalibrated: before
+      ? channelDraws(before.model, before.draws, { valuePerUnit: before.model.data.valuePerUnit ?? 1 })
+      : undefined,
+    platform: o.platform
+      ? readPlatform(
+          o.platform,
+          d.channels.map((c) => c.name),
+        )
+      : undefined,
+  });
+  io.out(triangulationText(rows, run.experiments.length > 0 && !given));
+  const result = {
+    format: "mmm-os/triangulation@1",
+    value_unit: d.valuePerUnit ? d.currency : d.kpi,
+    channels: rows,
+    reconciliation: RECONCILIATION,
+  };
+  if (o.out) {
+    writeFileAtomic(o.out, finiteJson(result, o.out), inputs);
+    io.out(`Wrote ${o.out}`);
+  }
+  return result;
+}
+
+function triangulationText(rows: ReturnType<typeof triangulate>, calibrated: boolean): string {
+  const iv = (i: { mean: number; q05: number; q95: number }) =>
+    `${i.mean.toFixed(2)} [${i.q05.toFixed(2)}, ${i.q95.toFixed(2)}]`;
+  const lines = [
+    `Does the evidence agree? ROI per unit of spend, 90% intervals${calibrated ? " (the run is calibrated with its tests; each test is judged with it left out)" : ""}`,
+    "",
+  ];
+  for (const r of rows) {
+    lines.push(
+      `${r.channel}: MMM ${iv(r.mmm)}${r.mmmUncalibrated ? ` (before calibration ${iv(r.mmmUncalibrated)})` : ""}${r.platformRoas !== null ? `; platform ${r.platformRoas.toFixed(2)} (${r.platformCreditRatio?.toFixed(2)}× the MMM)` : ""}`,
+    );
+    for (const t of r.tests)
+      lines.push(
+        `    test ${t.id} (${t.kind.replace("_", "-")}): test ${iv(t.testIroas)}, model ${iv(t.modelIroas)}, p = ${t.pValue.toFixed(3)}${t.tension ? "  ← TENSION" : ""}`,
+      );
+    lines.push(`    → ${r.verdict}`);
+  }
+  lines.push("", "Which number for what:", ...RECONCILIATION.map((s) => `  - ${s}`));
+  return lines.join("\n");
+}
