@@ -1,15 +1,18 @@
 // `mmm demo`: the quick-start job on an embedded default — simulate the lab's clean brand, prepare
 // its raw exports into a modeling table, fit the Bayesian MMM and print the ROI table with its
-// diagnostics, next to the truth the lab knows. Later stages (report, optimise) extend it.
+// diagnostics, next to the truth the lab knows; calibrate it with the lab's lift tests, check the
+// evidence agrees, recommend a plan, say which test to run next, and write the report.
 
 import { join, resolve } from "node:path";
 import { checkOutputPath } from "../data/outputPath.js";
 import { runFit } from "./fit.js";
 import type { CliIo } from "./io.js";
+import { runNextTest } from "./nextTest.js";
 import { runOptimize } from "./optimize.js";
 import { runPrepare } from "./prepare.js";
 import { runReport } from "./report.js";
 import { runSimulate } from "./simulate.js";
+import { runTriangulate } from "./triangulate.js";
 
 export async function runDemo(opts: { out: string; seed: string }, io: CliIo): Promise<void> {
   // the demo replaces its own sub-folders, so an existing --out folder is fine; a bad one fails now
@@ -17,17 +20,20 @@ export async function runDemo(opts: { out: string; seed: string }, io: CliIo): P
   const dataDir = join(opts.out, "lab");
   const tableDir = join(opts.out, "table");
   const runDir = join(opts.out, "run");
-  io.out("== 1/5  Simulate a brand whose truth is known (scenario 'clean')");
+  io.out("== 1/7  Simulate a brand whose truth is known (scenario 'clean', with lift tests in its history)");
   const ds = runSimulate(
-    { scenario: "clean", seed: opts.seed, out: dataDir, format: "csv", force: true },
+    { scenario: "clean", seed: opts.seed, out: dataDir, format: "csv", force: true, experiments: true },
     io,
   );
-  io.out("\n== 2/5  Prepare its raw daily exports into a weekly modeling table");
+  io.out("\n== 2/7  Prepare its raw daily exports into a weekly modeling table");
   await runPrepare({ config: join(dataDir, "prepare.yaml"), out: tableDir, force: true }, io);
-  io.out("\n== 3/5  Fit the Bayesian MMM (NUTS, 4 chains × 1000 warm-up + 1000 draws)");
+  io.out(
+    "\n== 3/7  Fit the Bayesian MMM calibrated with the lift tests (NUTS, 4 chains × 1000 warm-up + 1000 draws)",
+  );
   const summary = await runFit(
     {
       table: tableDir,
+      experiments: join(dataDir, "experiments.csv"),
       out: runDir,
       chains: "4",
       warmup: "1000",
@@ -50,11 +56,15 @@ export async function runDemo(opts: { out: string; seed: string }, io: CliIo): P
       `  ${c.name.padEnd(14)} true ROI ${c.roi.toFixed(2).padStart(5)}   estimate ${est.roi.mean.toFixed(2)} [${est.roi.q05.toFixed(2)}, ${est.roi.q95.toFixed(2)}]  ${covered ? "covered" : "MISSED"}`,
     );
   }
+  io.out("\n== 4/7  Does the evidence agree? (the model against each test, with the test left out)");
+  runTriangulate(runDir, {}, io);
   io.out(
-    "\n== 4/5  Recommend next quarter's allocation (10th percentile of the gain, ±50% guardrails, 90% confidence gate)",
+    "\n== 5/7  Recommend next quarter's allocation (10th percentile of the gain, ±50% guardrails, 90% confidence gate)",
   );
   runOptimize(runDir, { horizon: "13", objective: "quantile:0.1", maxChange: "0.5", minPGain: "0.9" }, io);
-  io.out("\n== 5/5  Validate the fit and write the executive report");
+  io.out("\n== 6/7  Which test to run next (expected value of its information for that decision)");
+  runNextTest(runDir, { horizon: "13", weeks: "4,6,8", outerDraws: "100", seed: opts.seed, top: "6" }, io);
+  io.out("\n== 7/7  Validate the fit and write the executive report");
   const report = join(opts.out, "report.html");
   await runReport(runDir, { out: report, validation: "full", holdoutWeeks: "13", cvFolds: "3" }, io);
   io.out(

@@ -124,6 +124,7 @@ export async function runReport(runDir: string, o: ReportOptions, io: CliIo): Pr
     hurdle,
     margin,
     plan,
+    experiments: run.experiments,
   });
   const html = await renderReport(data);
   const out = writeFileAtomic(o.out, html, inputs);

@@ -4,7 +4,12 @@
 
 import type { ModelingTable } from "../core/modelingTable.js";
 import { buildModelData } from "../model/design.js";
-import { ExperimentTerm, type LiftTest, resolveExperiments } from "../model/experimentLift.js";
+import {
+  ExperimentTerm,
+  type LiftTest,
+  resolveExperiments,
+  testsInsideTraining,
+} from "../model/experimentLift.js";
 import { MmmModel } from "../model/mmm.js";
 import type { ModelSpec } from "../model/spec.js";
 import { type ChainProgress, type ChainResult, type ChainSettings, runChain } from "./chain.js";

@@ -50,6 +50,16 @@ export interface ResolvedExperiment {
   se: number;
 }
 
+/**
+ * The tests whose read-out ends inside the weeks the model learns from. A holdout or
+ * cross-validation fold learns from the past only, so a test read out in its held-out weeks is
+ * future evidence and stays out (a full fit refuses such a test instead: see resolveExperiments).
+ */
+export function testsInsideTraining<T extends LiftTest>(tests: T[], data: ModelData): T[] {
+  const lastTrainDay = data.weeks[data.trainWeeks - 1];
+  return tests.filter((e) => (parseDay(e.end) as number) + 7 * e.readoutWeeks <= lastTrainDay);
+}
+
 /** Weeks before a test whose spend says how a go-dark's change splits over geos. */
 const PRE_WEEKS = 13;
 

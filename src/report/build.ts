@@ -4,13 +4,16 @@
 
 import { channelDraws } from "../analysis/channelMetrics.js";
 import { Decomposer } from "../analysis/decomposition.js";
+import { checkExperimentsAgainstModel } from "../analysis/experimentEvidence.js";
 import type { FitSummary } from "../analysis/fitSummary.js";
 import { channelFindings, responseCurves, thinned } from "../analysis/measures.js";
 import { sig } from "../analysis/numberFormat.js";
 import { observedNational, posteriorPredictiveCheck } from "../analysis/ppc.js";
 import { returnUnits } from "../analysis/returnUnits.js";
 import { type Interval, summarise } from "../analysis/summaries.js";
+import { RECONCILIATION, triangulate } from "../analysis/triangulation.js";
 import { formatDay } from "../core/dates.js";
+import type { LiftTest } from "../model/experimentLift.js";
 import type { MmmModel } from "../model/mmm.js";
 import type { PlanResult } from "../planning/plan.js";
 import type { ChannelFinding, DecompositionData, ReportData, ValidationData } from "./reportData.js";
@@ -28,6 +31,8 @@ export interface ReportInputs {
   title?: string;
   /** The recommended next-quarter plan (planBudget), when the caller computed one. */
   plan?: PlanResult;
+  /** The lift tests a calibrated run was fitted with. */
+  experiments?: (LiftTest & { kind: string })[];
 }
 
 export function buildReportData(inp: ReportInputs): ReportData {
@@ -70,6 +75,9 @@ export function buildReportData(inp: ReportInputs): ReportData {
     validation: inp.validation,
     diagnostics: summary.diagnostics,
     ...(inp.plan ? { plan: inp.plan } : {}),
+    ...(inp.experiments && inp.experiments.length > 0
+      ? { evidence: evidenceData(inp, inp.experiments) }
+      : {}),
     uncertainties: uncertainties(channels, inp.qa),
     data: { qa: inp.qa, lineage: inp.lineage },
   };
@@ -123,4 +131,19 @@ function uncertainties(channels: ChannelFinding[], qa: unknown): { channel: stri
     });
   }
   return out;
+}
+
+/** The tests judged with each left out, and the channel verdicts (src/analysis/triangulation.ts). */
+function evidenceData(
+  inp: ReportInputs,
+  tests: (LiftTest & { kind: string })[],
+): NonNullable<ReportData["evidence"]> {
+  const valuePerUnit = inp.model.data.valuePerUnit ?? 1;
+  const checks = checkExperimentsAgainstModel(inp.model, inp.draws, tests, { valuePerUnit, leaveOut: true });
+  const measures = channelDraws(inp.model, inp.draws, { valuePerUnit });
+  return {
+    checks,
+    channels: triangulate(measures, checks, { valuePerUnit }),
+    reconciliation: RECONCILIATION,
+  };
 }

@@ -2,6 +2,7 @@
 // JSON (numbers, strings, arrays). The HTML renderer turns this into pages and charts and does no
 // statistics of its own; analysis modules fill it and never produce HTML.
 
+import type { ExperimentCheck } from "../analysis/experimentEvidence.js";
 import type {
   ChannelFinding,
   DecompositionData,
@@ -11,6 +12,7 @@ import type {
 } from "../analysis/findings.js";
 import type { ConvergenceReport, FitSummary } from "../analysis/fitSummary.js";
 import type { Interval } from "../analysis/summaries.js";
+import type { ChannelTriangulation } from "../analysis/triangulation.js";
 import type { PlanResult } from "../planning/plan.js";
 
 export type {
@@ -47,4 +49,6 @@ export interface ReportData {
   /** What would change our mind: the largest uncertainties and what would settle them. */
   uncertainties: { channel: string; message: string }[];
   data: { qa: unknown | null; lineage: unknown | null };
+  /** The lift tests of a calibrated run, checked against the model with each left out. */
+  evidence?: { checks: ExperimentCheck[]; channels: ChannelTriangulation[]; reconciliation: string[] };
 }

@@ -93,6 +93,11 @@ describe("mmm fit --experiments", () => {
     const n = JSON.parse(readFileSync(next, "utf8"));
     expect(n.candidates.length).toBeGreaterThan(0);
     for (const cand of n.candidates) expect(cand.evsi).toBeGreaterThanOrEqual(0);
+    const report = join(root, "report.html");
+    expect(await main(["report", run, "--out", report, "--validation", "none"], c.io)).toBe(0);
+    const page = readFileSync(report, "utf8");
+    expect(page).toContain('id="evidence"');
+    expect(page).toMatch(/lab_go_dark_paid_search/);
     const bad = join(root, "platform-bad.csv");
     writeFileSync(bad, "channel,spend,attributed\nradio,1,1\n");
     const b = capture();
