@@ -13,7 +13,7 @@ import type { ScenarioSpec } from "./scenarios.js";
 export interface LabTestPlan {
   id: string;
   channel: string;
-  kind: "go_dark" | "heavy_up";
+  kind: "go_dark" | "holdout" | "heavy_up";
   geos: number[];
   /** First and last test week (indices into the weeks), inclusive. */
   startWeek: number;
@@ -29,7 +29,7 @@ export interface LabTestPlan {
 export interface LabTestTruth {
   id: string;
   channel: string;
-  kind: "go_dark" | "heavy_up";
+  kind: "go_dark" | "holdout" | "heavy_up";
   geos: string[];
   start: string;
   end: string;
@@ -48,13 +48,17 @@ export interface LabTestTruth {
 const TEST_WEEKS = 6;
 const READOUT_WEEKS = 2;
 const GAP_WEEKS = 2;
+/** Share of a national brand's regions a lab geo test treats. */
+const NATIONAL_TEST_REACH = 0.3;
 
 /**
  * Chooses the lab's tests and applies them to the spend (mutating geoCents): every always-on
  * channel is tested once (they are the ones an MMM identifies worst), the demand-following channel
- * first when there is one; most are go-darks, every third a heavy-up (×2). Tests run one after
- * another, without overlap, ending 4 weeks before the data end. National data test nationally;
- * geo data treat a random ~30% of geos.
+ * first when there is one; most cut spend, every third is a heavy-up (×2). Tests run one after
+ * another, without overlap, ending 4 weeks before the data end. Geo data treat a random ~30% of
+ * geos (go-dark there). National data cannot hold regions, so a national brand's geo holdout —
+ * the test teams actually run — is a 30% cut of national spend (regions alike): the national
+ * series shows a diluted dip, and the test's read-out is evidence the series barely holds.
  */
 export function applyLabTests(
   spec: ScenarioSpec,
@@ -75,11 +79,15 @@ export function applyLabTests(
     const startWeek = endWeek - TEST_WEEKS + 1;
     if (startWeek < Math.floor(weeks / 3)) return; // keep tests in the later part of a short history
     const treated = G === 1 ? [0] : randomSubset(G, Math.max(2, Math.round(0.3 * G)), rng);
-    const kind = i % 3 === 2 ? "heavy_up" : "go_dark";
+    const heavyUp = i % 3 === 2;
+    const kind = heavyUp ? "heavy_up" : G === 1 ? "holdout" : "go_dark";
+    // national data: the test covers 30% of the country, so spend moves by 30% of the national level
+    const reach = G === 1 ? NATIONAL_TEST_REACH : 1;
+    const factor = heavyUp ? 1 + reach : 1 - reach;
     const plannedCents = treated.map((g) => geoCents[channel][g].slice(startWeek, endWeek + 1));
     for (const g of treated)
       for (let t = startWeek; t <= endWeek; t++)
-        geoCents[channel][g][t] = kind === "go_dark" ? 0 : 2 * geoCents[channel][g][t];
+        geoCents[channel][g][t] = Math.round(factor * geoCents[channel][g][t]);
     plans.push({
       id: `lab_${kind}_${channel}`,
       channel,

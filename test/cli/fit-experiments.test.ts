@@ -82,7 +82,7 @@ describe("mmm fit --experiments", () => {
     expect(await main(["triangulate", run, "--platform", platform, "--out", tri], c.io)).toBe(0);
     const text = c.out.join("\n");
     expect(text).toMatch(/Does the evidence agree\?/);
-    expect(text).toMatch(/test lab_go_dark_paid_search/);
+    expect(text).toMatch(/test lab_holdout_paid_search/);
     expect(text).toMatch(/over-credit|under-credit|near the MMM/);
     const t = JSON.parse(readFileSync(tri, "utf8"));
     expect(t.channels.find((r: { channel: string }) => r.channel === "paid_search").tests).toHaveLength(1);
@@ -97,7 +97,7 @@ describe("mmm fit --experiments", () => {
     expect(await main(["report", run, "--out", report, "--validation", "none"], c.io)).toBe(0);
     const page = readFileSync(report, "utf8");
     expect(page).toContain('id="evidence"');
-    expect(page).toMatch(/lab_go_dark_paid_search/);
+    expect(page).toMatch(/lab_holdout_paid_search/);
     const bad = join(root, "platform-bad.csv");
     writeFileSync(bad, "channel,spend,attributed\nradio,1,1\n");
     const b = capture();
