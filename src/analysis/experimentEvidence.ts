@@ -4,7 +4,13 @@
 // this is the tension check: a test the model finds implausible is named before it is trusted.
 
 import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
-import { ExperimentTerm, type LiftTest, resolveExperiments } from "../model/experimentLift.js";
+import {
+  ExperimentTerm,
+  type LiftTest,
+  type ResolvedExperiment,
+  resolveExperiments,
+  roiPriorTests,
+} from "../model/experimentLift.js";
 import type { MmmModel } from "../model/mmm.js";
 import { PsisWorkspace, paretoTailLength, psisSmoothColumn } from "./looPareto.js";
 import { thinned } from "./measures.js";
@@ -33,7 +39,8 @@ export interface ExperimentCheck {
   tension: boolean;
   /**
    * For a posterior calibrated with these tests: the Pareto k of the importance weights that take
-   * the test back out (above 0.7 the leave-test-out check is unreliable); null when not left out.
+   * the test back out (above 0.7 the leave-test-out check is unreliable); null when not left out
+   * or when the tail could not be fitted.
    */
   paretoK: number | null;
   /** One sentence for the report when they disagree (empty when they agree). */
@@ -53,23 +60,22 @@ export function checkExperimentsAgainstModel(
      * posterior without it, by Pareto-smoothed importance weights ∝ 1/p(lift | draw), as LOO does.
      */
     leaveOut?: boolean;
+    /** How the fit used the tests (the term to take back out): its own lift, or an ROI prior. */
+    calibration?: "likelihood" | "roi_prior";
   },
 ): ExperimentCheck[] {
   const alpha = options.alpha ?? TENSION_ALPHA;
-  const resolved = resolveExperiments(experiments, model.data);
-  const term = new ExperimentTerm(model.data, model.layout.channels, resolved);
   const rows = thinned(draws, model.dim, options.maxDraws ?? 1000);
-  const lifts = resolved.map(() => new Float64Array(rows.length));
-  const out = new Float64Array(resolved.length);
-  rows.forEach((x, k) => {
-    term.predict(x, out);
-    for (let i = 0; i < resolved.length; i++) lifts[i][k] = out[i];
-  });
+  const resolved = resolveExperiments(experiments, model.data);
+  const lifts = predictPerDraw(model, rows, resolved);
+  // what the fit conditioned on: each test's own lift, or its ROI held over the history
+  const conditioned = options.calibration === "roi_prior" ? roiPriorTests(experiments, model.data) : resolved;
+  const conditionedLifts = conditioned === resolved ? lifts : predictPerDraw(model, rows, conditioned);
   return experiments.map((e, i) => {
     const l = lifts[i];
     const { weights, k: paretoK } = options.leaveOut
-      ? leaveTestOutWeights(l, e.lift, e.liftSe)
-      : { weights: new Float64Array(l.length).fill(1 / l.length), k: null };
+      ? leaveTestOutWeights(conditionedLifts[i], conditioned[i].lift, conditioned[i].se)
+      : { weights: new Float64Array(l.length).fill(1 / l.length), k: null as number | null };
     // P(y_rep ≤ y) = Σ_k w_k Φ((y − lift_k)/se): exact given the draws, no simulation
     let below = 0;
     for (let k = 0; k < l.length; k++) below += weights[k] * normalCdf(e.lift, l[k], e.liftSe);
@@ -108,12 +114,23 @@ export function checkExperimentsAgainstModel(
   });
 }
 
+function predictPerDraw(model: MmmModel, rows: Float64Array[], tests: ResolvedExperiment[]): Float64Array[] {
+  const term = new ExperimentTerm(model.data, model.layout.channels, tests);
+  const lifts = tests.map(() => new Float64Array(rows.length));
+  const out = new Float64Array(tests.length);
+  rows.forEach((x, k) => {
+    term.predict(x, out);
+    for (let i = 0; i < tests.length; i++) lifts[i][k] = out[i];
+  });
+  return lifts;
+}
+
 /** PSIS weights (normalised) that remove one test's likelihood from a calibrated posterior. */
 function leaveTestOutWeights(
   lifts: Float64Array,
   y: number,
   se: number,
-): { weights: Float64Array; k: number } {
+): { weights: Float64Array; k: number | null } {
   const S = lifts.length;
   const logRatios = lifts.map((m) => 0.5 * ((y - m) / se) ** 2);
   const logW = new Float64Array(S);
@@ -126,7 +143,8 @@ function leaveTestOutWeights(
     total += w;
     return w;
   });
-  return { weights: weights.map((w) => w / total), k };
+  // a tail that cannot be fitted (too short or constant) gives no k: reported as unknown (null)
+  return { weights: weights.map((w) => w / total), k: Number.isFinite(k) ? k : null };
 }
 
 /** Mean and 5/50/95% quantiles of draws under normalised weights. */

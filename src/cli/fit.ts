@@ -26,6 +26,7 @@ import {
   EXPERIMENTS_FILE,
   experimentsLines,
   experimentsSummary,
+  parseCalibration,
   readFitExperiments,
 } from "./fitExperiments.js";
 import type { CliIo } from "./io.js";
@@ -48,6 +49,8 @@ export interface FitOptions {
   quiet?: boolean;
   /** Lift tests to calibrate with (the experiments file). */
   experiments?: string;
+  /** likelihood (default) or roi-prior: how the tests calibrate. */
+  calibration?: string;
 }
 
 function intOption(text: string, flag: string, min: number, max: number): number {
@@ -179,7 +182,8 @@ export async function runFit(o: FitOptions, io: CliIo): Promise<FitSummary> {
   const tests = o.experiments
     ? readFitExperiments(o.experiments, buildModel({ table, spec }), table.kpi)
     : undefined;
-  const recipe = { table, spec, experiments: tests?.experiments };
+  const calibration = parseCalibration(o.calibration, tests !== undefined);
+  const recipe = { table, spec, experiments: tests?.experiments, calibration };
   const model = buildModel(recipe);
   if (!o.quiet)
     io.err(
@@ -198,7 +202,7 @@ export async function runFit(o: FitOptions, io: CliIo): Promise<FitSummary> {
   const pooled = pooledDraws(posterior);
   const measures = channelDraws(model, pooled, { valuePerUnit: value });
   const summary = buildFitSummary(model, posterior.method, measures, convergence.report);
-  if (tests) summary.experiments = experimentsSummary(model, pooled, tests.experiments);
+  if (tests) summary.experiments = experimentsSummary(model, pooled, tests.experiments, calibration);
 
   const files: OutputFile[] = [];
   // draws and columns of each draws file, for the manifest the run reader checks
@@ -340,7 +344,7 @@ export async function runFit(o: FitOptions, io: CliIo): Promise<FitSummary> {
         data: { table: o.table, sha256: hashes, weeks: table.weeks.length, geos: table.geos, kpi: table.kpi },
         config: { file: o.config ?? null, sha256: sha256(specText), resolved: spec },
         experiments: tests
-          ? { file: o.experiments, sha256: tests.sha256, tests: tests.experiments.length }
+          ? { file: o.experiments, sha256: tests.sha256, tests: tests.experiments.length, calibration }
           : null,
         parameters: model.params.map((p) => ({
           name: p.name,

@@ -3,6 +3,7 @@
 // posterior with each test left out (so a test the rest of the evidence contradicts is named).
 
 import { checkExperimentsAgainstModel, type ExperimentCheck } from "../analysis/experimentEvidence.js";
+import { MmmError } from "../core/errors.js";
 import { readUserText } from "../data/fsErrors.js";
 import { sha256 } from "../data/lineage.js";
 import { checkExperiments, type Experiment, parseExperiments } from "../experiments/experimentsFile.js";
@@ -32,11 +33,40 @@ export function readFitExperiments(path: string, model: MmmModel, kpi: string): 
   return { experiments, text, sha256: sha256(text) };
 }
 
+export type Calibration = "likelihood" | "roi_prior";
+
+/** --calibration: likelihood (default) or roi-prior; meaningless without --experiments. */
+export function parseCalibration(text: string | undefined, hasTests: boolean): Calibration {
+  if (text === undefined) return "likelihood";
+  const value = text.replace("-", "_");
+  if (value !== "likelihood" && value !== "roi_prior")
+    throw new MmmError(
+      "E_BAD_OPTION",
+      `--calibration must be likelihood or roi-prior, got '${text}'.`,
+      { option: "--calibration" },
+      "use --calibration likelihood (each test's own lift) or --calibration roi-prior (docs/experiments.md)",
+    );
+  if (!hasTests)
+    throw new MmmError(
+      "E_BAD_OPTION",
+      "--calibration needs lift tests to calibrate with.",
+      { option: "--calibration" },
+      "add --experiments FILE, or drop --calibration",
+    );
+  return value;
+}
+
 /** summary.json's record of each test, checked against the calibrated posterior without it. */
-export function experimentsSummary(model: MmmModel, draws: Float64Array, experiments: Experiment[]) {
+export function experimentsSummary(
+  model: MmmModel,
+  draws: Float64Array,
+  experiments: Experiment[],
+  calibration: Calibration = "likelihood",
+) {
   const checks = checkExperimentsAgainstModel(model, draws, experiments, {
     valuePerUnit: model.data.valuePerUnit ?? 1,
     leaveOut: true,
+    calibration,
   });
   return checks.map(summaryRow);
 }
@@ -62,7 +92,7 @@ export function experimentsLines(rows: ReturnType<typeof summaryRow>[]): string 
   const fmt = (v: number) => Math.round(v).toLocaleString("en-US");
   const lines = rows.map(
     (r) =>
-      `  ${r.id} (${r.channel}): measured ${fmt(r.measured_lift)} ± ${fmt(r.lift_se)}; the model without it ${fmt(r.model_lift_without_test.mean)} [${fmt(r.model_lift_without_test.q05)}, ${fmt(r.model_lift_without_test.q95)}]; p = ${r.p_value.toFixed(3)}${r.tension ? "  ← TENSION" : ""}${r.pareto_k !== null && r.pareto_k > 0.7 ? " (check unreliable: Pareto k > 0.7)" : ""}`,
+      `  ${r.id} (${r.channel}): measured ${fmt(r.measured_lift)} ± ${fmt(r.lift_se)}; the model without it ${fmt(r.model_lift_without_test.mean)} [${fmt(r.model_lift_without_test.q05)}, ${fmt(r.model_lift_without_test.q95)}]; p = ${r.p_value.toFixed(3)}${r.tension ? "  ← TENSION" : ""}${r.pareto_k === null || r.pareto_k > 0.7 ? " (check unreliable: the test moved the posterior too far to take it back out; fit without it to judge it)" : ""}`,
   );
   const flagged = rows.filter((r) => r.tension);
   return [

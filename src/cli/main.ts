@@ -67,6 +67,7 @@ function buildProgram(io: CliIo): Command {
     .requiredOption("--table <dir>", "modeling table folder written by `mmm prepare`")
     .option("--config <file>", "model spec (YAML); omit for the defaults")
     .option("--experiments <file>", "lift tests to calibrate with (experiments CSV, docs/experiments.md)")
+    .option("--calibration <route>", "how tests calibrate: likelihood (each test's own lift) or roi-prior")
     .requiredOption("--out <dir>", "run folder to write (must not exist unless --force)")
     .option("--chains <n>", "number of chains", "4")
     .option("--warmup <n>", "warm-up iterations per chain", "1000")

@@ -125,6 +125,7 @@ export async function runReport(runDir: string, o: ReportOptions, io: CliIo): Pr
     margin,
     plan,
     experiments: run.experiments,
+    calibration: run.calibration,
   });
   const html = await renderReport(data);
   const out = writeFileAtomic(o.out, html, inputs);

@@ -35,6 +35,8 @@ export interface RunFolder {
   draws: Float64Array;
   /** The lift tests the fit was calibrated with (the run's experiments.csv); empty if none. */
   experiments: Experiment[];
+  /** How the tests calibrated the fit. */
+  calibration: "likelihood" | "roi_prior";
   qa: unknown | null;
   lineage: unknown | null;
 }
@@ -254,7 +256,16 @@ export function readRun(dir: string): RunFolder {
   const experiments = experimentsBytes
     ? parseExperiments(experimentsBytes.toString("utf8"), join(dir, EXPERIMENTS_FILE))
     : [];
-  const recipe = { table, spec: spec.data, experiments: experiments.length > 0 ? experiments : undefined };
+  const calibration =
+    (fit as { experiments?: { calibration?: string } }).experiments?.calibration === "roi_prior"
+      ? "roi_prior"
+      : "likelihood";
+  const recipe = {
+    table,
+    spec: spec.data,
+    experiments: experiments.length > 0 ? experiments : undefined,
+    calibration: calibration as "likelihood" | "roi_prior",
+  };
   const model = buildModel(recipe);
   const draws = readDraws(dir, fit, files, model.names);
   const json = (name: string) => (files.has(name) ? parseRunJson(dir, name, files.get(name)!) : null);
@@ -266,6 +277,7 @@ export function readRun(dir: string): RunFolder {
     model,
     draws,
     experiments,
+    calibration: recipe.calibration,
     qa: json("data/qa.json"),
     lineage: json("data/lineage.json"),
   };

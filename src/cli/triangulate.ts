@@ -80,7 +80,11 @@ export function runTriangulate(runDir: string, o: TriangulateOptions, io: CliIo)
   // tests the fit already saw are judged with each left out; others against the posterior as is
   const checks =
     tests.length > 0
-      ? checkExperimentsAgainstModel(run.model, run.draws, tests, { valuePerUnit: vpu, leaveOut: !given })
+      ? checkExperimentsAgainstModel(run.model, run.draws, tests, {
+          valuePerUnit: vpu,
+          leaveOut: !given,
+          calibration: run.calibration,
+        })
       : [];
   const measures = channelDraws(run.model, run.draws, { valuePerUnit: vpu });
   const before = o.uncalibrated ? readRun(o.uncalibrated) : undefined;

@@ -8,6 +8,7 @@ import {
   ExperimentTerm,
   type LiftTest,
   resolveExperiments,
+  roiPriorTests,
   testsInsideTraining,
 } from "../model/experimentLift.js";
 import { MmmModel } from "../model/mmm.js";
@@ -21,6 +22,11 @@ export interface ModelRecipe {
   holdoutWeeks?: number;
   /** Lift tests that calibrate the model (each adds a likelihood term). */
   experiments?: LiftTest[];
+  /**
+   * How tests calibrate: "likelihood" (default: each test's own counterfactual) or "roi_prior"
+   * (each test's return held as the channel's return over the history; docs/experiments.md).
+   */
+  calibration?: "likelihood" | "roi_prior";
 }
 
 export interface ChainJob {

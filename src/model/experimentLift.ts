@@ -137,6 +137,50 @@ export function resolveExperiments(experiments: LiftTest[], data: ModelData): Re
 }
 
 /**
+ * The ROI-prior route (as some peers calibrate): each test's return per unit of spend, lift ÷
+ * spend change, is taken as the channel's return over the whole training history, and the
+ * channel's contribution over those weeks is held to that return × its spend, with the test's
+ * relative standard error. The same term does it: a "test" that removes all of the channel's
+ * spend over the training weeks has the channel's contribution as its lift. Right when the
+ * response is near linear around current spend and the test's weeks are typical; wrong for a
+ * heavy-up (its return is marginal, not average) or a saturated channel — the likelihood route
+ * uses each test for exactly what it measured.
+ */
+export function roiPriorTests(experiments: LiftTest[], data: ModelData): ResolvedExperiment[] {
+  const { G, T, trainWeeks } = data;
+  return experiments.map((e) => {
+    const c = data.channels.findIndex((ch) => ch.name === e.channel);
+    if (c < 0)
+      throw new MmmError(
+        "E_EXPERIMENTS",
+        `Test '${e.id}' is on channel '${e.channel}', which the model does not have.`,
+        { column: "channel" },
+        `use one of: ${data.channels.map((ch) => ch.name).join(", ")}`,
+      );
+    const ch = data.channels[c];
+    const delta = new Float64Array(G * trainWeeks);
+    let spend = 0;
+    for (let g = 0; g < G; g++)
+      for (let t = 0; t < trainWeeks; t++) {
+        delta[g * trainWeeks + t] = ch.x[g * T + t];
+        spend += ch.spend[g * T + t];
+      }
+    const lift = (e.lift / e.spendChange) * spend;
+    return {
+      id: `${e.id} (ROI prior)`,
+      channel: c,
+      geos: Array.from({ length: G }, (_, g) => g),
+      startWeek: 0,
+      endWeek: trainWeeks - 1,
+      lastWeek: trainWeeks - 1,
+      delta,
+      lift,
+      se: Math.abs(lift) * (e.liftSe / Math.abs(e.lift)),
+    };
+  });
+}
+
+/**
  * The experiments' log-likelihood term. `logDensity(x, gx)` takes constrained parameters, returns
  * Σ log N(lift | lift_model(x), se) and adds its gradient to gx; `predict` gives lift_model alone
  * (for tension checks and read-outs). Buffers are preallocated: this runs in the sampler's loop.

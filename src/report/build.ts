@@ -33,6 +33,7 @@ export interface ReportInputs {
   plan?: PlanResult;
   /** The lift tests a calibrated run was fitted with. */
   experiments?: (LiftTest & { kind: string })[];
+  calibration?: "likelihood" | "roi_prior";
 }
 
 export function buildReportData(inp: ReportInputs): ReportData {
@@ -139,7 +140,11 @@ function evidenceData(
   tests: (LiftTest & { kind: string })[],
 ): NonNullable<ReportData["evidence"]> {
   const valuePerUnit = inp.model.data.valuePerUnit ?? 1;
-  const checks = checkExperimentsAgainstModel(inp.model, inp.draws, tests, { valuePerUnit, leaveOut: true });
+  const checks = checkExperimentsAgainstModel(inp.model, inp.draws, tests, {
+    valuePerUnit,
+    leaveOut: true,
+    calibration: inp.calibration,
+  });
   const measures = channelDraws(inp.model, inp.draws, { valuePerUnit });
   return {
     checks,

@@ -224,6 +224,35 @@ describe("mmm fit --experiments", () => {
     });
   }
 
+  it("fits with the ROI-prior route, and refuses --calibration without tests or with an unknown route", async () => {
+    const c = capture();
+    const out = join(root, "run-roi");
+    const args = [
+      "fit",
+      "--table",
+      table(),
+      "--experiments",
+      join(root, "lab", "experiments.csv"),
+      "--method",
+      "fast",
+      "--quiet",
+    ];
+    expect(await main([...args, "--calibration", "roi-prior", "--out", out], c.io)).toBe(0);
+    expect(JSON.parse(readFileSync(join(out, "fit.json"), "utf8")).experiments.calibration).toBe("roi_prior");
+    const tri = capture();
+    expect(await main(["triangulate", out], tri.io)).toBe(0);
+    const bad = capture();
+    const code = await main([...args, "--calibration", "prior", "--out", join(root, "x")], bad.io);
+    expectError({ code, out: "", err: bad.err.join("\n") }, "E_BAD_OPTION", {}, "--calibration must be");
+    const none = capture();
+    const code2 = await main(
+      ["fit", "--table", table(), "--calibration", "roi-prior", "--out", join(root, "y")],
+      none.io,
+    );
+    expectError({ code: code2, out: "", err: none.err.join("\n") }, "E_BAD_OPTION", {}, "needs lift tests");
+    expect(existsSync(join(root, "x")) || existsSync(join(root, "y"))).toBe(false);
+  }, 120_000);
+
   it("refuses a missing experiments file with E_FILE_NOT_FOUND naming the option", async () => {
     const r = await fitWith(join(root, "nope.csv"));
     expect(r.code).toBe(2);

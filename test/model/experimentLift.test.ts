@@ -2,7 +2,7 @@
 // matches central finite differences, and the spend change is placed where the test moved spend.
 
 import { describe, expect, it } from "vitest";
-import { ExperimentTerm, resolveExperiments } from "../../src/model/experimentLift.js";
+import { ExperimentTerm, resolveExperiments, roiPriorTests } from "../../src/model/experimentLift.js";
 import { simulateScenario } from "../../src/simulate/lab.js";
 import { trueModel } from "../../src/simulate/truthModel.js";
 
@@ -61,6 +61,20 @@ describe("ExperimentTerm", () => {
     const lifts = term.predict(truth.x);
     experiments.forEach((e, i) => {
       expect(Math.sign(lifts[i])).toBe(Math.sign(e.spendChange));
+    });
+  });
+});
+
+describe("roiPriorTests (the ROI-prior route)", () => {
+  it("predicts the channel's whole-history contribution, and targets the test's return × its spend", () => {
+    const tests = roiPriorTests(experiments, truth.model.data);
+    const prior = new ExperimentTerm(truth.model.data, truth.model.layout.channels, tests);
+    const predicted = prior.predict(truth.x);
+    experiments.forEach((e, i) => {
+      const ch = ds.truth.channels.find((c) => c.name === e.channel);
+      expect(Math.abs(predicted[i] - (ch?.contribution ?? 0)) / (ch?.contribution ?? 1)).toBeLessThan(1e-6);
+      expect(tests[i].lift / (ch?.spend ?? 1)).toBeCloseTo(e.lift / e.spendChange, 9);
+      expect(tests[i].se / Math.abs(tests[i].lift)).toBeCloseTo(e.liftSe / Math.abs(e.lift), 9);
     });
   });
 });
