@@ -128,6 +128,10 @@ function buildProgram(io: CliIo): Command {
     .option("--experiments <file>", "tests to compare (default: the tests the run was calibrated with)")
     .option("--uncalibrated <run>", "the same model fitted without the tests, for ROI before calibration")
     .option("--platform <file>", "platform-attributed results: CSV with channel, spend, attributed")
+    .option(
+      "--demand-proxy <column>",
+      "a table column that measures demand (e.g. search query volume) for the demand-following check",
+    )
     .option("--out <file>", "also write the comparison as JSON")
     .action((run, opts) => {
       runTriangulate(run, opts, io);
@@ -144,6 +148,10 @@ function buildProgram(io: CliIo): Command {
     .option("--outer-draws <n>", "simulated read-outs per candidate test", "100")
     .option("--seed <n>", "random seed of the simulated read-outs", "1")
     .option("--top <n>", "rows to print", "12")
+    .option(
+      "--demand-proxy <column>",
+      "a table column that measures demand: channels whose spend follows it are tested first",
+    )
     .option("--out <file>", "also write the ranking as JSON")
     .action((run, opts) => {
       runNextTest(run, opts, io);

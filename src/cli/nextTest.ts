@@ -2,6 +2,7 @@
 // information for next quarter's budget, with its cost and how much it would narrow the channel's
 // ROI interval (src/experiments/nextTest.ts does the preposterior analysis).
 
+import { demandFollowing } from "../analysis/demandFollowing.js";
 import { compact } from "../analysis/numberFormat.js";
 import { MmmError } from "../core/errors.js";
 import { finiteJson } from "../core/finiteJson.js";
@@ -9,6 +10,7 @@ import { parseUserNumber } from "../core/userNumber.js";
 import { writeFileAtomic } from "../data/atomicDir.js";
 import { checkOutputPath } from "../data/outputPath.js";
 import { type NextTestResult, rankNextTests } from "../experiments/nextTest.js";
+import { demandProxy } from "./demandProxy.js";
 import type { CliIo } from "./io.js";
 import { planInputs } from "./optimize.js";
 import { readRun } from "./runReader.js";
@@ -20,6 +22,7 @@ export interface NextTestCliOptions {
   seed: string;
   top: string;
   out?: string;
+  demandProxy?: string;
 }
 
 function parseOptions(o: NextTestCliOptions) {
@@ -83,7 +86,14 @@ export function runNextTest(runDir: string, o: NextTestCliOptions, io: CliIo): N
   const inputs = planInputs(runDir, []);
   if (o.out !== undefined) checkOutputPath(o.out, { kind: "file", inputs });
   const run = readRun(runDir);
-  const result = rankNextTests(run.model, run.draws, options);
+  const flags = demandFollowing(run.model, run.draws, {
+    proxy: demandProxy(run.recipe.table, o.demandProxy),
+  });
+  for (const f of flags.filter((x) => x.atRisk)) io.out(f.message);
+  const result = rankNextTests(run.model, run.draws, {
+    ...options,
+    demandFollowing: flags.filter((f) => f.atRisk).map((f) => f.channel),
+  });
   io.out(nextTestTable(result, options.top));
   if (run.fit.method === "fast") io.out("(approximate: from a Laplace fit)");
   if (o.out) {

@@ -4,6 +4,7 @@
 
 import { parse as parseCsv } from "csv-parse/sync";
 import { channelDraws } from "../analysis/channelMetrics.js";
+import { demandFollowing } from "../analysis/demandFollowing.js";
 import { checkExperimentsAgainstModel } from "../analysis/experimentEvidence.js";
 import { type PlatformClaim, RECONCILIATION, triangulate } from "../analysis/triangulation.js";
 import { MmmError } from "../core/errors.js";
@@ -13,6 +14,7 @@ import { writeFileAtomic } from "../data/atomicDir.js";
 import { readUserText } from "../data/fsErrors.js";
 import { checkOutputPath } from "../data/outputPath.js";
 import { checkExperiments, parseExperiments } from "../experiments/experimentsFile.js";
+import { demandProxy } from "./demandProxy.js";
 import type { CliIo } from "./io.js";
 import { planInputs } from "./optimize.js";
 import { readRun } from "./runReader.js";
@@ -22,6 +24,7 @@ export interface TriangulateOptions {
   uncalibrated?: string;
   platform?: string;
   out?: string;
+  demandProxy?: string;
 }
 
 /** A platform file: one row per channel with `channel`, `spend` and `attributed` (KPI units). */
@@ -100,6 +103,14 @@ export function runTriangulate(runDir: string, o: TriangulateOptions, io: CliIo)
         )
       : undefined,
   });
+  const flags = demandFollowing(run.model, run.draws, {
+    proxy: demandProxy(run.recipe.table, o.demandProxy),
+  });
+  for (const r of rows) {
+    const f = flags.find((x) => x.channel === r.channel);
+    if (f?.atRisk)
+      r.verdict = `${r.verdict}; spend follows demand (r = ${Math.max(f.baselineCorrelation, f.proxyCorrelation ?? -1).toFixed(2)}): over-credit risk, test it first`;
+  }
   io.out(triangulationText(rows, run.experiments.length > 0 && !given));
   const result = {
     format: "mmm-os/triangulation@1",

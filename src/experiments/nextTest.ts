@@ -35,6 +35,8 @@ export interface NextTestOptions {
   seed: number;
   /** The KPI's weekly noise (KPI units, all geos); default: the fit's residual spread. */
   weeklyNoiseSd?: number;
+  /** Channels whose spend follows demand (src/analysis/demandFollowing.ts): their tests rank first. */
+  demandFollowing?: string[];
 }
 
 export const DEFAULT_NEXT_TEST_OPTIONS: NextTestOptions = {
@@ -128,11 +130,23 @@ export function rankNextTests(
         });
       }
   }
-  candidates.sort((a, b) => Number(b.reliable) - Number(a.reliable) || b.evsi - a.evsi);
+  // a channel whose spend follows demand is biased in a way no reweighting of this posterior can
+  // show (the posterior is confidently wrong), so its tests go first whatever their EVSI says
+  const atRisk = new Set(o.demandFollowing ?? []);
+  candidates.sort(
+    (a, b) =>
+      Number(b.reliable) - Number(a.reliable) ||
+      Number(atRisk.has(b.channel)) - Number(atRisk.has(a.channel)) ||
+      b.evsi - a.evsi,
+  );
   const notes = [
     `EVSI: the expected gain of next quarter's expected-value-optimal plan after the test's read-out over the best plan today (budget ${Math.round(total).toLocaleString("en-US")} over ${o.horizonWeeks} weeks, ±${Math.round(100 * (planSettings.maxChange ?? 0.5))}% per channel), by importance reweighting of ${rows.length} draws over ${o.outerDraws} simulated read-outs per test.`,
     `Read-out noise: ${o.seInflation}× the model's weekly residual spread summed over the test and read-out weeks; tests are placed like the last weeks of the history, at current spend.`,
   ];
+  if (atRisk.size > 0)
+    notes.unshift(
+      `Ranked first: tests of ${[...atRisk].join(", ")}, whose spend follows demand — the posterior may be confidently biased there, which EVSI computed from that posterior cannot see.`,
+    );
   const unreliable = candidates.filter((c) => !c.reliable).length;
   if (unreliable > 0)
     notes.push(

@@ -4,6 +4,7 @@
 
 import { channelDraws } from "../analysis/channelMetrics.js";
 import { Decomposer } from "../analysis/decomposition.js";
+import { demandFollowing } from "../analysis/demandFollowing.js";
 import { checkExperimentsAgainstModel } from "../analysis/experimentEvidence.js";
 import type { FitSummary } from "../analysis/fitSummary.js";
 import { channelFindings, responseCurves, thinned } from "../analysis/measures.js";
@@ -79,7 +80,13 @@ export function buildReportData(inp: ReportInputs): ReportData {
     ...(inp.experiments && inp.experiments.length > 0
       ? { evidence: evidenceData(inp, inp.experiments) }
       : {}),
-    uncertainties: uncertainties(channels, inp.qa),
+    // spend that follows the KPI's own demand is the MMM's classic over-credit trap: said next to the rest
+    uncertainties: [
+      ...demandFollowing(inp.model, inp.draws)
+        .filter((f) => f.atRisk)
+        .map((f) => ({ channel: f.channel, message: f.message })),
+      ...uncertainties(channels, inp.qa),
+    ],
     data: { qa: inp.qa, lineage: inp.lineage },
   };
 }
