@@ -88,7 +88,9 @@ export function sumRows(y: Float64Array, T: number, rows: number[]): Float64Arra
 
 export function donorMatrix(y: Float64Array, T: number, rows: number[]): Float64Array {
   const out = new Float64Array(rows.length * T);
-  rows.forEach((g, j) => out.set(y.subarray(g * T, (g + 1) * T), j * T));
+  rows.forEach((g, j) => {
+    out.set(y.subarray(g * T, (g + 1) * T), j * T);
+  });
   return out;
 }
 
