@@ -48,7 +48,8 @@ export interface GeoTestResult {
   level: number;
   alpha: number;
   method: "ridge_ascm" | "scm";
-  lambda: number;
+  /** Ridge penalty scale chosen by CV; null when plain SCM won. */
+  lambda: number | null;
   lift: number;
   low: number | null;
   high: number | null;
@@ -145,7 +146,7 @@ export function analyzeGeoTest(p: GeoPanel, w: TestWindow, o: AnalyzeOptions = {
     level,
     alpha,
     method: Number.isFinite(lambda) ? "ridge_ascm" : "scm",
-    lambda,
+    lambda: Number.isFinite(lambda) ? lambda : null,
     lift,
     low: read.low,
     high: read.high,

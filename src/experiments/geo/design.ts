@@ -44,7 +44,8 @@ export interface DesignRow {
   share: number;
   /** Past windows the power is averaged over. */
   windows: number;
-  lambda: number;
+  /** Ridge penalty scale (null: plain SCM). */
+  lambda: number | null;
   /** Power at each relative effect of EFFECT_GRID (signed by the test's kind). */
   powerCurve: number[];
   /** Smallest relative effect with power ≥ target, or null if none on the grid. */
@@ -174,7 +175,7 @@ export function designPower(
   return {
     periods: L,
     windows: evaluated,
-    lambda,
+    lambda: Number.isFinite(lambda) ? lambda : null,
     powerCurve,
     mdeRelative,
     mde: mdeRelative === null ? null : mdeRelative * perWindow,

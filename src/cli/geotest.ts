@@ -1,0 +1,360 @@
+// `mmm geotest analyze | design | simulate`: read a geo test with synthetic control, design one
+// by simulation on history, or make one in the lab with a known answer. Parsing and printing
+// only; the methods live in src/experiments/geo.
+
+import { resolve } from "node:path";
+import { parse as loadYaml, stringify as yamlStringify } from "yaml";
+import { formatDay, parseDay } from "../core/dates.js";
+import { MmmError } from "../core/errors.js";
+import { finiteJson } from "../core/finiteJson.js";
+import { parseUserNumber } from "../core/userNumber.js";
+import { writeFileAtomic } from "../data/atomicDir.js";
+import { readUserText } from "../data/fsErrors.js";
+import { readModelingTable } from "../data/tableIo.js";
+import { EXPERIMENT_KINDS, type ExperimentKind, experimentsCsv } from "../experiments/experimentsFile.js";
+import { analyzeGeoTest, experimentRow, type GeoTestResult } from "../experiments/geo/analyze.js";
+import { type DesignRow, designTests, EFFECT_GRID } from "../experiments/geo/design.js";
+import {
+  type GeoPanel,
+  locateTest,
+  panelFromTable,
+  parsePanelCsv,
+  weeklyPanel,
+} from "../experiments/geo/panel.js";
+import { geotestHtml } from "../report/geotestCharts.js";
+import type { CliIo } from "./io.js";
+import { readRun } from "./runReader.js";
+
+export interface PanelOptions {
+  panel?: string;
+  table?: string;
+  run?: string;
+  weekly?: boolean;
+  dateColumn?: string;
+  geoColumn?: string;
+  kpiColumn?: string;
+}
+
+export function readPanel(o: PanelOptions): GeoPanel {
+  const given = [o.panel, o.table, o.run].filter((x) => x !== undefined).length;
+  if (given !== 1)
+    throw new MmmError(
+      "E_BAD_OPTION",
+      given === 0 ? "No geo panel given." : "Give one of --panel, --table and --run, not several.",
+      { option: "--panel" },
+      "--panel data.csv (date, geo, KPI rows), --table <modeling table folder> or --run <run folder>",
+    );
+  let p: GeoPanel;
+  if (o.panel !== undefined)
+    p = parsePanelCsv(readUserText({ path: o.panel, what: "the geo panel" }), o.panel, {
+      dateColumn: o.dateColumn,
+      geoColumn: o.geoColumn,
+      kpiColumn: o.kpiColumn,
+    });
+  else if (o.table !== undefined) p = panelFromTable(readModelingTable(o.table), o.table);
+  else p = panelFromTable(readRun(o.run as string).recipe.table, o.run as string);
+  if (p.geos.length < 2)
+    throw new MmmError(
+      "E_GEO_PANEL",
+      `The panel ${p.source} has a single geo; a geo test needs many.`,
+      { file: p.source },
+      "use a geo-level table or panel",
+    );
+  return o.weekly ? weeklyPanel(p) : p;
+}
+
+const list = (s: string | undefined) =>
+  (s ?? "")
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean);
+
+const num = (text: string, flag: string, rule: Parameters<typeof parseUserNumber>[3] = {}) =>
+  parseUserNumber(text, flag, { option: flag }, rule);
+
+function kindOf(text: string | undefined, flag = "--kind"): ExperimentKind | undefined {
+  if (text === undefined) return undefined;
+  if (!(EXPERIMENT_KINDS as readonly string[]).includes(text))
+    throw new MmmError(
+      "E_BAD_OPTION",
+      `${flag} '${text}' is not a test kind.`,
+      { option: flag },
+      `use one of: ${EXPERIMENT_KINDS.join(", ")}`,
+    );
+  return text as ExperimentKind;
+}
+
+export interface AnalyzeCliOptions extends PanelOptions {
+  treated?: string;
+  start: string;
+  end?: string;
+  readout?: string;
+  exclude?: string;
+  spendChange?: string;
+  channel?: string;
+  kind?: string;
+  id?: string;
+  level: string;
+  alpha: string;
+  design?: string;
+  rank: string;
+  out?: string;
+  experiments?: string;
+  html?: string;
+}
+
+/** Treated geos and length from a design file written by `mmm geotest design --out`. */
+function fromDesign(
+  file: string,
+  rank: number,
+): { treated: string[]; periods: number; channel?: string; kind?: string } {
+  const text = readUserText({ path: file, what: "the design file" });
+  let parsed: unknown;
+  try {
+    parsed = loadYaml(text);
+  } catch (e) {
+    throw new MmmError(
+      "E_BAD_OPTION",
+      `Design file ${file} is not YAML (${(e as Error).message}).`,
+      { file, option: "--design" },
+      "give the file written by mmm geotest design --out",
+    );
+  }
+  const doc = parsed as {
+    designs?: { rank: number; treated: string[]; periods: number }[];
+    channel?: string;
+    kind?: string;
+  };
+  const d = doc.designs?.find((x) => x.rank === rank);
+  if (!d)
+    throw new MmmError(
+      "E_BAD_OPTION",
+      `Design file ${file} has no design of rank ${rank}.`,
+      { file, option: "--rank" },
+      "give a rank listed in the file",
+    );
+  return { treated: d.treated, periods: d.periods, channel: doc.channel, kind: doc.kind };
+}
+
+export async function runGeotestAnalyze(o: AnalyzeCliOptions, io: CliIo): Promise<GeoTestResult> {
+  const p = readPanel(o);
+  const design = o.design
+    ? fromDesign(o.design, num(o.rank, "--rank", { integer: true, min: 1 }))
+    : undefined;
+  const treated = o.treated !== undefined ? list(o.treated) : (design?.treated ?? []);
+  let end = o.end;
+  if (end === undefined) {
+    if (!design)
+      throw new MmmError(
+        "E_BAD_OPTION",
+        "No --end given.",
+        { option: "--end" },
+        "give the last day of the test, e.g. --end 2021-04-15",
+      );
+    end = formatDay(Math.max(0, (parseDay(o.start.trim()) ?? 0) + p.step * (design.periods - 1)));
+  }
+  const readout =
+    o.readout === undefined ? 0 : num(o.readout, "--readout", { integer: true, min: 0, max: 52 });
+  const w = locateTest(p, {
+    treated,
+    start: o.start,
+    end,
+    readoutPeriods: readout,
+    exclude: list(o.exclude),
+  });
+  const spendChange =
+    o.spendChange === undefined
+      ? undefined
+      : num(o.spendChange, "--spend-change", { suffixes: true, example: "-50k" });
+  const level = num(o.level, "--level", { min: 0.5, max: 0.99, example: "0.9" });
+  const alpha = num(o.alpha, "--alpha", { min: 0.001, max: 0.5, example: "0.1" });
+  for (const out of [o.out, o.experiments, o.html])
+    if (out !== undefined && resolve(out) === resolve(p.source))
+      throw new MmmError(
+        "E_OUTPUT_IS_INPUT",
+        `Output ${out} is the panel this command reads.`,
+        { file: out },
+        "write outputs to new paths",
+      );
+  const r = analyzeGeoTest(p, w, { level, alpha, spendChange });
+  for (const line of analyzeLines(r)) io.out(line);
+  const inputs = [{ path: p.source, what: "the geo panel", folder: o.panel === undefined }];
+  if (o.out) writeFileAtomic(o.out, finiteJson(r, o.out), inputs);
+  if (o.experiments) {
+    const channel = o.channel ?? design?.channel;
+    if (!channel || spendChange === undefined)
+      throw new MmmError(
+        "E_BAD_OPTION",
+        "An experiments row needs --channel and --spend-change.",
+        { option: "--experiments" },
+        "e.g. --channel paid_social --spend-change -40k",
+      );
+    const row = experimentRow(r, {
+      id: o.id ?? `geotest-${r.start}`,
+      channel,
+      spendChange,
+      kind: kindOf(o.kind ?? design?.kind),
+      changeEnd: formatDay(p.dates[w.end - readout]),
+      readoutWeeks: p.step === 7 ? readout : Math.round(readout / 7),
+    });
+    writeFileAtomic(o.experiments, experimentsCsv([row]), inputs, "--experiments");
+  }
+  if (o.html) writeFileAtomic(o.html, await geotestHtml(r), inputs, "--html");
+  return r;
+}
+
+const fmt = (x: number | null, d = 0) =>
+  x === null ? "—" : x.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+
+export function analyzeLines(r: GeoTestResult): string[] {
+  const unit = r.periodDays === 7 ? "weeks" : "days";
+  const L = Math.round(r.level * 100);
+  const verdict = { detected: "DETECTED", not_detected: "NOT DETECTED", not_trustworthy: "NOT TRUSTWORTHY" }[
+    r.verdict
+  ];
+  return [
+    `Geo test on ${r.treated.join(", ")} (${r.controls} control geos), ${r.start} … ${r.end}: ${r.testPeriods} ${unit} after ${r.preperiods} ${unit} of pre-period`,
+    `  pre-period fit       R² ${r.preFit.r2.toFixed(3)}, RMSPE ${fmt(r.preFit.rmspe, 1)} (${pct(r.preFit.relativeRmspe)} of the treated level)`,
+    `  method               ${r.method === "ridge_ascm" ? `ridge-augmented synthetic control (penalty ${r.lambda} × mean eigenvalue, by CV)` : "synthetic control (CV chose no ridge augmentation)"}`,
+    "",
+    `  ${"estimate".padEnd(20)} ${"lift".padStart(12)} ${`${L}% interval`.padStart(26)}   relative`,
+    `  ${"ridge ASCM".padEnd(20)} ${fmt(r.lift).padStart(12)} ${`${fmt(r.low)} … ${fmt(r.high)}`.padStart(26)}   ${pct(r.relativeLift)}`,
+    `  ${"plain SCM".padEnd(20)} ${fmt(r.scmLift).padStart(12)}`,
+    `  ${"time-based regr.".padEnd(20)} ${fmt(r.tbr.lift).padStart(12)} ${`${fmt(r.tbr.low)} … ${fmt(r.tbr.high)}`.padStart(26)}`,
+    "",
+    `  p-value (in-time conformal, ${r.inTimePlacebos} placebo windows): ${r.pValue.toFixed(3)}`,
+    ...(r.space
+      ? [
+          `  p-value (in-space placebos, ${r.space.placebos} placebo groups, RMSPE ratio): ${r.space.pValue.toFixed(3)}`,
+        ]
+      : []),
+    ...(r.iroas
+      ? [
+          `  iROAS (${r.kpi} per unit of spend change ${fmt(r.iroas.spendChange)}): ${fmt(r.iroas.estimate, 4)} (${L}%: ${fmt(r.iroas.low, 4)} … ${fmt(r.iroas.high, 4)})`,
+        ]
+      : []),
+    `  synthetic control: ${r.weights
+      .slice(0, 6)
+      .map((w) => `${w.geo} ${w.weight.toFixed(2)}`)
+      .join(", ")}${r.weights.length > 6 ? ", …" : ""}`,
+    "",
+    `Verdict: ${verdict}${r.reasons.length ? ` — ${r.reasons.join("; ")}` : ` at α = ${r.alpha}`}`,
+  ];
+}
+
+export interface DesignCliOptions extends PanelOptions {
+  durations: string;
+  sizes: string;
+  include?: string;
+  exclude?: string;
+  maxShare: string;
+  candidates: string;
+  kind: string;
+  effect?: string;
+  iroas?: string;
+  spendChange?: string;
+  channel?: string;
+  top: string;
+  out?: string;
+}
+
+export function runGeotestDesign(o: DesignCliOptions, io: CliIo): DesignRow[] {
+  const p = readPanel(o);
+  const durations = list(o.durations).map((d) =>
+    num(d, "--durations", { integer: true, min: 1, example: "2,4,6" }),
+  );
+  const sizes = list(o.sizes).map((d) =>
+    num(d, "--sizes", { integer: true, min: 1, max: p.geos.length - 5, example: "2,3,4" }),
+  );
+  for (const g of [...list(o.include), ...list(o.exclude)])
+    if (!p.geos.includes(g))
+      throw new MmmError(
+        "E_GEO_PANEL",
+        `Geo '${g}' is not in the panel ${p.source}.`,
+        { option: list(o.include).includes(g) ? "--include" : "--exclude" },
+        `geos are: ${p.geos.slice(0, 12).join(", ")}, …`,
+      );
+  const kind = kindOf(o.kind) ?? "go_dark";
+  const sign = kind === "heavy_up" ? 1 : -1;
+  let expectedLift: number | undefined;
+  if (o.iroas !== undefined || o.spendChange !== undefined) {
+    if (o.iroas === undefined || o.spendChange === undefined)
+      throw new MmmError(
+        "E_BAD_OPTION",
+        "--iroas and --spend-change go together: the expected lift is their product.",
+        { option: "--iroas" },
+        "e.g. --iroas 0.02 --spend-change -200k, or --effect 5%",
+      );
+    expectedLift =
+      num(o.iroas, "--iroas", { min: 0 }) * num(o.spendChange, "--spend-change", { suffixes: true });
+  }
+  const effect =
+    o.effect === undefined
+      ? undefined
+      : num(o.effect.replace(/%$/, ""), "--effect", { min: 0, maxExclusive: true, max: 100 }) /
+        (o.effect.endsWith("%") ? 100 : 1);
+  const started = Date.now();
+  const rows = designTests(p, {
+    durations,
+    sizes,
+    include: list(o.include),
+    exclude: list(o.exclude),
+    maxShare: num(o.maxShare, "--max-share", { min: 0, max: 1, minExclusive: true }),
+    candidates: num(o.candidates, "--candidates", { integer: true, min: 1, max: 500 }),
+    sign,
+    expectedLift,
+    expectedRelative: expectedLift === undefined ? (effect ?? 0.05) : undefined,
+  });
+  if (rows.length === 0)
+    throw new MmmError(
+      "E_GEO_DESIGN",
+      "No candidate group meets the constraints.",
+      { option: "--max-share" },
+      "allow a larger --max-share, other --sizes, or fewer --include geos",
+    );
+  const top = num(o.top, "--top", { integer: true, min: 1 });
+  const unit = p.step === 7 ? "wk" : "d";
+  io.out(
+    `Geo test designs on ${p.source}: ${rows.length} (${new Set(rows.map((r) => r.treated.join())).size} groups × ${durations.length} durations) in ${((Date.now() - started) / 1000).toFixed(1)} s; ${kind}, effect ${expectedLift !== undefined ? `${fmt(expectedLift)} ${p.kpi}` : pct(effect ?? 0.05)}`,
+  );
+  io.out(
+    `${"rank".padStart(4)}  ${"length".padStart(6)}  ${"share".padStart(6)}  ${"power".padStart(5)}  ${"MDE".padStart(6)}  ${"MDE (KPI)".padStart(10)}  ${"how".padEnd(10)}  treated`,
+  );
+  for (const r of rows.slice(0, top))
+    io.out(
+      `${String(r.rank).padStart(4)}  ${`${r.periods} ${unit}`.padStart(6)}  ${pct(r.share).padStart(6)}  ${(r.powerAtExpected ?? 0).toFixed(2).padStart(5)}  ${(r.mdeRelative === null ? "> 50%" : pct(r.mdeRelative)).padStart(6)}  ${fmt(r.mde).padStart(10)}  ${r.how.padEnd(10)}  ${r.treated.join(", ")}`,
+    );
+  io.out(
+    `power: share of ${rows[0].windows}+ past windows where the injected effect is detected at α = 0.1; MDE: smallest effect with power ≥ 0.8`,
+  );
+  if (o.out) {
+    const doc = {
+      format: "mmm-os/geotest-design@1",
+      panel: p.source,
+      channel: o.channel ?? null,
+      kind,
+      period_days: p.step,
+      effect_grid: EFFECT_GRID,
+      designs: rows.map((r) => ({
+        rank: r.rank,
+        treated: r.treated,
+        periods: r.periods,
+        how: r.how,
+        share: round(r.share),
+        power_at_expected: r.powerAtExpected === null ? null : round(r.powerAtExpected),
+        expected_lift: r.expectedLift === null ? null : round(r.expectedLift),
+        mde_relative: r.mdeRelative,
+        mde: r.mde === null ? null : round(r.mde),
+        windows: r.windows,
+        power_curve: r.powerCurve.map(round),
+      })),
+    };
+    writeFileAtomic(o.out, o.out.endsWith(".json") ? finiteJson(doc, o.out) : yamlStringify(doc), [
+      { path: p.source, what: "the geo panel" },
+    ]);
+  }
+  return rows;
+}
+
+const round = (x: number) => Math.round(x * 1e4) / 1e4;
