@@ -244,6 +244,7 @@ export function analyzeLines(r: GeoTestResult): string[] {
 }
 
 export interface DesignCliOptions extends PanelOptions {
+  treated?: string[];
   durations: string;
   sizes: string;
   include?: string;
@@ -267,12 +268,19 @@ export function runGeotestDesign(o: DesignCliOptions, io: CliIo): DesignRow[] {
   const sizes = list(o.sizes).map((d) =>
     num(d, "--sizes", { integer: true, min: 1, max: p.geos.length - 5, example: "2,3,4" }),
   );
-  for (const g of [...list(o.include), ...list(o.exclude)])
+  const groups = (o.treated ?? []).map(list);
+  for (const g of [...list(o.include), ...list(o.exclude), ...groups.flat()])
     if (!p.geos.includes(g))
       throw new MmmError(
         "E_GEO_PANEL",
         `Geo '${g}' is not in the panel ${p.source}.`,
-        { option: list(o.include).includes(g) ? "--include" : "--exclude" },
+        {
+          option: list(o.include).includes(g)
+            ? "--include"
+            : list(o.exclude).includes(g)
+              ? "--exclude"
+              : "--treated",
+        },
         `geos are: ${p.geos.slice(0, 12).join(", ")}, …`,
       );
   const kind = kindOf(o.kind) ?? "go_dark";
@@ -300,6 +308,7 @@ export function runGeotestDesign(o: DesignCliOptions, io: CliIo): DesignRow[] {
     sizes,
     include: list(o.include),
     exclude: list(o.exclude),
+    groups,
     maxShare: num(o.maxShare, "--max-share", { min: 0, max: 1, minExclusive: true }),
     candidates: num(o.candidates, "--candidates", { integer: true, min: 1, max: 500 }),
     sign,

@@ -296,6 +296,12 @@ function addGeotest(program: Command, io: CliIo): void {
     .description("Rank candidate geo tests by power and MDE, simulated by injecting lifts into past windows.")
     .option("--durations <list>", "test lengths in panel periods (weeks or days)", "2,4,6")
     .option("--sizes <list>", "treated-group sizes", "2,3,4")
+    .option(
+      "--treated <geos>",
+      "also evaluate this treated group, comma-separated (repeatable)",
+      (v: string, acc: string[]) => [...acc, v],
+      [],
+    )
     .option("--include <geos>", "geos that must be treated")
     .option("--exclude <geos>", "geos that must not be treated (they stay controls)")
     .option("--max-share <share>", "largest share of the KPI in the treated group", "0.5")

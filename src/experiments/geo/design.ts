@@ -18,6 +18,8 @@ export interface DesignOptions {
   exclude?: string[];
   /** Largest share of the panel's KPI the treated group may hold (default 0.5). */
   maxShare?: number;
+  /** Groups to evaluate as given, besides the generated candidates (e.g. a group already chosen). */
+  groups?: string[][];
   /** Candidate groups per size (half matched, half stratified random; default 10). */
   candidates?: number;
   /** Sign of the effect looked for: -1 for go-dark, +1 for heavy-up. */
@@ -39,7 +41,7 @@ export const EFFECT_GRID = [
 
 export interface DesignRow {
   treated: string[];
-  how: "matched" | "stratified";
+  how: "matched" | "stratified" | "given";
   periods: number;
   share: number;
   /** Past windows the power is averaged over. */
@@ -197,17 +199,21 @@ export function designTests(p: GeoPanel, o: DesignOptions): DesignRow[] {
   const level = p.geos.map((_, g) => p.y.subarray(g * T, (g + 1) * T).reduce((s, x) => s + x, 0));
   const total = level.reduce((s, x) => s + x, 0);
   const rows: DesignRow[] = [];
-  for (const size of o.sizes)
-    for (const c of candidateGroups(p, size, o))
-      for (const L of o.durations) {
-        const share = c.geos.reduce((s, g) => s + level[g], 0) / total;
-        rows.push({
-          treated: c.geos.map((g) => p.geos[g]),
-          how: c.how,
-          share,
-          ...designPower(p, c.geos, L, o),
-        });
-      }
+  const given = (o.groups ?? []).map((g) => ({
+    geos: g.map((x) => p.geos.indexOf(x)),
+    how: "given" as const,
+  }));
+  const generated = o.sizes.flatMap((size) => candidateGroups(p, size, o));
+  for (const c of [...given, ...generated])
+    for (const L of o.durations) {
+      const share = c.geos.reduce((s, g) => s + level[g], 0) / total;
+      rows.push({
+        treated: c.geos.map((g) => p.geos[g]),
+        how: c.how,
+        share,
+        ...designPower(p, c.geos, L, o),
+      });
+    }
   rows.sort(
     (a, b) =>
       (b.powerAtExpected ?? 0) - (a.powerAtExpected ?? 0) ||
