@@ -332,10 +332,15 @@ export function runGeotestDesign(o: DesignCliOptions, io: CliIo): DesignRow[] {
   );
   for (const r of rows.slice(0, top))
     io.out(
-      `${String(r.rank).padStart(4)}  ${`${r.periods} ${unit}`.padStart(6)}  ${pct(r.share).padStart(6)}  ${(r.powerAtExpected ?? 0).toFixed(2).padStart(5)}  ${(r.mdeRelative === null ? "> 50%" : pct(r.mdeRelative)).padStart(6)}  ${fmt(r.mde).padStart(10)}  ${r.how.padEnd(10)}  ${r.treated.join(", ")}`,
+      `${String(r.rank).padStart(4)}  ${`${r.periods} ${unit}`.padStart(6)}  ${pct(r.share).padStart(6)}  ${(r.powerAtExpected === null ? "—" : r.powerAtExpected.toFixed(2)).padStart(5)}  ${(r.mdeRelative === null ? "> 50%" : pct(r.mdeRelative)).padStart(6)}  ${fmt(r.mde).padStart(10)}  ${r.how.padEnd(10)}  ${r.treated.join(", ")}`,
+    );
+  const blind = [...new Set(rows.filter((r) => r.windows === 0).map((r) => r.periods))];
+  if (blind.length > 0)
+    io.out(
+      `${blind.join(", ")} ${unit} tests: too little history for any power window (a window needs 19 non-overlapping placebo windows before or after it); ranked last`,
     );
   io.out(
-    `power: share of ${rows[0].windows}+ past windows where the injected effect is detected at α = 0.1; MDE: smallest effect with power ≥ 0.8`,
+    "power: share of past windows where the expected effect, injected, is detected at α = 0.1 (the windows column of --out); MDE: smallest effect with power ≥ 0.8",
   );
   if (o.out) {
     const doc = {
