@@ -328,11 +328,11 @@ export function runGeotestDesign(o: DesignCliOptions, io: CliIo): DesignRow[] {
     `Geo test designs on ${p.source}: ${rows.length} (${new Set(rows.map((r) => r.treated.join())).size} groups × ${durations.length} durations) in ${((Date.now() - started) / 1000).toFixed(1)} s; ${kind}, effect ${expectedLift !== undefined ? `${fmt(expectedLift)} ${p.kpi}` : pct(effect ?? 0.05)}`,
   );
   io.out(
-    `${"rank".padStart(4)}  ${"length".padStart(6)}  ${"share".padStart(6)}  ${"power".padStart(5)}  ${"MDE".padStart(6)}  ${"MDE (KPI)".padStart(10)}  ${"how".padEnd(10)}  treated`,
+    `${"rank".padStart(4)}  ${"length".padStart(6)}  ${"share".padStart(6)}  ${"power".padStart(5)}  ${"A/A".padStart(4)}  ${"MDE".padStart(6)}  ${"MDE (KPI)".padStart(10)}  ${"how".padEnd(10)}  treated`,
   );
   for (const r of rows.slice(0, top))
     io.out(
-      `${String(r.rank).padStart(4)}  ${`${r.periods} ${unit}`.padStart(6)}  ${pct(r.share).padStart(6)}  ${(r.powerAtExpected === null ? "—" : r.powerAtExpected.toFixed(2)).padStart(5)}  ${(r.mdeRelative === null ? "> 50%" : pct(r.mdeRelative)).padStart(6)}  ${fmt(r.mde).padStart(10)}  ${r.how.padEnd(10)}  ${r.treated.join(", ")}`,
+      `${String(r.rank).padStart(4)}  ${`${r.periods} ${unit}`.padStart(6)}  ${pct(r.share).padStart(6)}  ${(r.powerAtExpected === null ? "—" : r.powerAtExpected.toFixed(2)).padStart(5)}  ${(r.falsePositiveRate === null ? "—" : r.falsePositiveRate.toFixed(2)).padStart(4)}  ${(r.mdeRelative === null ? "> 50%" : pct(r.mdeRelative)).padStart(6)}  ${fmt(r.mde).padStart(10)}  ${r.how.padEnd(10)}  ${r.treated.join(", ")}`,
     );
   const blind = [...new Set(rows.filter((r) => r.windows === 0).map((r) => r.periods))];
   if (blind.length > 0)
@@ -340,7 +340,7 @@ export function runGeotestDesign(o: DesignCliOptions, io: CliIo): DesignRow[] {
       `${blind.join(", ")} ${unit} tests: too little history for any power window (a window needs 19 non-overlapping placebo windows before or after it); ranked last`,
     );
   io.out(
-    "power: share of past windows where the expected effect, injected, is detected at α = 0.1 (the windows column of --out); MDE: smallest effect with power ≥ 0.8",
+    "power: share of past windows where the expected effect, injected, is detected at α = 0.1 (the windows column of --out); A/A: the same with nothing injected (≈ α when history is stable); MDE: smallest effect with power ≥ 0.8",
   );
   if (o.out) {
     const doc = {
@@ -357,6 +357,7 @@ export function runGeotestDesign(o: DesignCliOptions, io: CliIo): DesignRow[] {
         how: r.how,
         share: round(r.share),
         power_at_expected: r.powerAtExpected === null ? null : round(r.powerAtExpected),
+        false_positive_rate: r.falsePositiveRate === null ? null : round(r.falsePositiveRate),
         expected_lift: r.expectedLift === null ? null : round(r.expectedLift),
         mde_relative: r.mdeRelative,
         mde: r.mde === null ? null : round(r.mde),

@@ -57,6 +57,11 @@ export interface DesignRow {
   /** Treated KPI over a typical window of this length (mean over the evaluated windows). */
   treatedPerWindow: number;
   powerAtExpected: number | null;
+  /**
+   * Share of past windows read as detected with nothing injected: about α when the group's errors
+   * are exchangeable over time; well above α warns that this group's history would mislead a test.
+   */
+  falsePositiveRate: number | null;
   /** KPI expected to be lost (go-dark) or gained over the test at the expected effect. */
   expectedLift: number | null;
   rank?: number;
@@ -150,6 +155,7 @@ export function designPower(
   // ones gives few, strongly dependent draws, and ranking designs on them picks lucky histories.
   const hits = new Float64Array(EFFECT_GRID.length);
   let expectedHits = 0;
+  let nullHits = 0;
   let perWindow = 0;
   let evaluated = 0;
   const placebos = new Float64Array(Math.max(0, last - first + 1));
@@ -165,6 +171,7 @@ export function designPower(
     });
     const expected = expectedFor(o, windowKpi[w]);
     if (expected !== null && conformalRead(errors[w] + expected, pool, level).pValue <= alpha) expectedHits++;
+    if (conformalRead(errors[w], pool, level).pValue <= alpha) nullHits++;
   }
   perWindow /= Math.max(1, evaluated);
   const powerCurve = Array.from(hits, (h) => (evaluated ? h / evaluated : 0));
@@ -183,6 +190,7 @@ export function designPower(
     mde: mdeRelative === null ? null : mdeRelative * perWindow,
     treatedPerWindow: perWindow,
     powerAtExpected: expectedLift === null || evaluated === 0 ? null : expectedHits / evaluated,
+    falsePositiveRate: evaluated === 0 ? null : nullHits / evaluated,
     expectedLift,
   };
 }
@@ -193,7 +201,7 @@ function expectedFor(o: DesignOptions, windowKpi: number): number | null {
   return null;
 }
 
-/** Every candidate group × duration, ranked: power at the expected effect, then MDE, then share. */
+/** Every candidate group × duration, ranked: A/A-sound first, then power at the expected effect, MDE, length, share. */
 export function designTests(p: GeoPanel, o: DesignOptions): DesignRow[] {
   const T = p.dates.length;
   const level = p.geos.map((_, g) => p.y.subarray(g * T, (g + 1) * T).reduce((s, x) => s + x, 0));
@@ -214,8 +222,13 @@ export function designTests(p: GeoPanel, o: DesignOptions): DesignRow[] {
         ...designPower(p, c.geos, L, o),
       });
     }
+  // designs whose own history rejects far more than α with nothing injected go last: their
+  // power is not believable (the analysis would "detect" noise as often)
+  const limit = 2 * (o.alpha ?? 0.1);
+  const suspect = (r: DesignRow) => (r.falsePositiveRate === null || r.falsePositiveRate > limit ? 1 : 0);
   rows.sort(
     (a, b) =>
+      suspect(a) - suspect(b) ||
       (b.powerAtExpected ?? 0) - (a.powerAtExpected ?? 0) ||
       (a.mdeRelative ?? 9) - (b.mdeRelative ?? 9) ||
       a.periods - b.periods ||
