@@ -22,8 +22,9 @@ import {
   weeklyPanel,
 } from "../experiments/geo/panel.js";
 import { geotestHtml } from "../report/geotestCharts.js";
+import { applyRunPrior } from "./geotestPrior.js";
 import type { CliIo } from "./io.js";
-import { readRun } from "./runReader.js";
+import { type RunFolder, readRun } from "./runReader.js";
 
 export interface PanelOptions {
   panel?: string;
@@ -36,6 +37,11 @@ export interface PanelOptions {
 }
 
 export function readPanel(o: PanelOptions): GeoPanel {
+  return readPanelAndRun(o).panel;
+}
+
+/** The panel, and the run it came from when --run was given (design uses its posterior). */
+export function readPanelAndRun(o: PanelOptions): { panel: GeoPanel; run?: RunFolder } {
   const given = [o.panel, o.table, o.run].filter((x) => x !== undefined).length;
   if (given !== 1)
     throw new MmmError(
@@ -45,6 +51,7 @@ export function readPanel(o: PanelOptions): GeoPanel {
       "--panel data.csv (date, geo, KPI rows), --table <modeling table folder> or --run <run folder>",
     );
   let p: GeoPanel;
+  let run: RunFolder | undefined;
   if (o.panel !== undefined)
     p = parsePanelCsv(readUserText({ path: o.panel, what: "the geo panel" }), o.panel, {
       dateColumn: o.dateColumn,
@@ -52,7 +59,10 @@ export function readPanel(o: PanelOptions): GeoPanel {
       kpiColumn: o.kpiColumn,
     });
   else if (o.table !== undefined) p = panelFromTable(readModelingTable(o.table), o.table);
-  else p = panelFromTable(readRun(o.run as string).recipe.table, o.run as string);
+  else {
+    run = readRun(o.run as string);
+    p = panelFromTable(run.recipe.table, o.run as string);
+  }
   if (p.geos.length < 2)
     throw new MmmError(
       "E_GEO_PANEL",
@@ -60,7 +70,7 @@ export function readPanel(o: PanelOptions): GeoPanel {
       { file: p.source },
       "use a geo-level table or panel",
     );
-  return o.weekly ? weeklyPanel(p) : p;
+  return { panel: o.weekly ? weeklyPanel(p) : p, run };
 }
 
 const list = (s: string | undefined) =>
@@ -261,7 +271,7 @@ export interface DesignCliOptions extends PanelOptions {
 }
 
 export function runGeotestDesign(o: DesignCliOptions, io: CliIo): DesignRow[] {
-  const p = readPanel(o);
+  const { panel: p, run } = readPanelAndRun(o);
   const durations = list(o.durations).map((d) =>
     num(d, "--durations", { integer: true, min: 1, example: "2,4,6" }),
   );
@@ -322,17 +332,22 @@ export function runGeotestDesign(o: DesignCliOptions, io: CliIo): DesignRow[] {
       { option: "--max-share" },
       "allow a larger --max-share, other --sizes, or fewer --include geos",
     );
+  if (run) applyRunPrior(rows, run, p, o, kind);
   const top = num(o.top, "--top", { integer: true, min: 1 });
   const unit = p.step === 7 ? "wk" : "d";
   io.out(
     `Geo test designs on ${p.source}: ${rows.length} (${new Set(rows.map((r) => r.treated.join())).size} groups × ${durations.length} durations) in ${((Date.now() - started) / 1000).toFixed(1)} s; ${kind}, effect ${expectedLift !== undefined ? `${fmt(expectedLift)} ${p.kpi}` : pct(effect ?? 0.05)}`,
   );
   io.out(
-    `${"rank".padStart(4)}  ${"length".padStart(6)}  ${"share".padStart(6)}  ${"power".padStart(5)}  ${"A/A".padStart(4)}  ${"MDE".padStart(6)}  ${"MDE (KPI)".padStart(10)}  ${"how".padEnd(10)}  treated`,
+    `${"rank".padStart(4)}  ${"length".padStart(6)}  ${"share".padStart(6)}  ${"power".padStart(5)}  ${"A/A".padStart(4)}  ${"MDE".padStart(6)}  ${"MDE (KPI)".padStart(10)}  ${run ? `${"P(concl.)".padStart(9)}  ${"cost (KPI)".padStart(10)}  ` : ""}${"how".padEnd(10)}  treated`,
   );
   for (const r of rows.slice(0, top))
     io.out(
-      `${String(r.rank).padStart(4)}  ${`${r.periods} ${unit}`.padStart(6)}  ${pct(r.share).padStart(6)}  ${(r.powerAtExpected === null ? "—" : r.powerAtExpected.toFixed(2)).padStart(5)}  ${(r.falsePositiveRate === null ? "—" : r.falsePositiveRate.toFixed(2)).padStart(4)}  ${(r.mdeRelative === null ? "> 50%" : pct(r.mdeRelative)).padStart(6)}  ${fmt(r.mde).padStart(10)}  ${r.how.padEnd(10)}  ${r.treated.join(", ")}`,
+      `${String(r.rank).padStart(4)}  ${`${r.periods} ${unit}`.padStart(6)}  ${pct(r.share).padStart(6)}  ${(r.powerAtExpected === null ? "—" : r.powerAtExpected.toFixed(2)).padStart(5)}  ${(r.falsePositiveRate === null ? "—" : r.falsePositiveRate.toFixed(2)).padStart(4)}  ${(r.mdeRelative === null ? "> 50%" : pct(r.mdeRelative)).padStart(6)}  ${fmt(r.mde).padStart(10)}  ${r.prior ? `${r.prior.pConclusive.toFixed(2).padStart(9)}  ${fmt(r.prior.expectedKpiCost).padStart(10)}  ` : ""}${r.how.padEnd(10)}  ${r.treated.join(", ")}`,
+    );
+  if (run)
+    io.out(
+      `P(concl.): power averaged over the posterior of the test's lift (${o.channel} ${kind === "heavy_up" ? "marginal" : "average"} ROI per draw × the spend change${o.spendChange === undefined ? ": the treated geos' last-13-week spend × the test length" : ""}); cost: expected KPI lost`,
     );
   const blind = [...new Set(rows.filter((r) => r.windows === 0).map((r) => r.periods))];
   if (blind.length > 0)
@@ -363,6 +378,19 @@ export function runGeotestDesign(o: DesignCliOptions, io: CliIo): DesignRow[] {
         mde: r.mde === null ? null : round(r.mde),
         windows: r.windows,
         power_curve: r.powerCurve.map(round),
+        ...(r.prior
+          ? {
+              prior: {
+                spend_change: round(r.prior.spendChange),
+                lift_mean: round(r.prior.liftMean),
+                lift_90: [round(r.prior.liftLow), round(r.prior.liftHigh)],
+                p_conclusive: round(r.prior.pConclusive),
+                expected_kpi_cost: round(r.prior.expectedKpiCost),
+                expected_value_cost:
+                  r.prior.expectedValueCost === null ? null : round(r.prior.expectedValueCost),
+              },
+            }
+          : {}),
       })),
     };
     writeFileAtomic(o.out, o.out.endsWith(".json") ? finiteJson(doc, o.out) : yamlStringify(doc), [

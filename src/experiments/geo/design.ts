@@ -6,6 +6,7 @@ import { Rng } from "../../core/rng.js";
 import { correlation } from "../../core/stats.js";
 import { conformalRead, donorMatrix, minTraining, sumRows } from "./inference.js";
 import type { GeoPanel } from "./panel.js";
+import type { EffectPrior } from "./prior.js";
 import { chooseLambda, fitSynth, gapSum, synthData } from "./synth.js";
 
 export interface DesignOptions {
@@ -65,6 +66,8 @@ export interface DesignRow {
   /** KPI expected to be lost (go-dark) or gained over the test at the expected effect. */
   expectedLift: number | null;
   rank?: number;
+  /** With an MMM run: the posterior of this test's effect, P(conclusive) and expected cost. */
+  prior?: EffectPrior;
 }
 
 /** Candidate treated groups for one size: matched markets first, then stratified random draws. */
