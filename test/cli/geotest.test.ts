@@ -125,3 +125,61 @@ describe("mmm geotest", () => {
     expect(c2.out[0]).toMatch(/^Geo test on /);
   });
 });
+
+describe("mmm geotest simulate", () => {
+  it("writes a lab panel and truth that analyze reads, printing the next command", async () => {
+    const c = capture();
+    const out = join(dir, "lab");
+    const code = await main(
+      [
+        "geotest",
+        "simulate",
+        "--scenario",
+        "geo",
+        "--seed",
+        "2",
+        "--channel",
+        "paid_search",
+        "--treated",
+        "random:4",
+        "--weeks",
+        "4",
+        "--out",
+        out,
+      ],
+      c.io,
+    );
+    expect(c.err.join("\n")).toBe("");
+    expect(code).toBe(0);
+    const truth = JSON.parse(readFileSync(join(out, "geotest_truth.json"), "utf8"));
+    expect(truth.lift).toBeLessThan(0);
+    expect(truth.treated.length).toBe(4);
+    const c2 = capture();
+    const args = [
+      "geotest",
+      "analyze",
+      "--panel",
+      join(out, "panel.csv"),
+      "--kpi-column",
+      "new_subscriptions",
+      "--treated",
+      truth.treated.join(","),
+      "--start",
+      truth.start,
+      "--end",
+      truth.end,
+    ];
+    expect(await main(args, c2.io)).toBe(0);
+    expect(c2.out.join("\n")).toMatch(/ridge ASCM|plain SCM/);
+  }, 120_000);
+
+  it("refuses a national scenario", async () => {
+    const c = capture();
+    const code = await main(
+      ["geotest", "simulate", "--scenario", "short", "--channel", "tv", "--out", join(dir, "nat")],
+      c.io,
+    );
+    expect(code).toBe(2);
+    expect(c.err.join("\n")).toMatch(/needs a multi-geo scenario/);
+  }, 120_000);
+});
