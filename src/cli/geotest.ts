@@ -21,7 +21,7 @@ import {
   parsePanelCsv,
   weeklyPanel,
 } from "../experiments/geo/panel.js";
-import { geotestHtml } from "../report/geotestCharts.js";
+import { designHtml, geotestHtml } from "../report/geotestCharts.js";
 import { applyRunPrior } from "./geotestPrior.js";
 import type { CliIo } from "./io.js";
 import { type RunFolder, readRun } from "./runReader.js";
@@ -268,9 +268,10 @@ export interface DesignCliOptions extends PanelOptions {
   channel?: string;
   top: string;
   out?: string;
+  html?: string;
 }
 
-export function runGeotestDesign(o: DesignCliOptions, io: CliIo): DesignRow[] {
+export async function runGeotestDesign(o: DesignCliOptions, io: CliIo): Promise<DesignRow[]> {
   const { panel: p, run } = readPanelAndRun(o);
   const durations = list(o.durations).map((d) =>
     num(d, "--durations", { integer: true, min: 1, example: "2,4,6" }),
@@ -397,6 +398,13 @@ export function runGeotestDesign(o: DesignCliOptions, io: CliIo): DesignRow[] {
       { path: p.source, what: "the geo panel" },
     ]);
   }
+  if (o.html)
+    writeFileAtomic(
+      o.html,
+      await designHtml(rows.slice(0, Math.min(top, 6)), unit, p.source),
+      [{ path: p.source, what: "the geo panel" }],
+      "--html",
+    );
   return rows;
 }
 

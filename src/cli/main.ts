@@ -317,8 +317,9 @@ function addGeotest(program: Command, io: CliIo): void {
     .option("--channel <name>", "the channel to test (recorded in --out)")
     .option("--top <n>", "designs to print", "10")
     .option("--out <file>", "write every design (YAML, or JSON for .json) for analyze --design")
-    .action((opts) => {
-      runGeotestDesign(opts, io);
+    .option("--html <file>", "write the power curves of the top designs as an HTML page")
+    .action(async (opts) => {
+      await runGeotestDesign(opts, io);
     });
   geotest
     .command("simulate")

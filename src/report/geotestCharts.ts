@@ -3,6 +3,7 @@
 
 import type { TopLevelSpec } from "vega-lite";
 import type { GeoTestResult } from "../experiments/geo/analyze.js";
+import { type DesignRow, EFFECT_GRID } from "../experiments/geo/design.js";
 import { renderSvg } from "./render.js";
 import { html, trusted } from "./safeHtml.js";
 import { REPORT_CSS } from "./styles.js";
@@ -85,6 +86,58 @@ export async function geotestHtml(r: GeoTestResult): Promise<string> {
 <p>Lift ${Math.round(r.lift)} ${r.kpi} (${Math.round(r.level * 100)}% interval ${interval}), p = ${r.pValue.toFixed(3)}; verdict: ${r.verdict.replace("_", " ")}. Pre-period R² ${r.preFit.r2.toFixed(3)}.</p>
 <figure>${trusted(a)}</figure>
 <figure>${trusted(b)}</figure>
+</main></body></html>
+`.value;
+}
+
+/** Power against the relative effect for the top designs, with the 80% line the MDE is read at. */
+export function powerCurveSpec(rows: DesignRow[], unit: string): TopLevelSpec {
+  const values = rows.flatMap((r) =>
+    EFFECT_GRID.map((e, i) => ({
+      design: `#${r.rank} ${r.periods} ${unit}: ${r.treated.join(", ")}`,
+      effect: e,
+      power: r.powerCurve[i],
+    })),
+  );
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: "Simulated power by effect size (share of the treated KPI)",
+    width: 720,
+    height: 280,
+    layer: [
+      {
+        data: { values },
+        mark: { type: "line", point: true },
+        encoding: {
+          x: {
+            field: "effect",
+            type: "quantitative",
+            scale: { type: "log" },
+            axis: { format: "%" },
+            title: "effect",
+          },
+          y: { field: "power", type: "quantitative", scale: { domain: [0, 1] }, title: "power" },
+          color: { field: "design", type: "nominal", title: null, legend: { orient: "bottom", columns: 1 } },
+        },
+      },
+      {
+        data: { values: [{ power: 0.8 }] },
+        mark: { type: "rule", strokeDash: [4, 4], color: "#555" },
+        encoding: { y: { field: "power", type: "quantitative" } },
+      },
+    ],
+  } as TopLevelSpec;
+}
+
+export async function designHtml(rows: DesignRow[], unit: string, source: string): Promise<string> {
+  const svg = await renderSvg(powerCurveSpec(rows, unit), { idPrefix: "geo-power" });
+  return html`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Geo test designs</title>
+<style>${trusted(REPORT_CSS)}</style></head>
+<body><main>
+<h1>Geo test designs on ${source}</h1>
+<p>Power of the top ${rows.length} designs, simulated by injecting each effect into past windows of the panel.</p>
+<figure>${trusted(svg)}</figure>
 </main></body></html>
 `.value;
 }

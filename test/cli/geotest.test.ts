@@ -102,6 +102,7 @@ describe("mmm geotest", () => {
     expect(c.err.join("\n")).toBe("");
     expect(code).toBe(0);
     expect(c.out.join("\n")).toMatch(/rank +length/);
+    expect(readFileSync(join(dir, "design.html"), "utf8")).toMatch(/<svg/);
     const yaml = readFileSync(designFile, "utf8");
     expect(yaml).toMatch(/format: mmm-os\/geotest-design@1/);
     const c2 = capture();
