@@ -96,6 +96,8 @@ describe("mmm geotest", () => {
         "geo01,geo04",
         "--out",
         designFile,
+        "--html",
+        join(dir, "design.html"),
       ],
       c.io,
     );
