@@ -7,13 +7,12 @@ import { parse as loadYaml, stringify as yamlStringify } from "yaml";
 import { formatDay, parseDay } from "../core/dates.js";
 import { MmmError } from "../core/errors.js";
 import { finiteJson } from "../core/finiteJson.js";
-import { parseUserNumber } from "../core/userNumber.js";
 import { writeFileAtomic } from "../data/atomicDir.js";
 import { readUserText } from "../data/fsErrors.js";
 import { readModelingTable } from "../data/tableIo.js";
-import { EXPERIMENT_KINDS, type ExperimentKind, experimentsCsv } from "../experiments/experimentsFile.js";
+import { experimentsCsv } from "../experiments/experimentsFile.js";
 import { analyzeGeoTest, experimentRow, type GeoTestResult } from "../experiments/geo/analyze.js";
-import { type DesignRow, designTests, EFFECT_GRID } from "../experiments/geo/design.js";
+import { type DesignRow, designTests } from "../experiments/geo/design.js";
 import {
   type GeoPanel,
   locateTest,
@@ -22,6 +21,17 @@ import {
   weeklyPanel,
 } from "../experiments/geo/panel.js";
 import { designHtml, geotestHtml } from "../report/geotestCharts.js";
+import {
+  type DesignCliOptions,
+  designDoc,
+  designLines,
+  designOptions,
+  fmt,
+  kindOf,
+  list,
+  num,
+  pct,
+} from "./geotestDesign.js";
 import { applyRunPrior } from "./geotestPrior.js";
 import type { CliIo } from "./io.js";
 import { type RunFolder, readRun } from "./runReader.js";
@@ -71,27 +81,6 @@ export function readPanelAndRun(o: PanelOptions): { panel: GeoPanel; run?: RunFo
       "use a geo-level table or panel",
     );
   return { panel: o.weekly ? weeklyPanel(p) : p, run };
-}
-
-const list = (s: string | undefined) =>
-  (s ?? "")
-    .split(",")
-    .map((x) => x.trim())
-    .filter(Boolean);
-
-const num = (text: string, flag: string, rule: Parameters<typeof parseUserNumber>[3] = {}) =>
-  parseUserNumber(text, flag, { option: flag }, rule);
-
-function kindOf(text: string | undefined, flag = "--kind"): ExperimentKind | undefined {
-  if (text === undefined) return undefined;
-  if (!(EXPERIMENT_KINDS as readonly string[]).includes(text))
-    throw new MmmError(
-      "E_BAD_OPTION",
-      `${flag} '${text}' is not a test kind.`,
-      { option: flag },
-      `use one of: ${EXPERIMENT_KINDS.join(", ")}`,
-    );
-  return text as ExperimentKind;
 }
 
 export interface AnalyzeCliOptions extends PanelOptions {
@@ -213,10 +202,6 @@ export async function runGeotestAnalyze(o: AnalyzeCliOptions, io: CliIo): Promis
   return r;
 }
 
-const fmt = (x: number | null, d = 0) =>
-  x === null ? "—" : x.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
-const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-
 export function analyzeLines(r: GeoTestResult): string[] {
   const unit = r.periodDays === 7 ? "weeks" : "days";
   const L = Math.round(r.level * 100);
@@ -253,79 +238,13 @@ export function analyzeLines(r: GeoTestResult): string[] {
   ];
 }
 
-export interface DesignCliOptions extends PanelOptions {
-  treated?: string[];
-  durations: string;
-  sizes: string;
-  include?: string;
-  exclude?: string;
-  maxShare: string;
-  candidates: string;
-  kind: string;
-  effect?: string;
-  iroas?: string;
-  spendChange?: string;
-  channel?: string;
-  top: string;
-  out?: string;
-  html?: string;
-}
+export interface DesignCommandOptions extends PanelOptions, DesignCliOptions {}
 
-export async function runGeotestDesign(o: DesignCliOptions, io: CliIo): Promise<DesignRow[]> {
+export async function runGeotestDesign(o: DesignCommandOptions, io: CliIo): Promise<DesignRow[]> {
   const { panel: p, run } = readPanelAndRun(o);
-  const durations = list(o.durations).map((d) =>
-    num(d, "--durations", { integer: true, min: 1, example: "2,4,6" }),
-  );
-  const sizes = list(o.sizes).map((d) =>
-    num(d, "--sizes", { integer: true, min: 1, max: p.geos.length - 5, example: "2,3,4" }),
-  );
-  const groups = (o.treated ?? []).map(list);
-  for (const g of [...list(o.include), ...list(o.exclude), ...groups.flat()])
-    if (!p.geos.includes(g))
-      throw new MmmError(
-        "E_GEO_PANEL",
-        `Geo '${g}' is not in the panel ${p.source}.`,
-        {
-          option: list(o.include).includes(g)
-            ? "--include"
-            : list(o.exclude).includes(g)
-              ? "--exclude"
-              : "--treated",
-        },
-        `geos are: ${p.geos.slice(0, 12).join(", ")}, …`,
-      );
-  const kind = kindOf(o.kind) ?? "go_dark";
-  const sign = kind === "heavy_up" ? 1 : -1;
-  let expectedLift: number | undefined;
-  if (o.iroas !== undefined || o.spendChange !== undefined) {
-    if (o.iroas === undefined || o.spendChange === undefined)
-      throw new MmmError(
-        "E_BAD_OPTION",
-        "--iroas and --spend-change go together: the expected lift is their product.",
-        { option: "--iroas" },
-        "e.g. --iroas 0.02 --spend-change -200k, or --effect 5%",
-      );
-    expectedLift =
-      num(o.iroas, "--iroas", { min: 0 }) * num(o.spendChange, "--spend-change", { suffixes: true });
-  }
-  const effect =
-    o.effect === undefined
-      ? undefined
-      : num(o.effect.replace(/%$/, ""), "--effect", { min: 0, maxExclusive: true, max: 100 }) /
-        (o.effect.endsWith("%") ? 100 : 1);
+  const { options, effectText, durations, kind } = designOptions(o, p);
   const started = Date.now();
-  const rows = designTests(p, {
-    durations,
-    sizes,
-    include: list(o.include),
-    exclude: list(o.exclude),
-    groups,
-    maxShare: num(o.maxShare, "--max-share", { min: 0, max: 1, minExclusive: true }),
-    candidates: num(o.candidates, "--candidates", { integer: true, min: 1, max: 500 }),
-    sign,
-    expectedLift,
-    expectedRelative: expectedLift === undefined ? (effect ?? 0.05) : undefined,
-  });
+  const rows = designTests(p, options);
   if (rows.length === 0)
     throw new MmmError(
       "E_GEO_DESIGN",
@@ -333,67 +252,25 @@ export async function runGeotestDesign(o: DesignCliOptions, io: CliIo): Promise<
       { option: "--max-share" },
       "allow a larger --max-share, other --sizes, or fewer --include geos",
     );
+  const seconds = (Date.now() - started) / 1000;
   if (run) applyRunPrior(rows, run, p, o, kind);
   const top = num(o.top, "--top", { integer: true, min: 1 });
   const unit = p.step === 7 ? "wk" : "d";
-  io.out(
-    `Geo test designs on ${p.source}: ${rows.length} (${new Set(rows.map((r) => r.treated.join())).size} groups × ${durations.length} durations) in ${((Date.now() - started) / 1000).toFixed(1)} s; ${kind}, effect ${expectedLift !== undefined ? `${fmt(expectedLift)} ${p.kpi}` : pct(effect ?? 0.05)}`,
-  );
-  io.out(
-    `${"rank".padStart(4)}  ${"length".padStart(6)}  ${"share".padStart(6)}  ${"power".padStart(5)}  ${"A/A".padStart(4)}  ${"MDE".padStart(6)}  ${"MDE (KPI)".padStart(10)}  ${run ? `${"P(concl.)".padStart(9)}  ${"cost (KPI)".padStart(10)}  ` : ""}${"how".padEnd(10)}  treated`,
-  );
-  for (const r of rows.slice(0, top))
-    io.out(
-      `${String(r.rank).padStart(4)}  ${`${r.periods} ${unit}`.padStart(6)}  ${pct(r.share).padStart(6)}  ${(r.powerAtExpected === null ? "—" : r.powerAtExpected.toFixed(2)).padStart(5)}  ${(r.falsePositiveRate === null ? "—" : r.falsePositiveRate.toFixed(2)).padStart(4)}  ${(r.mdeRelative === null ? "> 50%" : pct(r.mdeRelative)).padStart(6)}  ${fmt(r.mde).padStart(10)}  ${r.prior ? `${r.prior.pConclusive.toFixed(2).padStart(9)}  ${fmt(r.prior.expectedKpiCost).padStart(10)}  ` : ""}${r.how.padEnd(10)}  ${r.treated.join(", ")}`,
-    );
-  if (run)
-    io.out(
-      `P(concl.): power averaged over the posterior of the test's lift (${o.channel} ${kind === "heavy_up" ? "marginal" : "average"} ROI per draw × the spend change${o.spendChange === undefined ? ": the treated geos' last-13-week spend × the test length" : ""}); cost: expected KPI lost`,
-    );
-  const blind = [...new Set(rows.filter((r) => r.windows === 0).map((r) => r.periods))];
-  if (blind.length > 0)
-    io.out(
-      `${blind.join(", ")} ${unit} tests: too little history for any power window (a window needs 19 non-overlapping placebo windows before or after it); ranked last`,
-    );
-  io.out(
-    "power: share of past windows where the expected effect, injected, is detected at α = 0.1 (the windows column of --out); A/A: the same with nothing injected (≈ α when history is stable); MDE: smallest effect with power ≥ 0.8",
-  );
+  for (const line of designLines(rows, {
+    p,
+    top,
+    unit,
+    seconds,
+    durations: durations.length,
+    kind,
+    effectText,
+    channel: o.channel,
+    spendGiven: o.spendChange !== undefined,
+    prior: run !== undefined,
+  }))
+    io.out(line);
   if (o.out) {
-    const doc = {
-      format: "mmm-os/geotest-design@1",
-      panel: p.source,
-      channel: o.channel ?? null,
-      kind,
-      period_days: p.step,
-      effect_grid: EFFECT_GRID,
-      designs: rows.map((r) => ({
-        rank: r.rank,
-        treated: r.treated,
-        periods: r.periods,
-        how: r.how,
-        share: round(r.share),
-        power_at_expected: r.powerAtExpected === null ? null : round(r.powerAtExpected),
-        false_positive_rate: r.falsePositiveRate === null ? null : round(r.falsePositiveRate),
-        expected_lift: r.expectedLift === null ? null : round(r.expectedLift),
-        mde_relative: r.mdeRelative,
-        mde: r.mde === null ? null : round(r.mde),
-        windows: r.windows,
-        power_curve: r.powerCurve.map(round),
-        ...(r.prior
-          ? {
-              prior: {
-                spend_change: round(r.prior.spendChange),
-                lift_mean: round(r.prior.liftMean),
-                lift_90: [round(r.prior.liftLow), round(r.prior.liftHigh)],
-                p_conclusive: round(r.prior.pConclusive),
-                expected_kpi_cost: round(r.prior.expectedKpiCost),
-                expected_value_cost:
-                  r.prior.expectedValueCost === null ? null : round(r.prior.expectedValueCost),
-              },
-            }
-          : {}),
-      })),
-    };
+    const doc = designDoc(rows, p, kind, o.channel);
     writeFileAtomic(o.out, o.out.endsWith(".json") ? finiteJson(doc, o.out) : yamlStringify(doc), [
       { path: p.source, what: "the geo panel" },
     ]);
@@ -407,5 +284,3 @@ export async function runGeotestDesign(o: DesignCliOptions, io: CliIo): Promise<
     );
   return rows;
 }
-
-const round = (x: number) => Math.round(x * 1e4) / 1e4;

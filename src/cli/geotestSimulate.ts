@@ -4,7 +4,7 @@
 import { formatDay } from "../core/dates.js";
 import { MmmError } from "../core/errors.js";
 import { finiteJson } from "../core/finiteJson.js";
-import { column } from "../core/modelingTable.js";
+import { column, type ModelingTable } from "../core/modelingTable.js";
 import { parseUserNumber } from "../core/userNumber.js";
 import { checkOutputDir, writeDirAtomic } from "../data/atomicDir.js";
 import { formatNumber } from "../data/tableIo.js";
@@ -95,19 +95,10 @@ export function runGeotestSimulate(o: GeotestSimulateOptions, io: CliIo): void {
     factor: parseUserNumber(o.factor, "--factor", { option: "--factor" }, { min: 0 }),
     readoutWeeks: readout,
   });
-  const kpi = column(test.table, t.kpi).values;
-  const spend = column(test.table, `spend_${o.channel}`).values;
-  const lines = [`date,geo,${t.kpi},spend_${o.channel}`];
-  t.geos.forEach((g, gi) => {
-    for (let w = 0; w < N; w++)
-      lines.push(
-        `${formatDay(t.weeks[w])},"${g}",${formatNumber(kpi[gi * N + w])},${formatNumber(spend[gi * N + w])}`,
-      );
-  });
   writeDirAtomic(
     o.out,
     [
-      { name: "panel.csv", content: `${lines.join("\n")}\n` },
+      { name: "panel.csv", content: panelCsv(test.table, o.channel) },
       { name: "geotest_truth.json", content: finiteJson(test.truth, "geotest_truth.json") },
     ],
     o.force ?? false,
@@ -120,4 +111,19 @@ export function runGeotestSimulate(o: GeotestSimulateOptions, io: CliIo): void {
       `  next: mmm geotest analyze --panel ${o.out}/panel.csv --kpi-column ${t.kpi} --treated "${tr.treated.join(",")}" --start ${tr.start} --end ${tr.end}${readout ? ` --readout ${readout}` : ""} --spend-change ${tr.spendChange.toFixed(0)}`,
     ].join("\n"),
   );
+}
+
+/** The test's table as a long panel: date, geo, KPI and the tested channel's spend. */
+function panelCsv(t: ModelingTable, channel: string): string {
+  const N = t.weeks.length;
+  const kpi = column(t, t.kpi).values;
+  const spend = column(t, `spend_${channel}`).values;
+  const lines = [`date,geo,${t.kpi},spend_${channel}`];
+  t.geos.forEach((g, gi) => {
+    for (let w = 0; w < N; w++)
+      lines.push(
+        `${formatDay(t.weeks[w])},"${g.replaceAll('"', '""')}",${formatNumber(kpi[gi * N + w])},${formatNumber(spend[gi * N + w])}`,
+      );
+  });
+  return `${lines.join("\n")}\n`;
 }

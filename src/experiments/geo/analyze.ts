@@ -6,6 +6,7 @@ import { formatDay } from "../../core/dates.js";
 import { normalQuantile } from "../../core/quantileFunctions.js";
 import type { Experiment, ExperimentKind } from "../experimentsFile.js";
 import {
+  type ConformalRead,
   conformalRead,
   donorMatrix,
   inTimePlaceboErrors,
@@ -83,6 +84,31 @@ function preFit(treated: Float64Array, yhat: Float64Array, start: number) {
   return { rmspe, relativeRmspe: rmspe / mean, r2: sst > 0 ? 1 - sse / sst : 0 };
 }
 
+/** The verdict: a read is only called when the pre-period fit and the placebo count allow it. */
+function judge(r2: number, read: ConformalRead, level: number, alpha: number, minR2: number) {
+  const reasons: string[] = [];
+  if (r2 < minR2) reasons.push(`pre-period fit is poor (R² ${r2.toFixed(2)} < ${minR2})`);
+  if (read.low === null)
+    reasons.push(
+      `only ${read.placebos} in-time placebo windows: too few for a ${Math.round(level * 100)}% interval`,
+    );
+  const verdict: Verdict =
+    reasons.length > 0 ? "not_trustworthy" : read.pValue <= alpha ? "detected" : "not_detected";
+  return { verdict, reasons };
+}
+
+/** Lift per unit of spend change; the interval is the lift's divided by it (order kept ascending). */
+function iroasOf(lift: number, read: ConformalRead, sc: number | undefined): GeoTestResult["iroas"] {
+  if (sc === undefined || sc === 0) return null;
+  const bounded = read.low !== null && read.high !== null;
+  return {
+    estimate: lift / sc,
+    low: bounded ? Math.min((read.low as number) / sc, (read.high as number) / sc) : null,
+    high: bounded ? Math.max((read.low as number) / sc, (read.high as number) / sc) : null,
+    spendChange: sc,
+  };
+}
+
 export function analyzeGeoTest(p: GeoPanel, w: TestWindow, o: AnalyzeOptions = {}): GeoTestResult {
   const level = o.level ?? 0.9;
   const alpha = o.alpha ?? 0.1;
@@ -113,25 +139,8 @@ export function analyzeGeoTest(p: GeoPanel, w: TestWindow, o: AnalyzeOptions = {
           end: w.end,
           lambda,
         });
-  const reasons: string[] = [];
-  if (fitStats.r2 < (o.minR2 ?? 0.5))
-    reasons.push(`pre-period fit is poor (R² ${fitStats.r2.toFixed(2)} < ${o.minR2 ?? 0.5})`);
-  if (read.low === null)
-    reasons.push(
-      `only ${read.placebos} in-time placebo windows: too few for a ${Math.round(level * 100)}% interval`,
-    );
-  const verdict: Verdict =
-    reasons.length > 0 ? "not_trustworthy" : read.pValue <= alpha ? "detected" : "not_detected";
-  const sc = o.spendChange;
-  const iroas =
-    sc !== undefined && sc !== 0
-      ? {
-          estimate: lift / sc,
-          low: read.low === null || read.high === null ? null : Math.min(read.low / sc, read.high / sc),
-          high: read.low === null || read.high === null ? null : Math.max(read.low / sc, read.high / sc),
-          spendChange: sc,
-        }
-      : null;
+  const { verdict, reasons } = judge(fitStats.r2, read, level, alpha, o.minR2 ?? 0.5);
+  const iroas = iroasOf(lift, read, o.spendChange);
   return {
     format: "mmm-os/geotest-analysis@1",
     kpi: p.kpi,
