@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { formatDay } from "../../../src/core/dates.js";
 import { column } from "../../../src/core/modelingTable.js";
-import { analyzeGeoTest } from "../../../src/experiments/geo/analyze.js";
+import { checkExperiments } from "../../../src/experiments/experimentsFile.js";
+import { analyzeGeoTest, experimentRow } from "../../../src/experiments/geo/analyze.js";
 import { locateTest, panelFromTable } from "../../../src/experiments/geo/panel.js";
 import { randomTreated, simulateGeoTest } from "../../../src/simulate/geoTests.js";
 import { type SimulatedDataset, simulateScenario } from "../../../src/simulate/lab.js";
@@ -81,5 +82,28 @@ describe("lab geo tests", () => {
     expect(r.low as number).toBeLessThan(t.truth.lift);
     expect(r.high as number).toBeGreaterThan(t.truth.lift);
     expect(r.lift).toBeLessThan(0);
+    // its experiments row fits the table it would calibrate (the calibration issue's checks)
+    const row = experimentRow(r, {
+      id: "lab-1",
+      channel: "paid_search",
+      spendChange: t.truth.spendChange,
+      changeEnd: t.truth.end,
+      readoutWeeks: 0,
+    });
+    const tbl = t.table;
+    expect(() =>
+      checkExperiments(
+        [row],
+        {
+          channels: tbl.channels.map((c) => c.name),
+          geos: tbl.geos,
+          weeks: tbl.weeks,
+          kpi: tbl.kpi,
+          currency: tbl.currency,
+        },
+        "lab.csv",
+      ),
+    ).not.toThrow();
+    expect(row.kind).toBe("go_dark");
   });
 });
