@@ -218,12 +218,28 @@ function main() {
         median: quantiles(perSeedCoverage).median,
         highest: Math.max(...perSeedCoverage),
       },
+      byKind: Object.fromEntries(
+        (["go_dark", "heavy_up"] as const).map((k) => [
+          k,
+          rate(real.filter((c) => c.kind === k).map((c) => c.covered)),
+        ]),
+      ),
+      byWeeks: Object.fromEntries(
+        [2, 4, 6].map((w) => [w, rate(real.filter((c) => c.weeks === w).map((c) => c.covered))]),
+      ),
       detected: rate(real.map((c) => c.verdict === "detected")),
       notTrustworthy: rate(real.map((c) => c.verdict === "not_trustworthy")),
       halfWidth: quantiles(widths),
       absoluteError: quantiles(real.map((c) => Math.abs(c.lift - c.truth))),
     },
-    aa: { tests: aa.length, alpha: ALPHA, falsePositiveRate: rate(aa.map((c) => c.pValue <= ALPHA)) },
+    aa: {
+      tests: aa.length,
+      alpha: ALPHA,
+      falsePositiveRate: rate(aa.map((c) => c.pValue <= ALPHA)),
+      byWeeks: Object.fromEntries(
+        [2, 4, 6].map((w) => [w, rate(aa.filter((c) => c.weeks === w).map((c) => c.pValue <= ALPHA))]),
+      ),
+    },
     power: POWER_EFFECTS.map((effect) => {
       const xs = power.filter((x) => x.effect === effect);
       const predicted = xs.reduce((s, x) => s + x.predicted, 0) / xs.length;
