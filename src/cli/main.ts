@@ -8,6 +8,8 @@ import { SCENARIO_NAMES, scenarioDescriptions } from "../simulate/scenarios.js";
 import { runDemo } from "./demo.js";
 import { userFault } from "./faults.js";
 import { runFit } from "./fit.js";
+import { runGeotestAnalyze, runGeotestDesign } from "./geotest.js";
+import { runGeotestSimulate } from "./geotestSimulate.js";
 import { type CliIo, EXIT, processIo } from "./io.js";
 import { runLift } from "./lift.js";
 import { runNextTest } from "./nextTest.js";
@@ -260,6 +262,8 @@ function buildProgram(io: CliIo): Command {
       await runRecover(opts, io);
     });
 
+  addGeotest(program, io);
+
   program
     .command("scenarios")
     .description("List the lab's scenarios.")
@@ -276,6 +280,107 @@ function buildProgram(io: CliIo): Command {
       await runDemo(opts, io);
     });
   return program;
+}
+
+function panelOptions(c: Command): Command {
+  return c
+    .option("--panel <file>", "long CSV with one row per date and geo (date, geo, KPI), daily or weekly")
+    .option("--table <dir>", "a geo-level modeling table folder (from mmm prepare or the lab)")
+    .option("--run <dir>", "a run folder: its modeling table is the panel")
+    .option("--weekly", "sum a daily panel into weeks (starting on the first date's weekday)")
+    .option("--date-column <name>", "panel column holding the date (default: date, week, day, time)")
+    .option(
+      "--geo-column <name>",
+      "panel column holding the geo (default: geo, location, region, market, dma, city)",
+    )
+    .option(
+      "--kpi-column <name>",
+      "panel column holding the KPI (default: Y, kpi, conversions, sales, orders, revenue)",
+    );
+}
+
+function addGeotest(program: Command, io: CliIo): void {
+  const geotest = program
+    .command("geotest")
+    .description("Design and read geo holdout tests (synthetic control).");
+  panelOptions(geotest.command("analyze"))
+    .description(
+      "Read a geo test: ridge-augmented synthetic control, conformal interval and p-value, iROAS, verdict.",
+    )
+    .option("--treated <geos>", "treated geos, comma-separated (or from --design)")
+    .requiredOption("--start <date>", "first day (or week start) of the test")
+    .option("--end <date>", "last day (or week start) of the spend change (default: from --design)")
+    .option("--readout <n>", "periods after the change still counted (carryover)", "0")
+    .option("--exclude <geos>", "geos left out of the control pool (spill-over, other tests)")
+    .option(
+      "--spend-change <amount>",
+      "spend change over the test in the currency (negative for go-dark), for iROAS",
+    )
+    .option("--channel <name>", "the channel tested (for the experiments row)")
+    .option(
+      "--kind <kind>",
+      "go_dark | holdout | heavy_up | conversion_lift (default: from the spend change's sign)",
+    )
+    .option("--id <id>", "test id in the experiments row")
+    .option("--level <p>", "interval level", "0.9")
+    .option("--alpha <p>", "test size for the verdict", "0.1")
+    .option("--design <file>", "a design file from mmm geotest design --out")
+    .option("--rank <n>", "which design of --design", "1")
+    .option("--out <file>", "write the full results as JSON")
+    .option(
+      "--experiments <file>",
+      "write the result as an experiments-file row (CSV) for mmm fit --experiments",
+    )
+    .option("--html <file>", "write the charts (treated vs synthetic, placebo distribution) as an HTML page")
+    .action(async (opts) => {
+      await runGeotestAnalyze(opts, io);
+    });
+  panelOptions(geotest.command("design"))
+    .description("Rank candidate geo tests by power and MDE, simulated by injecting lifts into past windows.")
+    .option("--durations <list>", "test lengths in panel periods (weeks or days)", "2,4,6")
+    .option("--sizes <list>", "treated-group sizes", "2,3,4")
+    .option(
+      "--treated <geos>",
+      "also evaluate this treated group, comma-separated (repeatable)",
+      (v: string, acc: string[]) => [...acc, v],
+      [],
+    )
+    .option("--include <geos>", "geos that must be treated")
+    .option("--exclude <geos>", "geos that must not be treated (they stay controls)")
+    .option("--max-share <share>", "largest share of the KPI in the treated group", "0.5")
+    .option(
+      "--candidates <n>",
+      "candidate groups per size (half matched markets, half stratified random)",
+      "10",
+    )
+    .option("--kind <kind>", "go_dark or heavy_up (the effect's sign)", "go_dark")
+    .option("--effect <share>", "expected effect as a share of the treated KPI, e.g. 5%", "5%")
+    .option("--iroas <kpi per currency>", "expected KPI per unit of spend change (with --spend-change)")
+    .option("--spend-change <amount>", "planned spend change over the test")
+    .option("--channel <name>", "the channel to test (recorded in --out)")
+    .option("--top <n>", "designs to print", "10")
+    .option("--out <file>", "write every design (YAML, or JSON for .json) for analyze --design")
+    .option("--html <file>", "write the power curves of the top designs as an HTML page")
+    .action(async (opts) => {
+      await runGeotestDesign(opts, io);
+    });
+  geotest
+    .command("simulate")
+    .description("Lab: apply a geo test with known truth to a simulated multi-geo dataset.")
+    .option("--scenario <name>", "a multi-geo lab scenario", "geo")
+    .option("--seed <n>", "random seed", "1")
+    .requiredOption("--channel <name>", "the channel that goes dark or heavy up")
+    .option("--treated <geos|random:k>", "treated geos, comma-separated, or random:k", "random:3")
+    .option("--start-week <n>", "index of the first test week (default: as late as fits)")
+    .option("--weeks <n>", "weeks of spend change", "4")
+    .option("--kind <kind>", "go_dark | heavy_up | aa", "go_dark")
+    .option("--factor <x>", "heavy-up spend multiplier", "2")
+    .option("--readout <n>", "weeks of carryover counted in the truth", "0")
+    .requiredOption("--out <dir>", "output folder")
+    .option("--force", "replace the output folder if it exists")
+    .action((opts) => {
+      runGeotestSimulate(opts, io);
+    });
 }
 
 /** Runs the CLI; returns the exit code instead of exiting, so tests can call it in-process. */

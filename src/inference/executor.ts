@@ -44,14 +44,15 @@ export function buildModel(recipe: ModelRecipe): MmmModel {
     buildModelData(recipe.table, recipe.spec, { holdoutWeeks: recipe.holdoutWeeks }),
     recipe.spec,
   );
-  if (recipe.experiments && recipe.experiments.length > 0)
-    model.addTerm(
-      new ExperimentTerm(
-        model.data,
-        model.layout.channels,
-        resolveExperiments(recipe.experiments, model.data),
-      ),
-    );
+  // a holdout or CV fold learns from its past only: tests read out in its held-out weeks stay out
+  const tests = testsInsideTraining(recipe.experiments ?? [], model.data);
+  if (tests.length > 0) {
+    const resolved =
+      recipe.calibration === "roi_prior"
+        ? roiPriorTests(tests, model.data)
+        : resolveExperiments(tests, model.data);
+    model.addTerm(new ExperimentTerm(model.data, model.layout.channels, resolved));
+  }
   return model;
 }
 
