@@ -95,6 +95,12 @@ export function runNextTest(runDir: string, o: NextTestCliOptions, io: CliIo): N
     demandFollowing: flags.filter((f) => f.atRisk).map((f) => f.channel),
   });
   io.out(nextTestTable(result, options.top));
+  const top = result.candidates.find((c) => c.reliable);
+  // a geo model can run the top test as a geo holdout: its design is the next step
+  if (top && run.model.data.G > 1)
+    io.out(
+      `Next: design it as a geo test — mmm geotest design --run ${runDir} --channel ${top.channel} --kind ${top.kind} --durations ${top.weeks} --spend-change ${Math.round(0.3 * top.spendChange)}`,
+    );
   if (run.fit.method === "fast") io.out("(approximate: from a Laplace fit)");
   if (o.out) {
     writeFileAtomic(o.out, finiteJson(result, o.out), inputs);
