@@ -1,6 +1,6 @@
 // Channel contributions for reports and plans, evaluated per posterior draw outside the sampler.
 
-import { adstockSpec, adstockWeightsWithGradient } from "./adstock.js";
+import { channelResponseAt } from "./channelResponse.js";
 import type { MmmModel } from "./mmm.js";
 import { saturationKernel } from "./saturation.js";
 
@@ -36,20 +36,8 @@ export class ContributionEvaluator {
     const ch = d.channels[c];
     const lay = this.model.layout.channels[c];
     const L = ch.maxLag;
-    adstockWeightsWithGradient(
-      adstockSpec(
-        ch.adstock,
-        [x[lay.adstock[0]], lay.adstock.length > 1 ? x[lay.adstock[1]] : 0],
-        L,
-        ch.normalize,
-      ),
-      this.weights,
-      this.dWeights,
-    );
-    const s1 = x[lay.saturation[0]];
-    const n = lay.saturation.length > 1 ? x[lay.saturation[1]] : 1;
+    const { s1, n, coef } = channelResponseAt(ch, lay, x, this.weights, this.dWeights);
     const kernel = saturationKernel(ch.saturation);
-    const coef = x[lay.effect] / s1;
     const src = input ?? ch.x;
     const res = out ?? new Float64Array(G * T);
     for (let g = 0; g < G; g++) {

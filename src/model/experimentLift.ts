@@ -6,7 +6,7 @@
 
 import { parseDay } from "../core/dates.js";
 import { MmmError } from "../core/errors.js";
-import { adstockSpec, adstockWeightsWithGradient } from "./adstock.js";
+import { type ChannelParamIndex, channelResponseAt } from "./channelResponse.js";
 import type { ModelData } from "./design.js";
 import { saturationKernel } from "./saturation.js";
 
@@ -28,12 +28,7 @@ export interface LiftTest {
   readoutWeeks: number;
 }
 
-/** Where a channel's parameters sit in the parameter vector. */
-export interface ChannelParamIndex {
-  effect: number;
-  adstock: number[];
-  saturation: number[];
-}
+export type { ChannelParamIndex } from "./channelResponse.js";
 
 /** An experiment mapped onto the model's data: geo and week indices, the change in input units. */
 export interface ResolvedExperiment {
@@ -237,21 +232,9 @@ export class ExperimentTerm {
     const ch = d.channels[e.channel];
     const lay = this.index[e.channel];
     const L = ch.maxLag;
-    const ok = adstockWeightsWithGradient(
-      adstockSpec(
-        ch.adstock,
-        [x[lay.adstock[0]], lay.adstock.length > 1 ? x[lay.adstock[1]] : 0],
-        L,
-        ch.normalize,
-      ),
-      this.weights,
-      this.dWeights,
-    );
+    const { ok, s1, n, coef } = channelResponseAt(ch, lay, x, this.weights, this.dWeights);
     if (!ok) return Number.NaN;
     const w = this.weights;
-    const s1 = x[lay.saturation[0]];
-    const n = lay.saturation.length > 1 ? x[lay.saturation[1]] : 1;
-    const coef = x[lay.effect] / s1;
     const kernel = this.kernels[e.channel];
     const W = e.endWeek - e.startWeek + 1;
     if (grad) this.dLdw.fill(0, 0, L);

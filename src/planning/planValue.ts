@@ -3,7 +3,7 @@
 // in the credited carryover weeks after it, given the carryover already in flight from the
 // observed history. `planValues` is the one exact valuation of whole plans that every command uses.
 
-import { adstockSpec, adstockWeightsWithGradient } from "../model/adstock.js";
+import { channelResponseAt } from "../model/channelResponse.js";
 import type { MmmModel } from "../model/mmm.js";
 import { saturationValue } from "../model/saturation.js";
 import type { ChannelPlanContext, HorizonSettings } from "./context.js";
@@ -42,21 +42,9 @@ export class PlanValuer {
     const ch = d.channels[ctx.c];
     const lay = m.layout.channels[ctx.c];
     const L = ch.maxLag;
-    adstockWeightsWithGradient(
-      adstockSpec(
-        ch.adstock,
-        [x[lay.adstock[0]], lay.adstock.length > 1 ? x[lay.adstock[1]] : 0],
-        L,
-        ch.normalize,
-      ),
-      this.weights,
-      this.dWeights,
-    );
+    const { s1, n, coef } = channelResponseAt(ch, lay, x, this.weights, this.dWeights);
     const w = this.weights;
-    const s1 = x[lay.saturation[0]];
-    const n = lay.saturation.length > 1 ? x[lay.saturation[1]] : 1;
     const saturate = saturationValue(ch.saturation);
-    const coef = x[lay.effect] / s1;
     const H = this.horizon;
     const steps = H + this.tail;
     out.fill(0, 0, amounts.length);
