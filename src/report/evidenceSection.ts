@@ -15,6 +15,7 @@ export function evidenceSection(data: ReportData): SafeHtml {
   const e = data.evidence;
   if (!e || e.checks.length === 0) return html``;
   const flagged = e.checks.filter((c) => c.tension);
+  const unreliable = e.checks.filter((c) => c.paretoK === null || c.paretoK > 0.7).length;
   const lede =
     flagged.length === 0
       ? `All ${e.checks.length} lift tests agree with the rest of the evidence: each measured lift is within what the model, fitted without that test, expected.`
@@ -26,7 +27,7 @@ export function evidenceSection(data: ReportData): SafeHtml {
     `${compact(c.modelLift.mean)} [${compact(c.modelLift.q05)}, ${compact(c.modelLift.q95)}]`,
     iv(c.testIroas),
     iv(c.modelIroas),
-    c.pValue.toFixed(3),
+    c.paretoK === null || c.paretoK > 0.7 ? `${c.pValue.toFixed(3)}*` : c.pValue.toFixed(3),
     c.tension ? badge("disagrees", "bad") : badge("agrees", "ok"),
   ]);
   const channelRows = e.channels.map((r) => [r.channel, iv(r.mmm), r.verdict]);
@@ -48,7 +49,8 @@ ${table(
 )}
 <p class="note">The model's view of each test is its posterior with that test taken back out (Pareto-smoothed importance weights),
 so a test is judged by the rest of the evidence, not by itself. p is the posterior predictive p-value of the measured lift; below 0.05
-the test is flagged. A heavy-up's return is the return of the extra spend (a marginal return), a go-dark's the return of the spend removed.</p>
+the test is flagged. A heavy-up's return is the return of the extra spend (a marginal return), a go-dark's the return of the spend removed.
+${unreliable > 0 ? html`* The test moved the posterior too far to take it back out reliably (Pareto k above 0.7): fit without that test to judge it.` : ""}</p>
 ${flagged.map((c) => html`<p class="caveat">${c.finding}</p>`)}
 ${table(["channel", { label: "MMM ROI [90%]", numeric: true }, "verdict"], channelRows, "Per channel")}
 <h3>Which number to use for what</h3>
