@@ -10,11 +10,8 @@
 
 import { checkExperimentsAgainstModel } from "../src/analysis/experimentEvidence.js";
 import { pooledDraws } from "../src/inference/sample.js";
-import { planBudget } from "../src/planning/plan.js";
 import { simulateScenario } from "../src/simulate/lab.js";
-import { planningProblems } from "../src/simulate/planningProblems.js";
-import { trueAllocationValue } from "../src/simulate/truth.js";
-import { benchFit, table, writeResult } from "./lib.js";
+import { benchFit, defaultPlanRegret, table, writeResult } from "./lib.js";
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -97,25 +94,6 @@ for (const seed of seedList(arg("endogenous-seeds", "1-5"))) {
   const { ds, plain, calibrated } = await fitPair("endogenous", seed);
   const channel = ds.scenario.endogenous?.channel as string;
   const truthRoi = ds.truth.channels.find((c) => c.name === channel)?.roi as number;
-  const regret = (fit: typeof plain) =>
-    mean(
-      planningProblems(ds, seed, 3).map((problem) => {
-        const names = Object.keys(problem.reference);
-        const plan = planBudget(fit.model, pooledDraws(fit.posterior), {
-          horizonWeeks: problem.horizonWeeks,
-          carryoverWeeks: problem.carryoverWeeks,
-          reference: { kind: "recent", weeks: problem.referenceWeeks },
-          total: problem.budget,
-          minimum: new Map(names.map((n) => [n, problem.bounds[n][0]])),
-          maximum: new Map(names.map((n) => [n, problem.bounds[n][1]])),
-        });
-        const value = trueAllocationValue(
-          ds.truth,
-          Object.fromEntries(plan.rows.map((r) => [r.channel, r.recommended])),
-        );
-        return 1 - value / problem.optimalValue;
-      }),
-    );
   endogenousRows.push({
     seed,
     trueRoi: truthRoi,
@@ -123,8 +101,8 @@ for (const seed of seedList(arg("endogenous-seeds", "1-5"))) {
     roiAfter: calibrated.roi[channel].mean,
     biasBefore: Math.abs(plain.roi[channel].mean - truthRoi),
     biasAfter: Math.abs(calibrated.roi[channel].mean - truthRoi),
-    regretBefore: regret(plain),
-    regretAfter: regret(calibrated),
+    regretBefore: defaultPlanRegret(ds, plain, seed),
+    regretAfter: defaultPlanRegret(ds, calibrated, seed),
   });
   console.error(`endogenous seed ${seed} done`);
 }

@@ -13,11 +13,17 @@ import { buildModel } from "../src/inference/executor.js";
 import {
   DEFAULT_SAMPLE_OPTIONS,
   fitModel,
+  type Posterior,
   pooledDraws,
   type SampleOptions,
 } from "../src/inference/sample.js";
 import type { LiftTest } from "../src/model/experimentLift.js";
+import type { MmmModel } from "../src/model/mmm.js";
 import { ModelSpecSchema } from "../src/model/spec.js";
+import { planBudget } from "../src/planning/plan.js";
+import type { SimulatedDataset } from "../src/simulate/lab.js";
+import { planningProblems } from "../src/simulate/planningProblems.js";
+import { trueAllocationValue } from "../src/simulate/truth.js";
 
 export const RESULTS_DIR = join(import.meta.dirname ?? new URL(".", import.meta.url).pathname, "results");
 
@@ -91,4 +97,35 @@ export function table(rows: (string | number)[][], header: string[]): string {
         (i === 0 ? `\n${widths.map((w) => "-".repeat(w)).join("  ")}` : ""),
     )
     .join("\n");
+}
+
+/**
+ * Mean true regret (1 − value ÷ optimum) of the default plan over a lab dataset's planning
+ * problems (3 per seed): the score every decision benchmark uses.
+ */
+export function defaultPlanRegret(
+  ds: SimulatedDataset,
+  fit: { model: MmmModel; posterior: Posterior },
+  seed: number,
+): number {
+  const problems = planningProblems(ds, seed, 3);
+  const draws = pooledDraws(fit.posterior);
+  let sum = 0;
+  for (const problem of problems) {
+    const names = Object.keys(problem.reference);
+    const plan = planBudget(fit.model, draws, {
+      horizonWeeks: problem.horizonWeeks,
+      carryoverWeeks: problem.carryoverWeeks,
+      reference: { kind: "recent", weeks: problem.referenceWeeks },
+      total: problem.budget,
+      minimum: new Map(names.map((n) => [n, problem.bounds[n][0]])),
+      maximum: new Map(names.map((n) => [n, problem.bounds[n][1]])),
+    });
+    const value = trueAllocationValue(
+      ds.truth,
+      Object.fromEntries(plan.rows.map((r) => [r.channel, r.recommended])),
+    );
+    sum += 1 - value / problem.optimalValue;
+  }
+  return sum / problems.length;
 }

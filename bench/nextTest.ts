@@ -9,12 +9,10 @@ import { Rng } from "../src/core/rng.js";
 import { rankNextTests, type TestCandidate } from "../src/experiments/nextTest.js";
 import { pooledDraws } from "../src/inference/sample.js";
 import type { LiftTest } from "../src/model/experimentLift.js";
-import { planBudget } from "../src/planning/plan.js";
 import { simulateScenario } from "../src/simulate/lab.js";
-import { planningProblems } from "../src/simulate/planningProblems.js";
 import { channelContribution } from "../src/simulate/response.js";
-import { trueAllocationValue, truthMediaParams } from "../src/simulate/truth.js";
-import { benchFit, table, writeResult } from "./lib.js";
+import { truthMediaParams } from "../src/simulate/truth.js";
+import { benchFit, defaultPlanRegret, table, writeResult } from "./lib.js";
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -27,31 +25,6 @@ const seeds = m
 const READOUT = 2;
 
 type Ds = ReturnType<typeof simulateScenario>;
-type Fit = Awaited<ReturnType<typeof benchFit>>;
-
-/** Mean true regret of the default plan over the seed's planning problems. */
-function regret(ds: Ds, fit: Fit, seed: number): number {
-  const problems = planningProblems(ds, seed, 3);
-  const draws = pooledDraws(fit.posterior);
-  let sum = 0;
-  for (const problem of problems) {
-    const names = Object.keys(problem.reference);
-    const plan = planBudget(fit.model, draws, {
-      horizonWeeks: problem.horizonWeeks,
-      carryoverWeeks: problem.carryoverWeeks,
-      reference: { kind: "recent", weeks: problem.referenceWeeks },
-      total: problem.budget,
-      minimum: new Map(names.map((n) => [n, problem.bounds[n][0]])),
-      maximum: new Map(names.map((n) => [n, problem.bounds[n][1]])),
-    });
-    const value = trueAllocationValue(
-      ds.truth,
-      Object.fromEntries(plan.rows.map((r) => [r.channel, r.recommended])),
-    );
-    sum += 1 - value / problem.optimalValue;
-  }
-  return sum / problems.length;
-}
 
 /**
  * The candidate run in the lab: its true lift (doing the test on the last weeks' spend minus not
@@ -93,7 +66,7 @@ const rows: Record<string, number | string | boolean>[] = [];
 for (const seed of seeds) {
   const ds = simulateScenario("clean", seed);
   const base = await benchFit(ds.table, {}, { seed });
-  const before = regret(ds, base, seed);
+  const before = defaultPlanRegret(ds, base, seed);
   const ranked = rankNextTests(base.model, pooledDraws(base.posterior), { seed }).candidates.filter(
     (c) => c.reliable,
   );
@@ -101,7 +74,7 @@ for (const seed of seeds) {
   const mid = ranked[Math.floor(ranked.length / 2)];
   const rng = new Rng(`next-test-bench:${seed}`);
   const after = async (c: TestCandidate) =>
-    regret(ds, await benchFit(ds.table, {}, { seed }, [simulatedRead(ds, c, rng)]), seed);
+    defaultPlanRegret(ds, await benchFit(ds.table, {}, { seed }, [simulatedRead(ds, c, rng)]), seed);
   const topAfter = await after(top);
   const midAfter = await after(mid);
   rows.push({

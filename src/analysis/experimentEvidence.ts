@@ -14,7 +14,7 @@ import {
 import type { MmmModel } from "../model/mmm.js";
 import { PsisWorkspace, paretoTailLength, psisSmoothColumn } from "./looPareto.js";
 import { thinned } from "./measures.js";
-import type { Interval } from "./summaries.js";
+import { type Interval, weightedInterval } from "./summaries.js";
 
 /** Default level below which a test and the model are said to disagree (two-sided). */
 export const TENSION_ALPHA = 0.05;
@@ -80,7 +80,7 @@ export function checkExperimentsAgainstModel(
     let below = 0;
     for (let k = 0; k < l.length; k++) below += weights[k] * normalCdf(e.lift, l[k], e.liftSe);
     const pValue = Math.min(1, 2 * Math.min(below, 1 - below));
-    const modelLift = weightedSummary(l, weights);
+    const modelLift = weightedInterval(l, weights);
     const perCurrency = options.valuePerUnit / e.spendChange;
     const z90 = 1.6448536269514722;
     const testIroas = {
@@ -89,7 +89,7 @@ export function checkExperimentsAgainstModel(
       q05: Math.min((e.lift - z90 * e.liftSe) * perCurrency, (e.lift + z90 * e.liftSe) * perCurrency),
       q95: Math.max((e.lift - z90 * e.liftSe) * perCurrency, (e.lift + z90 * e.liftSe) * perCurrency),
     };
-    const modelIroas = weightedSummary(
+    const modelIroas = weightedInterval(
       l.map((v) => v * perCurrency),
       weights,
     );
@@ -145,22 +145,6 @@ function leaveTestOutWeights(
   });
   // a tail that cannot be fitted (too short or constant) gives no k: reported as unknown (null)
   return { weights: weights.map((w) => w / total), k: Number.isFinite(k) ? k : null };
-}
-
-/** Mean and 5/50/95% quantiles of draws under normalised weights. */
-function weightedSummary(values: Float64Array, weights: Float64Array): Interval {
-  const order = Array.from(values.keys()).sort((a, b) => values[a] - values[b]);
-  const q = (p: number) => {
-    let c = 0;
-    for (const i of order) {
-      c += weights[i];
-      if (c >= p) return values[i];
-    }
-    return values[order[order.length - 1]];
-  };
-  let mean = 0;
-  for (let k = 0; k < values.length; k++) mean += weights[k] * values[k];
-  return { mean, median: q(0.5), q05: q(0.05), q95: q(0.95) };
 }
 
 function tensionFinding(e: LiftTest, model: Interval, ratio: number, p: number): string {

@@ -8,14 +8,14 @@
 
 import { channelDraws } from "../analysis/channelMetrics.js";
 import { thinned } from "../analysis/measures.js";
-import { type Interval, summarise } from "../analysis/summaries.js";
+import { type Interval, summarise, weightedInterval } from "../analysis/summaries.js";
 import { Rng } from "../core/rng.js";
 import { maximiseSeparable } from "../core/separable.js";
 import { ExperimentTerm, type ResolvedExperiment } from "../model/experimentLift.js";
 import type { MmmModel } from "../model/mmm.js";
 import { channelBounds } from "../planning/constraints.js";
 import { planContext } from "../planning/context.js";
-import { buildGrids, type ValueGrids } from "../planning/optimize.js";
+import { buildGrids, meanCurves, type ValueGrids } from "../planning/optimize.js";
 import { DEFAULT_PLAN_OPTIONS } from "../planning/plan.js";
 import { PlanValuer } from "../planning/planValue.js";
 
@@ -96,8 +96,7 @@ export function rankNextTests(
   const total = context.channels.reduce((s, c) => s + c.current, 0);
   const valuer = new PlanValuer(model, planSettings, vpu);
   const grids = buildGrids(valuer, rows, context.channels, bounds, 41);
-  const uniform = new Float64Array(rows.length).fill(1 / rows.length);
-  const today = bestPlan(grids, uniform, bounds, total);
+  const today = bestPlan(meanCurves(grids), bounds, total);
   const roi = channelDraws(model, concat(rows, model.dim), { valuePerUnit: vpu });
   const noise = o.weeklyNoiseSd ?? weeklyResidualSd(model, rows);
   const candidates: TestCandidate[] = [];
@@ -123,7 +122,7 @@ export function rankNextTests(
           se,
           evsi: outcome.evsi,
           cost: kind === "go_dark" ? -liftSummary.mean * vpu : test.spendChange - liftSummary.mean * vpu,
-          roiWidthNow: width(channelRoi, uniform),
+          roiWidthNow: roiWidth(channelRoi),
           roiWidthAfter: outcome.width,
           ess: outcome.ess,
           reliable: outcome.ess >= o.minEss,
@@ -268,70 +267,25 @@ function preposterior(
     ess.push(1 / sq);
     // paired with today's plan valued under the same read-out: the gain is ≥ 0 read-out by read-out,
     // so the Monte Carlo noise of the read-outs does not swamp it
-    const best = bestPlan(grids, w, bounds, total);
-    gain += best.value - planValueUnder(grids, w, today.allocation);
-    widths += width(roi, w);
+    const curves = meanCurves(grids, w);
+    const best = bestPlan(curves, bounds, total);
+    gain += best.value - today.allocation.reduce((s, a, c) => s + curves[c](a), 0);
+    const after = weightedInterval(roi, w);
+    widths += after.q95 - after.q05;
   }
   ess.sort((a, b) => a - b);
   return { evsi: gain / J, width: widths / J, ess: ess[Math.floor(J / 2)] };
 }
 
-/** Each channel's expected value on its grid under draw weights w. */
-function weightedCurves(g: ValueGrids, w: Float64Array): Float64Array[] {
-  return g.amounts.map((grid, c) => {
-    const n = grid.length;
-    const mean = new Float64Array(n);
-    const vals = g.values[c];
-    for (let k = 0; k < g.draws; k++) {
-      const wk = w[k];
-      if (wk < 1e-12) continue;
-      for (let p = 0; p < n; p++) mean[p] += wk * vals[k * n + p];
-    }
-    return mean;
-  });
-}
-
-/** The expected-value-optimal plan under draw weights w (grid dynamic programme). */
-function bestPlan(g: ValueGrids, w: Float64Array, bounds: [number, number][], total: number) {
-  const means = weightedCurves(g, w);
-  const curves = g.amounts.map((grid, c) => (a: number) => interpolate(grid, means[c], a));
+/** The expected-value-optimal plan on the given curves (grid dynamic programme). */
+function bestPlan(curves: ((a: number) => number)[], bounds: [number, number][], total: number) {
   // one budget grid for every read-out and no off-grid polish: its error cancels in the paired gain
   return maximiseSeparable(curves, bounds, total, 100, false);
 }
 
-function planValueUnder(g: ValueGrids, w: Float64Array, allocation: number[]): number {
-  const means = weightedCurves(g, w);
-  return g.amounts.reduce((s, grid, c) => s + interpolate(grid, means[c], allocation[c]), 0);
-}
-
-function interpolate(grid: Float64Array, values: Float64Array, a: number): number {
-  const n = grid.length;
-  if (n === 1 || a <= grid[0]) return values[0];
-  if (a >= grid[n - 1]) return values[n - 1];
-  const pos = ((a - grid[0]) / (grid[n - 1] - grid[0])) * (n - 1);
-  const i = Math.min(n - 2, Math.floor(pos));
-  return values[i] + (pos - i) * (values[i + 1] - values[i]);
-}
-
-/** Width of the weighted 90% interval. */
-function width(values: Float64Array, w: Float64Array): number {
-  const order = Array.from(values.keys()).sort((a, b) => values[a] - values[b]);
-  let c = 0;
-  let lo = values[order[0]];
-  let hi = values[order[order.length - 1]];
-  let seenLo = false;
-  for (const i of order) {
-    c += w[i];
-    if (!seenLo && c >= 0.05) {
-      lo = values[i];
-      seenLo = true;
-    }
-    if (c >= 0.95) {
-      hi = values[i];
-      break;
-    }
-  }
-  return hi - lo;
+function roiWidth(roi: Float64Array): number {
+  const i = weightedInterval(roi, new Float64Array(roi.length).fill(1 / roi.length));
+  return i.q95 - i.q05;
 }
 
 function concat(rows: Float64Array[], dim: number): Float64Array {

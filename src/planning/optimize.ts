@@ -86,15 +86,25 @@ export function allocationValues(g: ValueGrids, alloc: ArrayLike<number>): Float
 }
 
 /**
- * Each channel's expected value as a function of its amount. Interpolation is linear in the
- * tabulated values and every draw shares the grid, so the mean of the interpolants is the
- * interpolant of the mean values: one pass over the draws, not one per evaluation.
+ * Each channel's expected value as a function of its amount (under normalised draw weights, if
+ * given). Interpolation is linear in the tabulated values and every draw shares the grid, so the
+ * mean of the interpolants is the interpolant of the mean values: one pass over the draws.
  */
-export function meanCurves(g: ValueGrids): ((a: number) => number)[] {
+export function meanCurves(g: ValueGrids, weights?: ArrayLike<number>): ((a: number) => number)[] {
   return g.amounts.map((grid, c) => {
     const n = grid.length;
     const mean = new Float64Array(n);
-    for (let k = 0; k < g.draws; k++) for (let p = 0; p < n; p++) mean[p] += g.values[c][k * n + p] / g.draws;
+    const vals = g.values[c];
+    if (weights === undefined) {
+      for (let k = 0; k < g.draws; k++) for (let p = 0; p < n; p++) mean[p] += vals[k * n + p] / g.draws;
+    } else {
+      // a reweighted posterior (normalised weights); draws with no weight left cost nothing
+      for (let k = 0; k < g.draws; k++) {
+        const wk = weights[k];
+        if (wk < 1e-12) continue;
+        for (let p = 0; p < n; p++) mean[p] += wk * vals[k * n + p];
+      }
+    }
     const single: ValueGrids = { amounts: [grid], values: [mean], draws: 1 };
     const out = new Float64Array(1);
     return (a: number) => {
