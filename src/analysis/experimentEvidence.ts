@@ -14,6 +14,7 @@ import {
 import type { MmmModel } from "../model/mmm.js";
 import { PsisWorkspace, paretoTailLength, psisSmoothColumn } from "./looPareto.js";
 import { thinned } from "./measures.js";
+import { compact } from "./numberFormat.js";
 import { type Interval, weightedInterval } from "./summaries.js";
 
 /** Default level below which a test and the model are said to disagree (two-sided). */
@@ -148,7 +149,7 @@ function leaveTestOutWeights(
 }
 
 function tensionFinding(e: LiftTest, model: Interval, ratio: number, p: number): string {
-  const fmt = (v: number) => Math.round(v).toLocaleString("en-US");
+  const fmt = compact;
   const direction = Math.abs(ratio) > 1 ? "more" : "less";
   const causes =
     Math.abs(ratio) > 1

@@ -3,6 +3,7 @@
 // posterior with each test left out (so a test the rest of the evidence contradicts is named).
 
 import { checkExperimentsAgainstModel, type ExperimentCheck } from "../analysis/experimentEvidence.js";
+import { compact } from "../analysis/numberFormat.js";
 import { MmmError } from "../core/errors.js";
 import { readUserText } from "../data/fsErrors.js";
 import { sha256 } from "../data/lineage.js";
@@ -89,7 +90,7 @@ function summaryRow(c: ExperimentCheck) {
 
 /** Lines printed after the ROI table. */
 export function experimentsLines(rows: ReturnType<typeof summaryRow>[]): string {
-  const fmt = (v: number) => Math.round(v).toLocaleString("en-US");
+  const fmt = compact;
   const lines = rows.map(
     (r) =>
       `  ${r.id} (${r.channel}): measured ${fmt(r.measured_lift)} ± ${fmt(r.lift_se)}; the model without it ${fmt(r.model_lift_without_test.mean)} [${fmt(r.model_lift_without_test.q05)}, ${fmt(r.model_lift_without_test.q95)}]; p = ${r.p_value.toFixed(3)}${r.tension ? "  ← TENSION" : ""}${r.pareto_k === null || r.pareto_k > 0.7 ? " (check unreliable: the test moved the posterior too far to take it back out; fit without it to judge it)" : ""}`,

@@ -4,6 +4,7 @@
 
 import { demandFollowing } from "../analysis/demandFollowing.js";
 import { compact } from "../analysis/numberFormat.js";
+import type { ReturnUnits } from "../analysis/returnUnits.js";
 import { MmmError } from "../core/errors.js";
 import { finiteJson } from "../core/finiteJson.js";
 import { parseUserNumber } from "../core/userNumber.js";
@@ -45,7 +46,9 @@ function parseOptions(o: NextTestCliOptions) {
   };
 }
 
-export function nextTestTable(r: NextTestResult, top: number): string {
+export function nextTestTable(r: NextTestResult, top: number, units: ReturnUnits): string {
+  // ROI widths in the fit's display units (KPI per 1,000 currency for a KPI without a value)
+  const w = (v: number) => (v * units.factor).toFixed(2);
   const head = [
     "rank",
     "test",
@@ -54,7 +57,7 @@ export function nextTestTable(r: NextTestResult, top: number): string {
     "expected lift [5%, 95%]",
     `EVSI (${r.valueUnit})`,
     `cost (${r.valueUnit})`,
-    "ROI 90% width now → after",
+    `${units.short} 90% width now → after`,
   ];
   const rows = r.candidates
     .slice(0, top)
@@ -65,8 +68,8 @@ export function nextTestTable(r: NextTestResult, top: number): string {
       compact(c.spendChange),
       `${compact(c.expectedLift.mean)} [${compact(c.expectedLift.q05)}, ${compact(c.expectedLift.q95)}]`,
       compact(c.evsi),
-      compact(c.cost),
-      `${c.roiWidthNow.toFixed(2)} → ${c.roiWidthAfter.toFixed(2)}`,
+      c.cost === null ? "—" : compact(c.cost),
+      `${w(c.roiWidthNow)} → ${w(c.roiWidthAfter)}`,
     ]);
   const widths = head.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
   const line = (cells: string[]) =>
@@ -78,6 +81,9 @@ export function nextTestTable(r: NextTestResult, top: number): string {
     ...rows.map(line),
     "",
     ...r.notes,
+    ...(r.candidates.some((c) => c.cost === null)
+      ? ["A heavy-up's cost (extra spend minus its return) needs a value per KPI unit: shown as —."]
+      : []),
   ].join("\n");
 }
 
@@ -94,7 +100,7 @@ export function runNextTest(runDir: string, o: NextTestCliOptions, io: CliIo): N
     ...options,
     demandFollowing: flags.filter((f) => f.atRisk).map((f) => f.channel),
   });
-  io.out(nextTestTable(result, options.top));
+  io.out(nextTestTable(result, options.top, run.summary.roi_display));
   const top = result.candidates.find((c) => c.reliable);
   // a geo model can run the top test as a geo holdout: its design is the next step
   if (top && run.model.data.G > 1)

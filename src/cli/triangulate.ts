@@ -6,6 +6,7 @@ import { parse as parseCsv } from "csv-parse/sync";
 import { channelDraws } from "../analysis/channelMetrics.js";
 import { demandFollowing } from "../analysis/demandFollowing.js";
 import { checkExperimentsAgainstModel } from "../analysis/experimentEvidence.js";
+import type { ReturnUnits } from "../analysis/returnUnits.js";
 import { type PlatformClaim, RECONCILIATION, triangulate } from "../analysis/triangulation.js";
 import { MmmError } from "../core/errors.js";
 import { finiteJson } from "../core/finiteJson.js";
@@ -111,7 +112,7 @@ export function runTriangulate(runDir: string, o: TriangulateOptions, io: CliIo)
     if (f?.atRisk)
       r.verdict = `${r.verdict}; spend follows demand (r = ${Math.max(f.baselineCorrelation, f.proxyCorrelation ?? -1).toFixed(2)}): over-credit risk, test it first`;
   }
-  io.out(triangulationText(rows, run.experiments.length > 0 && !given));
+  io.out(triangulationText(rows, run.experiments.length > 0 && !given, run.summary.roi_display));
   const result = {
     format: "mmm-os/triangulation@1",
     value_unit: d.valuePerUnit ? d.currency : d.kpi,
@@ -125,16 +126,21 @@ export function runTriangulate(runDir: string, o: TriangulateOptions, io: CliIo)
   return result;
 }
 
-function triangulationText(rows: ReturnType<typeof triangulate>, calibrated: boolean): string {
-  const iv = (i: { mean: number; q05: number; q95: number }) =>
-    `${i.mean.toFixed(2)} [${i.q05.toFixed(2)}, ${i.q95.toFixed(2)}]`;
+function triangulationText(
+  rows: ReturnType<typeof triangulate>,
+  calibrated: boolean,
+  units: ReturnUnits,
+): string {
+  // returns in the fit's display units (KPI per 1,000 currency for a KPI without a value)
+  const r2 = (v: number) => (v * units.factor).toFixed(2);
+  const iv = (i: { mean: number; q05: number; q95: number }) => `${r2(i.mean)} [${r2(i.q05)}, ${r2(i.q95)}]`;
   const lines = [
-    `Does the evidence agree? ROI per unit of spend, 90% intervals${calibrated ? " (the run is calibrated with its tests; each test is judged with it left out)" : ""}`,
+    `Does the evidence agree? Returns in ${units.unit}, 90% intervals${calibrated ? " (the run is calibrated with its tests; each test is judged with it left out)" : ""}`,
     "",
   ];
   for (const r of rows) {
     lines.push(
-      `${r.channel}: MMM ${iv(r.mmm)}${r.mmmUncalibrated ? ` (before calibration ${iv(r.mmmUncalibrated)})` : ""}${r.platformRoas !== null ? `; platform ${r.platformRoas.toFixed(2)} (${r.platformCreditRatio?.toFixed(2)}× the MMM)` : ""}`,
+      `${r.channel}: MMM ${iv(r.mmm)}${r.mmmUncalibrated ? ` (before calibration ${iv(r.mmmUncalibrated)})` : ""}${r.platformRoas !== null ? `; platform ${r2(r.platformRoas)} (${r.platformCreditRatio?.toFixed(2)}× the MMM)` : ""}`,
     );
     for (const t of r.tests)
       lines.push(

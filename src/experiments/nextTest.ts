@@ -63,8 +63,11 @@ export interface TestCandidate {
   se: number;
   /** Expected value of sample information for next quarter's budget (value units). */
   evsi: number;
-  /** Value the test gives up: lost KPI value of a go-dark; extra spend minus its return for a heavy-up. */
-  cost: number;
+  /**
+   * Value the test gives up: lost KPI value of a go-dark; extra spend minus its return for a
+   * heavy-up — null for a heavy-up when the KPI has no value (spend and KPI do not subtract).
+   */
+  cost: number | null;
   /** The channel's 90% ROI interval width now, and expected after the test. */
   roiWidthNow: number;
   roiWidthAfter: number;
@@ -121,7 +124,12 @@ export function rankNextTests(
           expectedLift: liftSummary,
           se,
           evsi: outcome.evsi,
-          cost: kind === "go_dark" ? -liftSummary.mean * vpu : test.spendChange - liftSummary.mean * vpu,
+          cost:
+            kind === "go_dark"
+              ? -liftSummary.mean * vpu
+              : d.valuePerUnit
+                ? test.spendChange - liftSummary.mean * vpu
+                : null,
           roiWidthNow: roiWidth(channelRoi),
           roiWidthAfter: outcome.width,
           ess: outcome.ess,

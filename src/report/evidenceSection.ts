@@ -8,10 +8,11 @@ import type { ReportData } from "./reportData.js";
 import { html, type SafeHtml } from "./safeHtml.js";
 import { table } from "./tables.js";
 
-const iv = (i: { mean: number; q05: number; q95: number }) =>
-  `${i.mean.toFixed(2)} [${i.q05.toFixed(2)}, ${i.q95.toFixed(2)}]`;
-
 export function evidenceSection(data: ReportData): SafeHtml {
+  // returns in the fit's display units (KPI per 1,000 currency for a KPI without a value)
+  const f = data.fit.roi_display.factor;
+  const iv = (i: { mean: number; q05: number; q95: number }) =>
+    `${(i.mean * f).toFixed(2)} [${(i.q05 * f).toFixed(2)}, ${(i.q95 * f).toFixed(2)}]`;
   const e = data.evidence;
   if (!e || e.checks.length === 0) return html``;
   const flagged = e.checks.filter((c) => c.tension);
@@ -45,14 +46,14 @@ ${table(
     "",
   ],
   testRows,
-  `Lift tests (KPI units; returns in ${data.fit.currency} per ${data.fit.currency} moved)`,
+  `Lift tests (lifts in ${data.fit.kpi}; returns in ${data.fit.roi_display.unit})`,
 )}
 <p class="note">The model's view of each test is its posterior with that test taken back out (Pareto-smoothed importance weights),
 so a test is judged by the rest of the evidence, not by itself. p is the posterior predictive p-value of the measured lift; below 0.05
 the test is flagged. A heavy-up's return is the return of the extra spend (a marginal return), a go-dark's the return of the spend removed.
 ${unreliable > 0 ? html`* The test moved the posterior too far to take it back out reliably (Pareto k above 0.7): fit without that test to judge it.` : ""}</p>
 ${flagged.map((c) => html`<p class="caveat">${c.finding}</p>`)}
-${table(["channel", { label: "MMM ROI [90%]", numeric: true }, "verdict"], channelRows, "Per channel")}
+${table(["channel", { label: `MMM ${data.fit.roi_display.short} [90%]`, numeric: true }, "verdict"], channelRows, "Per channel")}
 <h3>Which number to use for what</h3>
 <ul>${e.reconciliation.map((s) => html`<li>${s}</li>`)}</ul>`;
 }

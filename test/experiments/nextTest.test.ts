@@ -3,6 +3,7 @@
 // expected narrowing of an ROI interval is a narrowing.
 
 import { describe, expect, it } from "vitest";
+import { nextTestTable } from "../../src/cli/nextTest.js";
 import { Rng } from "../../src/core/rng.js";
 import { rankNextTests } from "../../src/experiments/nextTest.js";
 import { simulateScenario } from "../../src/simulate/lab.js";
@@ -52,5 +53,26 @@ describe("rankNextTests", () => {
       expect(Math.sign(c.expectedLift.mean)).toBe(Math.sign(c.spendChange));
       expect(c.se).toBeGreaterThan(0);
     }
+  });
+});
+
+describe("nextTestTable", () => {
+  it("shows ROI widths in the fit's display units and no cost for a heavy-up without a KPI value", () => {
+    const heavy = {
+      ...result.candidates[0],
+      kind: "heavy_up" as const,
+      cost: null,
+      roiWidthNow: 0.004,
+      roiWidthAfter: 0.002,
+    };
+    const text = nextTestTable({ ...result, valueUnit: "orders", candidates: [heavy] }, 5, {
+      factor: 1000,
+      unit: "orders per 1,000 USD spent",
+      short: "orders/1k USD",
+      valued: false,
+    });
+    expect(text).toMatch(/orders\/1k USD 90% width now → after/);
+    expect(text).toMatch(/4\.00 → 2\.00/);
+    expect(text).toMatch(/needs a value per KPI unit: shown as —/);
   });
 });
