@@ -72,7 +72,10 @@ export function stanData(model: MmmModel, meta: Record<string, unknown> = {}): S
     const ph: number[][] = [];
     idx.forEach((i, k) => {
       const p = P[i];
-      if (p.bijector.kind !== bijector) {
+      // Stan's <lower=0> is our exp or softplus: the same support (the transform only changes
+      // the sampler's geometry, not the posterior)
+      const kind = p.bijector.kind === "softplus" ? "exp" : p.bijector.kind;
+      if (kind !== bijector) {
         unsupported(
           `parameter ${p.name} with a ${p.prior.dist} prior (bijector ${p.bijector.kind}, Stan declares ${bijector})`,
         );

@@ -2,12 +2,22 @@
 // that keeps the density correct and the derivatives the gradient needs. As in Stan: positive
 // parameters through exp, unit-interval ones through the logistic function, bounded ones
 // through a scaled logistic.
+//
+// One departure from Stan: a positive parameter whose prior keeps density at zero (a half-normal
+// magnitude, such as a signed control's effect) and whose posterior may pile up near zero goes
+// through a scaled softplus, x = c·log(1 + e^u). Through exp, such a posterior becomes a funnel on
+// the log scale (flat far to the left, a wall of curvature to the right) that a single step size
+// cannot cross: it caused most of our divergences (issue 12). The softplus is linear above c, so
+// a posterior well away from zero keeps its (near-Gaussian) shape, and exp-like below, so zero
+// stays unreachable. The posterior is the same either way; only the sampler's geometry changes.
 
-import { sigmoid } from "../core/special.js";
+import { sigmoid, softplus } from "../core/special.js";
 
 export type Bijector =
   | { kind: "identity" }
   | { kind: "exp" }
+  /** x = scale·softplus(u); `scale` sets where it turns from exp-like to linear. */
+  | { kind: "softplus"; scale: number }
   | { kind: "logit" }
   | { kind: "bounded"; lower: number; upper: number };
 
@@ -38,6 +48,15 @@ export function forward(b: Bijector, u: number, out: Transformed): Transformed {
       out.dLogJacobian = 1;
       break;
     }
+    case "softplus": {
+      const s = sigmoid(u);
+      out.value = b.scale * softplus(u);
+      out.dValue = b.scale * s;
+      // log(c·σ(u)) = log c − softplus(−u)
+      out.logJacobian = Math.log(b.scale) - softplus(-u);
+      out.dLogJacobian = 1 - s;
+      break;
+    }
     case "logit":
     case "bounded": {
       const s = sigmoid(u);
@@ -61,6 +80,11 @@ export function inverse(b: Bijector, x: number): number {
       return x;
     case "exp":
       return Math.log(x);
+    case "softplus": {
+      // u = log(e^y − 1), y = x/c; written to stay finite for large y
+      const y = x / b.scale;
+      return y > 30 ? y + Math.log(-Math.expm1(-y)) : Math.log(Math.expm1(y));
+    }
     case "logit":
       return Math.log(x / (1 - x));
     case "bounded": {

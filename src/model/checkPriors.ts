@@ -13,6 +13,7 @@ import type { ModelSpec } from "./spec.js";
 const SUPPORT_OF_BIJECTOR: Record<Bijector["kind"], "real" | "positive" | "unit"> = {
   identity: "real",
   exp: "positive",
+  softplus: "positive",
   logit: "unit",
   bounded: "unit",
 };

@@ -207,3 +207,57 @@ export function saturationKernel(
       };
   }
 }
+
+/** Per-cell outputs of a saturation pass: s, ds/dx, ds/ds1 and ds/dn per geo-week. */
+export interface SaturationCache {
+  sat: Float64Array;
+  satDx: Float64Array;
+  satDs1: Float64Array;
+  satDn: Float64Array;
+}
+
+/**
+ * `saturationKernel` over a run of cells [from, to) of an exposure series: the sampler's hot loop.
+ * Hill is written out so its per-channel constants (κ = (1 − s1)/s1 and 1/(s1(1 − s1))) cost two
+ * divisions per channel instead of per cell; the other families go through their kernel.
+ */
+export function saturationPass(
+  type: SaturationType,
+): (a: Float64Array, s1: number, n: number, out: SaturationCache, from: number, to: number) => void {
+  if (type === "hill")
+    return (a, s1, n, out, from, to) => {
+      const kappa = (1 - s1) / s1;
+      const dS1 = 1 / (s1 * (1 - s1));
+      const { sat, satDx, satDs1, satDn } = out;
+      for (let i = from; i < to; i++) {
+        const x = a[i];
+        // r = κ·x^(−n); x ≤ 0 or an overflowing r gives s = 0 with zero derivatives
+        const logX = x > 0 ? Math.log(x) : 0;
+        const r = x > 0 ? kappa * Math.exp(-n * logX) : Number.POSITIVE_INFINITY;
+        if (!(r < Number.POSITIVE_INFINITY)) {
+          sat[i] = 0;
+          satDx[i] = 0;
+          satDs1[i] = 0;
+          satDn[i] = 0;
+          continue;
+        }
+        const s = 1 / (1 + r);
+        const q = s * (1 - s);
+        sat[i] = s;
+        satDx[i] = (n * q) / x;
+        satDs1[i] = q * dS1;
+        satDn[i] = q * logX;
+      }
+    };
+  const kernel = saturationKernel(type);
+  const k = new Float64Array(4);
+  return (a, s1, n, out, from, to) => {
+    for (let i = from; i < to; i++) {
+      kernel(a[i], s1, n, k);
+      out.sat[i] = k[0];
+      out.satDx[i] = k[1];
+      out.satDs1[i] = k[2];
+      out.satDn[i] = k[3];
+    }
+  };
+}

@@ -9,6 +9,7 @@ import {
   saturateDerivative,
   saturateSeries,
   saturationKernel,
+  saturationPass,
   saturationValue,
 } from "../../src/model/saturation.js";
 
@@ -214,6 +215,52 @@ describe("saturationValue (the planner's value-only pass)", () => {
             kernel(x, s1, n, out);
             expect(value(x, s1, n), `${type} s1=${s1} n=${n} x=${x}`).toBeCloseTo(out[0], 14);
           }
+    }
+  });
+});
+
+describe("saturationPass: the sampler's vectorised kernel", () => {
+  it("agrees with saturationKernel cell by cell for every family, including x ≤ 0 and extremes", () => {
+    const rng = new Rng(12);
+    const xs = Float64Array.from([
+      0,
+      -1,
+      1e-300,
+      1e-9,
+      0.5,
+      1,
+      3,
+      1e6,
+      ...Array.from({ length: 40 }, () => rng.uniform() * 4),
+    ]);
+    for (const type of ["hill", "logistic", "michaelis_menten", "tanh"] as const) {
+      for (const [s1, n] of [
+        [0.5, 1],
+        [0.05, 3.2],
+        [0.97, 0.4],
+        [0.3, 40],
+      ]) {
+        const len = xs.length;
+        const out = {
+          sat: new Float64Array(len + 2),
+          satDx: new Float64Array(len + 2),
+          satDs1: new Float64Array(len + 2),
+          satDn: new Float64Array(len + 2),
+        };
+        const a = new Float64Array(len + 2);
+        a.set(xs, 1);
+        saturationPass(type)(a, s1, n, out, 1, len + 1);
+        const k = new Float64Array(4);
+        const kernel = saturationKernel(type);
+        for (let i = 0; i < len; i++) {
+          kernel(xs[i], s1, n, k);
+          const got = [out.sat[i + 1], out.satDx[i + 1], out.satDs1[i + 1], out.satDn[i + 1]];
+          for (let j = 0; j < 4; j++) expect(got[j]).toBeCloseTo(k[j], 12);
+        }
+        // cells outside [from, to) are left alone
+        expect(out.sat[0]).toBe(0);
+        expect(out.sat[len + 1]).toBe(0);
+      }
     }
   });
 });

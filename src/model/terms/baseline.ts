@@ -7,6 +7,24 @@ import { type AddParam, bijectorFor } from "../params.js";
 import type { ModelSpec } from "../spec.js";
 import type { MeanTerm } from "./term.js";
 
+/**
+ * One column of the time curve's design and its parameter. Mostly-zero columns (holidays) keep
+ * only their nonzero weeks: the sampler multiplies by them millions of times.
+ */
+interface Column {
+  param: number;
+  /** Weeks with a nonzero value, or null for a dense column (every week). */
+  weeks: Int32Array | null;
+  values: Float64Array;
+}
+
+function column(param: number, x: ArrayLike<number>): Column {
+  const nonzero: number[] = [];
+  for (let t = 0; t < x.length; t++) if (x[t] !== 0) nonzero.push(t);
+  if (nonzero.length > x.length / 4) return { param, weeks: null, values: Float64Array.from(x) };
+  return { param, weeks: Int32Array.from(nonzero), values: Float64Array.from(nonzero, (t) => x[t]) };
+}
+
 export class BaselineTerm implements MeanTerm {
   readonly intercept: number[];
   readonly trend: number;
@@ -16,6 +34,7 @@ export class BaselineTerm implements MeanTerm {
   readonly holidays: number[];
   readonly tviScale: number = -1;
   readonly tviZ: number[] = [];
+  private readonly columns: Column[] = [];
   private readonly baseT: Float64Array;
   private readonly dBaseT: Float64Array;
   private readonly tviLevel: Float64Array;
@@ -67,6 +86,17 @@ export class BaselineTerm implements MeanTerm {
           }),
         );
     }
+    if (this.trend >= 0) this.columns.push(column(this.trend, data.trend));
+    this.changepoints.forEach((p, j) => {
+      this.columns.push(column(p, data.changepointX[j]));
+    });
+    this.sin.forEach((p, k) => {
+      this.columns.push(column(p, data.fourierSin[k]));
+      this.columns.push(column(this.cos[k], data.fourierCos[k]));
+    });
+    this.holidays.forEach((p, h) => {
+      this.columns.push(column(p, data.holidays[h].x));
+    });
     this.baseT = new Float64Array(data.T);
     this.dBaseT = new Float64Array(data.T);
     this.tviLevel = new Float64Array(Math.max(1, data.tviKnots));
@@ -77,13 +107,13 @@ export class BaselineTerm implements MeanTerm {
     const d = this.data;
     const { G, T } = d;
     const baseT = this.baseT;
-    for (let t = 0; t < T; t++) {
-      let b = this.trend >= 0 ? x[this.trend] * d.trend[t] : 0;
-      for (let j = 0; j < this.changepoints.length; j++) b += x[this.changepoints[j]] * d.changepointX[j][t];
-      for (let k = 0; k < this.sin.length; k++)
-        b += x[this.sin[k]] * d.fourierSin[k][t] + x[this.cos[k]] * d.fourierCos[k][t];
-      for (let h = 0; h < this.holidays.length; h++) b += x[this.holidays[h]] * d.holidays[h].x[t];
-      baseT[t] = b;
+    baseT.fill(0);
+    for (const col of this.columns) {
+      const b = x[col.param];
+      const v = col.values;
+      const weeks = col.weeks;
+      if (weeks === null) for (let t = 0; t < T; t++) baseT[t] += b * v[t];
+      else for (let k = 0; k < weeks.length; k++) baseT[weeks[k]] += b * v[k];
     }
     if (d.tviKnots > 0) this.tviForward(x);
     for (let g = 0; g < G; g++) {
@@ -106,15 +136,13 @@ export class BaselineTerm implements MeanTerm {
       }
       gx[this.intercept[g]] += s;
     }
-    for (let t = 0; t < T; t++) {
-      const r = dBase[t];
-      if (this.trend >= 0) gx[this.trend] += r * d.trend[t];
-      for (let j = 0; j < this.changepoints.length; j++) gx[this.changepoints[j]] += r * d.changepointX[j][t];
-      for (let k = 0; k < this.sin.length; k++) {
-        gx[this.sin[k]] += r * d.fourierSin[k][t];
-        gx[this.cos[k]] += r * d.fourierCos[k][t];
-      }
-      for (let h = 0; h < this.holidays.length; h++) gx[this.holidays[h]] += r * d.holidays[h].x[t];
+    for (const col of this.columns) {
+      const v = col.values;
+      const weeks = col.weeks;
+      let s = 0;
+      if (weeks === null) for (let t = 0; t < T; t++) s += dBase[t] * v[t];
+      else for (let k = 0; k < weeks.length; k++) s += dBase[weeks[k]] * v[k];
+      gx[col.param] += s;
     }
     if (d.tviKnots > 0) this.tviBackward(x, gx);
   }

@@ -6,7 +6,7 @@ import { ADSTOCK_PARAMS, adstockSpec, adstockWeightsWithGradient } from "../adst
 import type { ModelData } from "../design.js";
 import { type AddParam, bijectorFor } from "../params.js";
 import type { Prior } from "../priors.js";
-import { SATURATION_PARAMS, saturationKernel } from "../saturation.js";
+import { SATURATION_PARAMS, type SaturationCache, saturationPass } from "../saturation.js";
 import type { MeanTerm } from "./term.js";
 
 export interface ChannelLayout {
@@ -15,21 +15,20 @@ export interface ChannelLayout {
   saturation: number[];
 }
 
-interface ChannelCache {
-  sat: Float64Array;
-  satDx: Float64Array;
-  satDs1: Float64Array;
-  satDn: Float64Array;
+interface ChannelCache extends SaturationCache {
+  /** Adstocked exposure per geo-week. */
+  adstocked: Float64Array;
   weights: Float64Array;
   dWeights: Float64Array;
 }
 
 export class MediaTerm implements MeanTerm {
   readonly channels: ChannelLayout[];
-  private readonly kernels: ReturnType<typeof saturationKernel>[];
+  private readonly passes: ReturnType<typeof saturationPass>[];
   private readonly cache: ChannelCache[];
-  private readonly kernelOut = new Float64Array(4);
   private readonly dLdw: Float64Array;
+  /** dlogp/d(adstocked exposure) per week of one geo, in the backward pass. */
+  private readonly dA: Float64Array;
 
   constructor(
     private readonly data: ModelData,
@@ -59,9 +58,10 @@ export class MediaTerm implements MeanTerm {
       });
       return { effect, adstock, saturation };
     });
-    this.kernels = data.channels.map((c) => saturationKernel(c.saturation));
+    this.passes = data.channels.map((c) => saturationPass(c.saturation));
     const GT = data.G * data.T;
     this.cache = data.channels.map((c) => ({
+      adstocked: new Float64Array(GT),
       sat: new Float64Array(GT),
       satDx: new Float64Array(GT),
       satDs1: new Float64Array(GT),
@@ -70,6 +70,7 @@ export class MediaTerm implements MeanTerm {
       dWeights: new Float64Array(2 * c.maxLag),
     }));
     this.dLdw = new Float64Array(Math.max(1, ...data.channels.map((c) => c.maxLag)));
+    this.dA = new Float64Array(data.T);
   }
 
   /**
@@ -80,7 +81,6 @@ export class MediaTerm implements MeanTerm {
   forward(x: Float64Array, mu: Float64Array): boolean {
     const d = this.data;
     const { G, T } = d;
-    const out = this.kernelOut;
     // centred on the training weeks only: held-out weeks must not move the intercept's meaning
     const trainWeeks = d.trainWeeks;
     for (let c = 0; c < d.channels.length; c++) {
@@ -97,26 +97,19 @@ export class MediaTerm implements MeanTerm {
       if (!adstockWeightsWithGradient(aSpec, cache.weights, cache.dWeights)) return false;
       const s1 = x[lay.saturation[0]];
       const n = lay.saturation.length > 1 ? x[lay.saturation[1]] : 1;
-      const kernel = this.kernels[c];
       const coef = x[lay.effect] / s1;
       const w = cache.weights;
+      const xs = ch.x;
+      const a = cache.adstocked;
+      const sat = cache.sat;
       for (let g = 0; g < G; g++) {
         const off = g * T;
+        adstockInto(xs, w, L, a, off, T);
+        this.passes[c](a, s1, n, cache, off, off + T);
         let mean = 0;
-        for (let t = 0; t < T; t++) {
-          let a = 0;
-          const lmax = Math.min(t, L - 1);
-          for (let l = 0; l <= lmax; l++) a += w[l] * ch.x[off + t - l];
-          const i = off + t;
-          kernel(a, s1, n, out);
-          cache.sat[i] = out[0];
-          cache.satDx[i] = out[1];
-          cache.satDs1[i] = out[2];
-          cache.satDn[i] = out[3];
-          if (t < trainWeeks) mean += out[0];
-        }
+        for (let t = 0; t < trainWeeks; t++) mean += sat[off + t];
         mean /= trainWeeks;
-        for (let t = 0; t < T; t++) mu[off + t] += coef * (cache.sat[off + t] - mean);
+        for (let t = 0; t < T; t++) mu[off + t] += coef * (sat[off + t] - mean);
       }
     }
     return true;
@@ -131,12 +124,15 @@ export class MediaTerm implements MeanTerm {
     const { G, T } = d;
     const ch = d.channels[c];
     const lay = this.channels[c];
-    const cache = this.cache[c];
+    const { sat, satDx, satDs1, satDn, dWeights } = this.cache[c];
     const L = ch.maxLag;
     const m = x[lay.effect];
     const s1 = x[lay.saturation[0]];
     const coef = m / s1;
     const dLdw = this.dLdw;
+    const dA = this.dA;
+    const xs = ch.x;
+    const train = d.trainWeeks;
     dLdw.fill(0, 0, L);
     let sumRS = 0;
     let sumRDs1 = 0;
@@ -146,17 +142,20 @@ export class MediaTerm implements MeanTerm {
       // centring: Σ_t r_t·(f_t − mean f) = Σ_t (r_t − mean r)·f_t
       let rSum = 0;
       for (let t = 0; t < T; t++) rSum += dMu[off + t];
-      const rMean = rSum / d.trainWeeks;
+      const rMean = rSum / train;
       for (let t = 0; t < T; t++) {
         const i = off + t;
-        const r = dMu[i] - (t < d.trainWeeks ? rMean : 0);
-        sumRS += r * cache.sat[i];
-        sumRDs1 += r * cache.satDs1[i];
-        sumRDn += r * cache.satDn[i];
-        const v = r * coef * cache.satDx[i];
-        if (v === 0) continue;
-        const lmax = Math.min(t, L - 1);
-        for (let l = 0; l <= lmax; l++) dLdw[l] += v * ch.x[i - l];
+        const r = dMu[i] - (t < train ? rMean : 0);
+        sumRS += r * sat[i];
+        sumRDs1 += r * satDs1[i];
+        sumRDn += r * satDn[i];
+        dA[t] = r * coef * satDx[i];
+      }
+      // a_t = Σ_l w_l·x_{t−l}  ⇒  dlogp/dw_l = Σ_t dA_t·x_{t−l}: one dot product per lag
+      for (let l = 0; l < L; l++) {
+        let s = 0;
+        for (let t = l; t < T; t++) s += dA[t] * xs[off + t - l];
+        dLdw[l] += s;
       }
     }
     // f = (m / s1)·s(x; s1, n)
@@ -165,8 +164,30 @@ export class MediaTerm implements MeanTerm {
     if (lay.saturation.length > 1) gx[lay.saturation[1]] += coef * sumRDn;
     for (let p = 0; p < lay.adstock.length; p++) {
       let s = 0;
-      for (let l = 0; l < L; l++) s += dLdw[l] * cache.dWeights[p * L + l];
+      for (let l = 0; l < L; l++) s += dLdw[l] * dWeights[p * L + l];
       gx[lay.adstock[p]] += s;
     }
+  }
+}
+
+/** a[off + t] = Σ_{l ≤ min(t, L−1)} w_l·x[off + t − l] for t < T: the truncated adstock of one geo. */
+function adstockInto(
+  x: Float64Array,
+  w: Float64Array,
+  L: number,
+  a: Float64Array,
+  off: number,
+  T: number,
+): void {
+  const head = Math.min(L - 1, T);
+  for (let t = 0; t < head; t++) {
+    let s = 0;
+    for (let l = 0; l <= t; l++) s += w[l] * x[off + t - l];
+    a[off + t] = s;
+  }
+  for (let t = head; t < T; t++) {
+    let s = 0;
+    for (let l = 0; l < L; l++) s += w[l] * x[off + t - l];
+    a[off + t] = s;
   }
 }
