@@ -35,7 +35,8 @@ export function channelDraws(
   const h = opts.mroiStep ?? 0.01;
   const evaluator = new ContributionEvaluator(model);
   const { G, T } = model.data;
-  const buf = new Float64Array(G * T);
+  const multipliers = [1, 1 + h];
+  const totals = new Float64Array(2);
   return model.data.channels.map((ch, c) => {
     let spend = 0;
     for (let i = 0; i < G * T; i++) spend += ch.spend[i];
@@ -44,18 +45,13 @@ export function channelDraws(
     const mroi = new Float64Array(n);
     for (let k = 0; k < n; k++) {
       const x = draws.subarray(k * dim, (k + 1) * dim);
-      const base = sum(evaluator.channel(x, c, 1, undefined, buf));
-      const more = sum(evaluator.channel(x, c, 1 + h, undefined, buf));
+      evaluator.totals(x, c, multipliers, totals);
+      const base = totals[0];
+      const more = totals[1];
       contribution[k] = base;
       roi[k] = spend > 0 ? (opts.valuePerUnit * base) / spend : Number.NaN;
       mroi[k] = spend > 0 ? (opts.valuePerUnit * (more - base)) / (h * spend) : Number.NaN;
     }
     return { channel: ch.name, spend, contribution, roi, mroi };
   });
-}
-
-function sum(xs: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < xs.length; i++) s += xs[i];
-  return s;
 }

@@ -54,6 +54,7 @@ export function assessConvergence(posterior: Posterior, opts: SampleOptions): Co
     chains: posterior.chains.map((c) => samplerStatsFromRows(c.stats, SAMPLER_STATS)),
     maxDepth: opts.maxDepth,
     parameters,
+    positions: { names: posterior.names, draws: posterior.chains.map((c) => c.draws) },
   });
   return {
     parameters,

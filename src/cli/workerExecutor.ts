@@ -31,36 +31,44 @@ export class WorkerExecutor implements ChainExecutor {
     const results: ChainResult[] = new Array(jobs.length);
     let next = 0;
     const url = workerEntry();
-    const runOne = (job: ChainJob, index: number) =>
+    // one worker per lane, reused for the lane's chains: starting a worker (and, from sources,
+    // its TypeScript loader) costs about half a second
+    const runOne = (worker: Worker, job: ChainJob, index: number) =>
       new Promise<void>((resolve, reject) => {
-        const worker = new Worker(url);
-        worker.on(
-          "message",
-          (msg: {
-            type: string;
-            progress?: ChainProgress;
-            result?: ChainResult;
-            message?: string;
-            stack?: string;
-          }) => {
-            if (msg.type === "progress" && msg.progress) onProgress?.(msg.progress);
-            else if (msg.type === "result" && msg.result) {
-              results[index] = msg.result;
-              void worker.terminate();
-              resolve();
-            } else if (msg.type === "error") {
-              void worker.terminate();
-              reject(new Error(`chain ${job.settings.chain + 1} failed: ${msg.message}`));
-            }
-          },
-        );
+        const onMessage = (msg: {
+          type: string;
+          progress?: ChainProgress;
+          result?: ChainResult;
+          message?: string;
+          stack?: string;
+        }) => {
+          if (msg.type === "progress" && msg.progress) onProgress?.(msg.progress);
+          else if (msg.type === "result" && msg.result) {
+            results[index] = msg.result;
+            done();
+            resolve();
+          } else if (msg.type === "error") {
+            done();
+            reject(new Error(`chain ${job.settings.chain + 1} failed: ${msg.message}`));
+          }
+        };
+        const done = () => {
+          worker.off("message", onMessage);
+          worker.off("error", reject);
+        };
+        worker.on("message", onMessage);
         worker.on("error", reject);
         worker.postMessage({ recipe, job });
       });
     const lanes = Array.from({ length: Math.min(this.maxWorkers, jobs.length) }, async () => {
-      while (next < jobs.length) {
-        const i = next++;
-        await runOne(jobs[i], i);
+      const worker = new Worker(url);
+      try {
+        while (next < jobs.length) {
+          const i = next++;
+          await runOne(worker, jobs[i], i);
+        }
+      } finally {
+        void worker.terminate();
       }
     });
     await Promise.all(lanes);

@@ -520,6 +520,61 @@ export interface SampleDiagnosticsInput {
   /** Parameter summaries (from summariseParameter) to check R̂ and ESS, keyed by display name. */
   parameters?: Readonly<Record<string, ParameterSummary>>;
   thresholds?: Partial<DiagnosticThresholds>;
+  /**
+   * Where the chains were, on the sampler's (unconstrained) scale: per chain, row-major draws ×
+   * names.length, aligned with `chains`. Lets a divergence warning name the parameters involved.
+   */
+  positions?: { names: readonly string[]; draws: readonly Float64Array[] };
+}
+
+/** A parameter whose divergent draws sit away from its other draws, in posterior sds. */
+export interface DivergenceSuspect {
+  name: string;
+  /** (mean of the divergent draws − mean of all draws) / sd of all draws. */
+  shift: number;
+}
+
+/**
+ * The parameters that divergent transitions concentrate on: divergences mark a region the step
+ * size cannot handle (a funnel's neck, a curved ridge), and the draws they leave behind sit
+ * toward it. Ranks parameters by how far the divergent draws' mean is from the overall mean, in
+ * sds on the sampler's scale, and keeps those at least half an sd away (at most `top`).
+ */
+export function divergenceSuspects(
+  chains: readonly ChainSamplerStats[],
+  positions: { names: readonly string[]; draws: readonly Float64Array[] },
+  top = 3,
+): DivergenceSuspect[] {
+  const d = positions.names.length;
+  const sum = new Float64Array(d);
+  const sumSq = new Float64Array(d);
+  const divSum = new Float64Array(d);
+  let n = 0;
+  let nDiv = 0;
+  chains.forEach((c, k) => {
+    const draws = positions.draws[k];
+    for (let i = 0; i < c.divergent.length; i++) {
+      const div = Number(c.divergent[i]) !== 0;
+      n++;
+      if (div) nDiv++;
+      for (let j = 0; j < d; j++) {
+        const v = draws[i * d + j];
+        sum[j] += v;
+        sumSq[j] += v * v;
+        if (div) divSum[j] += v;
+      }
+    }
+  });
+  if (nDiv === 0 || n < 2) return [];
+  const out: DivergenceSuspect[] = [];
+  for (let j = 0; j < d; j++) {
+    const mean = sum[j] / n;
+    const sd = Math.sqrt(Math.max(0, (sumSq[j] - n * mean * mean) / (n - 1)));
+    if (!(sd > 0)) continue;
+    const shift = (divSum[j] / nDiv - mean) / sd;
+    if (Math.abs(shift) >= 0.5) out.push({ name: positions.names[j], shift });
+  }
+  return out.sort((a, b) => Math.abs(b.shift) - Math.abs(a.shift)).slice(0, top);
 }
 
 export interface SampleDiagnosticsReport {
@@ -573,13 +628,27 @@ export function sampleDiagnostics(input: SampleDiagnosticsInput): SampleDiagnost
 
   if (divergences > 0) {
     const noun = divergences === 1 ? "divergent transition" : "divergent transitions";
+    const suspects = input.positions ? divergenceSuspects(input.chains, input.positions) : [];
+    const where =
+      suspects.length > 0
+        ? ` They sit where ${suspects
+            .map(
+              (s) =>
+                `${s.name} is ${s.shift > 0 ? "high" : "low"} (${s.shift > 0 ? "+" : "−"}${Math.abs(s.shift).toFixed(1)} sd)`,
+            )
+            .join(
+              ", ",
+            )} on the sampler's scale: check ${suspects.length > 1 ? "those parameters'" : "that parameter's"} prior and what in the data informs ${suspects.length > 1 ? "them" : "it"}.`
+        : "";
     warnings.push({
       kind: "divergences",
       severity: "error",
       value: divergences,
+      parameter: suspects[0]?.name,
       message:
         `${divergences} ${noun} after warm-up: the sampler missed part of the posterior, so estimates ` +
-        `may be biased; raise adapt_delta (e.g. 0.95) or reparameterise (e.g. non-centred hierarchical priors)`,
+        `may be biased.${where} Remedies: rerun with --adapt-delta 0.95 (smaller steps, slower fit), ` +
+        `or tighten ${suspects.length > 0 ? `the prior of ${suspects[0].name}` : "weak priors"} in the model config.`,
     });
   }
   ebfmis.forEach((value, k) => {

@@ -2,7 +2,7 @@
 
 import { channelResponseAt } from "./channelResponse.js";
 import type { MmmModel } from "./mmm.js";
-import { saturationKernel } from "./saturation.js";
+import { saturationKernel, saturationValue } from "./saturation.js";
 
 /**
  * Contributions in KPI units for one draw (constrained parameter values), as used by every
@@ -13,11 +13,59 @@ export class ContributionEvaluator {
   private readonly weights: Float64Array;
   private readonly dWeights: Float64Array;
   private readonly out = new Float64Array(4);
+  private readonly adstocked: Float64Array;
+  private readonly values: ReturnType<typeof saturationValue>[];
+  private readonly kernels: ReturnType<typeof saturationKernel>[];
 
   constructor(private readonly model: MmmModel) {
     const maxLag = Math.max(...model.data.channels.map((c) => c.maxLag));
     this.weights = new Float64Array(maxLag);
     this.dWeights = new Float64Array(2 * maxLag);
+    this.adstocked = new Float64Array(model.data.G * model.data.T);
+    this.values = model.data.channels.map((c) => saturationValue(c.saturation));
+    this.kernels = model.data.channels.map((c) => saturationKernel(c.saturation));
+  }
+
+  /**
+   * Channel c's total contribution over all geo-weeks (KPI units) with its input multiplied by
+   * each of `multipliers`, into `out`: what ROI and marginal ROI need per draw. Adstock is linear,
+   * so one adstock pass serves every multiplier; the saturation is evaluated without derivatives.
+   */
+  totals(x: ArrayLike<number>, c: number, multipliers: ArrayLike<number>, out: Float64Array): Float64Array {
+    const d = this.model.data;
+    const { G, T } = d;
+    const ch = d.channels[c];
+    const L = ch.maxLag;
+    const { s1, n, coef } = channelResponseAt(
+      ch,
+      this.model.layout.channels[c],
+      x,
+      this.weights,
+      this.dWeights,
+    );
+    const w = this.weights;
+    const a = this.adstocked;
+    for (let g = 0; g < G; g++) {
+      const off = g * T;
+      for (let t = 0; t < T; t++) {
+        let s = 0;
+        const lmax = Math.min(t, L - 1);
+        for (let l = 0; l <= lmax; l++) s += w[l] * ch.x[off + t - l];
+        a[off + t] = s;
+      }
+    }
+    const value = this.values[c];
+    for (let m = 0; m < multipliers.length; m++) {
+      const k = multipliers[m];
+      let total = 0;
+      for (let g = 0; g < G; g++) {
+        let geo = 0;
+        for (let t = 0; t < T; t++) geo += value(k * a[g * T + t], s1, n);
+        total += geo * d.yScale[g];
+      }
+      out[m] = coef * total;
+    }
+    return out;
   }
 
   /**
@@ -37,7 +85,7 @@ export class ContributionEvaluator {
     const lay = this.model.layout.channels[c];
     const L = ch.maxLag;
     const { s1, n, coef } = channelResponseAt(ch, lay, x, this.weights, this.dWeights);
-    const kernel = saturationKernel(ch.saturation);
+    const kernel = this.kernels[c];
     const src = input ?? ch.x;
     const res = out ?? new Float64Array(G * T);
     for (let g = 0; g < G; g++) {

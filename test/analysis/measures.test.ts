@@ -7,6 +7,7 @@ import { Decomposer } from "../../src/analysis/decomposition.js";
 import { counterfactualLift } from "../../src/analysis/measures.js";
 import { truncate } from "../../src/analysis/validation.js";
 import { Rng } from "../../src/core/rng.js";
+import { ContributionEvaluator } from "../../src/model/contributions.js";
 import { buildModelData } from "../../src/model/design.js";
 import { MmmModel } from "../../src/model/mmm.js";
 import { ModelSpecSchema } from "../../src/model/spec.js";
@@ -46,6 +47,32 @@ describe("decomposition", () => {
       }
     });
   }
+});
+
+describe("contribution totals (the per-draw ROI and marginal ROI pass)", () => {
+  it("equal the summed weekly contributions at each multiplier, for every saturation family and many geos", () => {
+    for (const [scenario, saturation] of [
+      ["clean", "hill"],
+      ["geo", "logistic"],
+      ["short", "michaelis_menten"],
+    ] as const) {
+      const spec = ModelSpecSchema.parse({ media_defaults: { saturation: { family: saturation } } });
+      const model = new MmmModel(buildModelData(simulateScenario(scenario, 2).table, spec), spec);
+      const ev = new ContributionEvaluator(model);
+      const rng = new Rng(9);
+      const x = model.constrain(model.initialPoint().map((v) => v + rng.normal(0, 0.3)));
+      const multipliers = [1, 1.01, 0.5, 0];
+      const out = new Float64Array(multipliers.length);
+      model.data.channels.forEach((_, c) => {
+        ev.totals(x, c, multipliers, out);
+        multipliers.forEach((m, k) => {
+          const weekly = ev.channel(x, c, m);
+          const expected = weekly.reduce((a, b) => a + b, 0);
+          expect(Math.abs(out[k] - expected)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(expected)));
+        });
+      });
+    }
+  });
 });
 
 describe("counterfactual lift with the true parameters", () => {

@@ -3,10 +3,12 @@
 
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { Rng } from "../../src/core/rng.js";
 import {
   autocovariance,
   averageRanks,
   type Chains,
+  divergenceSuspects,
   drawQuantile,
   ebfmi,
   essBulk,
@@ -240,7 +242,8 @@ describe("sampleDiagnostics", () => {
     expect(messages[0]).toMatch(
       /^3 divergent transitions after warm-up: the sampler missed part of the posterior/,
     );
-    expect(messages[0]).toContain("raise adapt_delta (e.g. 0.95) or reparameterise");
+    expect(messages[0]).toContain("rerun with --adapt-delta 0.95");
+    expect(messages[0]).not.toContain("They sit where"); // no positions given
     expect(messages[1]).toMatch(/^E-BFMI 0\.00 < 0\.3 in chain 2: /);
     expect(messages[1]).toContain("reparameterise");
     expect(messages[2]).toMatch(/^12% of draws hit the maximum tree depth \(10\): .*raise max_treedepth/);
@@ -296,5 +299,42 @@ describe("input checks", () => {
   it("rejects chains of different lengths", () => {
     expect(() => essMean([new Float64Array(10), new Float64Array(12)])).toThrow(/equal length/);
     expect(() => rhat([Float64Array.of(1, 2, 3, 4), Float64Array.of(1, 2, 3)])).toThrow(/equal length/);
+  });
+});
+
+describe("divergence suspects", () => {
+  it("name the parameter whose divergent draws sit in one tail, and the message says so", () => {
+    // two parameters; divergent draws are those where b is far below its mean, a is unrelated
+    const rng = new Rng(4);
+    const n = 400;
+    const chains = [0, 1].map(() => {
+      const draws = new Float64Array(n * 2);
+      const divergent = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        draws[2 * i] = rng.normal(0, 1);
+        draws[2 * i + 1] = rng.normal(0, 1);
+        if (draws[2 * i + 1] < -1.5) divergent[i] = 1;
+      }
+      return {
+        draws,
+        stats: {
+          divergent,
+          treedepth: new Float64Array(n).fill(3),
+          energy: Float64Array.from({ length: n }, () => rng.normal(0, 1)),
+        },
+      };
+    });
+    const positions = { names: ["a", "b"], draws: chains.map((c) => c.draws) };
+    const suspects = divergenceSuspects(
+      chains.map((c) => c.stats),
+      positions,
+    );
+    expect(suspects.map((s) => s.name)).toEqual(["b"]);
+    expect(suspects[0].shift).toBeLessThan(-1.5);
+    const report = sampleDiagnostics({ chains: chains.map((c) => c.stats), maxDepth: 10, positions });
+    const w = report.warnings.find((x) => x.kind === "divergences");
+    expect(w?.parameter).toBe("b");
+    expect(w?.message).toMatch(/They sit where b is low \(−\d\.\d sd\)/);
+    expect(w?.message).toContain("tighten the prior of b");
   });
 });

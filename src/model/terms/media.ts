@@ -29,6 +29,13 @@ export class MediaTerm implements MeanTerm {
   private readonly dLdw: Float64Array;
   /** dlogp/d(adstocked exposure) per week of one geo, in the backward pass. */
   private readonly dA: Float64Array;
+  /**
+   * Per channel, per geo: how many of the weeks before t (geo-major, T + 1 entries per geo) had
+   * nonzero exposure. The geometric recursion uses it to make a window of zero spend exactly 0,
+   * as the convolution does: a rounding residue there would be read by a Hill curve with slope
+   * below 1, which is infinitely steep at 0.
+   */
+  private readonly nonzeroBefore: Int32Array[];
 
   constructor(
     private readonly data: ModelData,
@@ -71,6 +78,14 @@ export class MediaTerm implements MeanTerm {
     }));
     this.dLdw = new Float64Array(Math.max(1, ...data.channels.map((c) => c.maxLag)));
     this.dA = new Float64Array(data.T);
+    this.nonzeroBefore = data.channels.map((c) => {
+      const out = new Int32Array(data.G * (data.T + 1));
+      for (let g = 0; g < data.G; g++) {
+        const o = g * (data.T + 1);
+        for (let t = 0; t < data.T; t++) out[o + t + 1] = out[o + t] + (c.x[g * data.T + t] !== 0 ? 1 : 0);
+      }
+      return out;
+    });
   }
 
   /**
@@ -102,9 +117,11 @@ export class MediaTerm implements MeanTerm {
       const xs = ch.x;
       const a = cache.adstocked;
       const sat = cache.sat;
+      const alpha = ch.adstock === "geometric" ? x[lay.adstock[0]] : -1;
       for (let g = 0; g < G; g++) {
         const off = g * T;
-        adstockInto(xs, w, L, a, off, T);
+        if (alpha >= 0) this.geometricAdstock(c, g, alpha);
+        else adstockInto(xs, w, L, a, off, T);
         this.passes[c](a, s1, n, cache, off, off + T);
         let mean = 0;
         for (let t = 0; t < trainWeeks; t++) mean += sat[off + t];
@@ -125,6 +142,7 @@ export class MediaTerm implements MeanTerm {
     const ch = d.channels[c];
     const lay = this.channels[c];
     const { sat, satDx, satDs1, satDn, dWeights } = this.cache[c];
+    const geometric = ch.adstock === "geometric";
     const L = ch.maxLag;
     const m = x[lay.effect];
     const s1 = x[lay.saturation[0]];
@@ -137,6 +155,7 @@ export class MediaTerm implements MeanTerm {
     let sumRS = 0;
     let sumRDs1 = 0;
     let sumRDn = 0;
+    let gAlpha = 0;
     for (let g = 0; g < G; g++) {
       const off = g * T;
       // centring: Σ_t r_t·(f_t − mean f) = Σ_t (r_t − mean r)·f_t
@@ -151,6 +170,10 @@ export class MediaTerm implements MeanTerm {
         sumRDn += r * satDn[i];
         dA[t] = r * coef * satDx[i];
       }
+      if (geometric) {
+        gAlpha += this.geometricAlphaGradient(c, g, x[lay.adstock[0]]);
+        continue;
+      }
       // a_t = Σ_l w_l·x_{t−l}  ⇒  dlogp/dw_l = Σ_t dA_t·x_{t−l}: one dot product per lag
       for (let l = 0; l < L; l++) {
         let s = 0;
@@ -162,11 +185,84 @@ export class MediaTerm implements MeanTerm {
     gx[lay.effect] += sumRS / s1;
     gx[lay.saturation[0]] += coef * sumRDs1 - (coef / s1) * sumRS;
     if (lay.saturation.length > 1) gx[lay.saturation[1]] += coef * sumRDn;
+    if (geometric) {
+      gx[lay.adstock[0]] += gAlpha;
+      return;
+    }
     for (let p = 0; p < lay.adstock.length; p++) {
       let s = 0;
       for (let l = 0; l < L; l++) s += dLdw[l] * dWeights[p * L + l];
       gx[lay.adstock[p]] += s;
     }
+  }
+
+  /**
+   * The geometric adstock of channel c in geo g by its recursion instead of the L-term
+   * convolution (the media pass dominates the gradient): with normalised weights w_l = α^l/S,
+   * the truncated sum obeys a_t = α·a_{t−1} + w_0·x_t − α·w_{L−1}·x_{t−L}. Equal to the
+   * convolution up to rounding, and exactly 0 where the window has no exposure.
+   */
+  private geometricAdstock(c: number, g: number, alpha: number): void {
+    const T = this.data.T;
+    const x = this.data.channels[c].x;
+    const L = this.data.channels[c].maxLag;
+    const { weights: w, adstocked: a } = this.cache[c];
+    const nz = this.nonzeroBefore[c];
+    const nzOff = g * (T + 1);
+    const off = g * T;
+    const w0 = w[0];
+    const tail = alpha * w[L - 1];
+    let prev = 0;
+    for (let t = 0; t < T; t++) {
+      let v = alpha * prev + w0 * x[off + t];
+      if (t >= L) v -= tail * x[off + t - L];
+      // no exposure in weeks t−L+1..t: exactly 0, and no residue carried on
+      if (nz[nzOff + t + 1] === nz[nzOff + Math.max(0, t - L + 1)]) v = 0;
+      a[off + t] = v;
+      prev = v;
+    }
+  }
+
+  /**
+   * Σ_t dA_t·da_t/dα over geo g of a geometric channel (dA filled by the backward pass), by
+   * recursion. Unnormalised, A_t = Σ_l α^l x_{t−l} has B_t = dA_t/dα = A_{t−1} + α·B_{t−1} −
+   * L·α^{L−1}·x_{t−L}; normalised, a_t = A_t/S gives da_t/dα = b_t − a_t·S'/S, where b_t = B_t/S
+   * follows the same recursion in a.
+   */
+  private geometricAlphaGradient(c: number, g: number, alpha: number): number {
+    const T = this.data.T;
+    const ch = this.data.channels[c];
+    const x = ch.x;
+    const L = ch.maxLag;
+    const { weights: w, adstocked: a } = this.cache[c];
+    const dA = this.dA;
+    const nz = this.nonzeroBefore[c];
+    const nzOff = g * (T + 1);
+    const off = g * T;
+    // w_0 = 1/S normalised (1 otherwise); S'/S = Σ_l l·α^(l−1) / S
+    const cL = L * alpha ** (L - 1) * w[0];
+    let ratio = 0;
+    if (ch.normalize) {
+      let dS = 0;
+      for (let l = 1; l < L; l++) dS += l * alpha ** (l - 1);
+      ratio = dS * w[0];
+    }
+    let sumB = 0;
+    let sumA = 0;
+    let aPrev = 0;
+    let bPrev = 0;
+    for (let t = 0; t < T; t++) {
+      let b = aPrev + alpha * bPrev;
+      if (t >= L) b -= cL * x[off + t - L];
+      // B_t weighs weeks t−L+1..t−1 only: none with exposure gives exactly 0
+      if (nz[nzOff + t] === nz[nzOff + Math.max(0, t - L + 1)]) b = 0;
+      const at = a[off + t];
+      sumB += dA[t] * b;
+      sumA += dA[t] * at;
+      aPrev = at;
+      bPrev = b;
+    }
+    return sumB - ratio * sumA;
   }
 }
 

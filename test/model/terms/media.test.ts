@@ -26,6 +26,20 @@ describe("MediaTerm backward = finite differences", () => {
     });
   });
 
+  // the geometric adstock runs by recursion (issue 12): unnormalised weights, one lag, long lags
+  for (const adstock of [
+    { family: "geometric", max_lag: 6, normalize: false },
+    { family: "geometric", max_lag: 1 },
+    { family: "geometric", max_lag: 13 },
+  ]) {
+    it(`geometric by recursion: ${JSON.stringify(adstock)}`, () => {
+      const spec = ModelSpecSchema.parse({ media_defaults: { adstock } });
+      const data = buildModelData(short, spec, { holdoutWeeks: 4 });
+      const { params, add } = paramList();
+      checkMeanTerm(new MediaTerm(data, add), params, data.G * data.T, new Rng(31));
+    });
+  }
+
   it("geo panel", () => {
     const spec = ModelSpecSchema.parse({});
     const data = buildModelData(simulateScenario("geo", 4).table, spec);
