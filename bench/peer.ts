@@ -239,7 +239,9 @@ out.push(
     ],
   ),
 );
-out.push("(* Stan's result reused from an earlier run with the same settings; see bench/stan/peerStan.ts)");
+out.push(
+  "Stan s = one fresh compile (timed once per sampling invocation, charged to every run) + sampling, taken from Stan's own per-chain timers summed and spread over the cores (a lower bound on its wall time that other load does not inflate); * = Stan's result reused from an earlier run with the same settings (bench/stan/peerStan.ts). Ours: wall clock, model build to ROI draws and convergence summary.",
+);
 
 const ess = results.map((r) => r.essPerSecondRatio);
 const time = results.map((r) => r.timeRatio);

@@ -41,7 +41,7 @@ export async function runDemo(opts: { out: string; seed: string }, io: CliIo): P
       seed: opts.seed,
       method: "nuts",
       metric: "dense",
-      adaptDelta: "0.8",
+      adaptDelta: "0.9",
       maxDepth: "10",
       force: true,
     },

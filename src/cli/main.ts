@@ -77,7 +77,7 @@ function buildProgram(io: CliIo): Command {
     .option("--seed <n>", "random seed (same seed, same draws)", "1")
     .option("--method <nuts|fast>", "nuts (MCMC) or fast (Laplace approximation)", "nuts")
     .option("--metric <dense|diag>", "NUTS metric", "dense")
-    .option("--adapt-delta <p>", "target acceptance statistic of step-size adaptation", "0.8")
+    .option("--adapt-delta <p>", "target acceptance statistic of step-size adaptation", "0.9")
     .option("--max-depth <n>", "maximum NUTS tree depth", "10")
     .option("--force", "replace the run folder if it exists")
     .option("--quiet", "no progress output")
@@ -256,7 +256,7 @@ function buildProgram(io: CliIo): Command {
     .option("--draws <n>", "saved draws per chain", "1000")
     .option("--method <nuts|fast>", "nuts or fast", "nuts")
     .option("--metric <dense|diag>", "NUTS metric", "dense")
-    .option("--adapt-delta <p>", "target acceptance statistic", "0.8")
+    .option("--adapt-delta <p>", "target acceptance statistic", "0.9")
     .option("--max-depth <n>", "maximum tree depth", "10")
     .action(async (opts) => {
       await runRecover(opts, io);

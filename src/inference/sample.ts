@@ -29,7 +29,7 @@ export const DEFAULT_SAMPLE_OPTIONS: SampleOptions = {
   seed: 1,
   metric: "dense",
   maxDepth: 10,
-  adaptDelta: 0.8,
+  adaptDelta: 0.9,
 };
 
 export interface Posterior {
