@@ -11,24 +11,11 @@
 import { checkExperimentsAgainstModel } from "../src/analysis/experimentEvidence.js";
 import { pooledDraws } from "../src/inference/sample.js";
 import { simulateScenario } from "../src/simulate/lab.js";
-import { benchFit, defaultPlanRegret, table, writeResult } from "./lib.js";
+import { benchFit, defaultPlanRegret, median, seedList, table, writeResult } from "./lib.js";
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : fallback;
-};
-function seedList(text: string): number[] {
-  const m = /^(\d+)-(\d+)$/.exec(text);
-  if (m) return Array.from({ length: Number(m[2]) - Number(m[1]) + 1 }, (_, i) => Number(m[1]) + i);
-  return text.split(",").map(Number);
-}
-const median = (v: number[]) => {
-  const s = [...v].sort((a, b) => a - b);
-  return s.length === 0
-    ? Number.NaN
-    : s.length % 2
-      ? s[(s.length - 1) / 2]
-      : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 

@@ -129,3 +129,22 @@ export function defaultPlanRegret(
   }
   return sum / problems.length;
 }
+
+/** Parses seeds: "1-5", "1,3,7" or a mix ("1-3,9"). */
+export function seedList(text: string): number[] {
+  return text.split(",").flatMap((part) => {
+    const m = /^(\d+)-(\d+)$/.exec(part.trim());
+    if (m) return Array.from({ length: Number(m[2]) - Number(m[1]) + 1 }, (_, i) => Number(m[1]) + i);
+    const n = Number(part);
+    if (!Number.isInteger(n)) throw new Error(`seeds: "${part}" is not a seed or a range like 1-5`);
+    return [n];
+  });
+}
+
+/** The median (NaN for no values). */
+export function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  if (s.length === 0) return Number.NaN;
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : 0.5 * (s[m - 1] + s[m]);
+}

@@ -21,7 +21,7 @@ import { parseArgs } from "node:util";
 import { summarise } from "../src/analysis/summaries.js";
 import { DEFAULT_SAMPLE_OPTIONS } from "../src/inference/sample.js";
 import { simulateScenario } from "../src/simulate/lab.js";
-import { benchFit, table, writeResult } from "./lib.js";
+import { benchFit, median, seedList, table, writeResult } from "./lib.js";
 import {
   forgetCompiledStan,
   recordedCompileSeconds,
@@ -55,17 +55,6 @@ const { values } = parseArgs({
     "fresh-stan": { type: "boolean", default: false },
   },
 });
-
-/** "1-5" or "1,3,7" → [1..5] or [1,3,7]. */
-function seedList(text: string): number[] {
-  return text.split(",").flatMap((part) => {
-    const m = /^(\d+)-(\d+)$/.exec(part.trim());
-    if (m) return Array.from({ length: Number(m[2]) - Number(m[1]) + 1 }, (_, i) => Number(m[1]) + i);
-    const n = Number(part);
-    if (!Number.isInteger(n)) throw new Error(`--seeds: "${part}" is not a seed or a range like 1-5`);
-    return [n];
-  });
-}
 
 const scenarios = (values.scenarios ?? values.scenario ?? "clean").split(",").map((s) => s.trim());
 const seeds = seedList(values.seeds ?? values.seed ?? "1");
@@ -193,11 +182,6 @@ for (const r of runs) results.push(await oneRun(r.scenario, r.seed));
 
 const fx = (x: number | null | undefined, d = 2) =>
   x != null && Number.isFinite(x) ? x.toFixed(d) : String(x);
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : 0.5 * (s[m - 1] + s[m]);
-};
 const opts = DEFAULT_SAMPLE_OPTIONS;
 const out: string[] = [];
 out.push(

@@ -14,7 +14,7 @@ import { planBudget } from "../src/planning/plan.js";
 import { simulateScenario } from "../src/simulate/lab.js";
 import { type PlanningProblem, planningProblems } from "../src/simulate/planningProblems.js";
 import { trueAllocationValue } from "../src/simulate/truth.js";
-import { benchFit, table, writeResult } from "./lib.js";
+import { benchFit, seedList, table, writeResult } from "./lib.js";
 
 // section names are the arguments that are neither an --option nor its value
 const which = process.argv
@@ -22,12 +22,6 @@ const which = process.argv
   .filter((a, i, all) => !a.startsWith("-") && !(i > 0 && all[i - 1].startsWith("--")));
 const want = (name: string) => which.length === 0 || which.includes(name);
 
-/** Parses "1-5" or "1,3,7" into seeds. */
-function seedList(text: string): number[] {
-  const m = /^(\d+)-(\d+)$/.exec(text);
-  if (m) return Array.from({ length: Number(m[2]) - Number(m[1]) + 1 }, (_, i) => Number(m[1]) + i);
-  return text.split(",").map(Number);
-}
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : fallback;
