@@ -51,16 +51,35 @@ export function adstockWeights(spec: AdstockSpec): Float64Array {
 
 /** y[t] = Σ_l w[l]·x[t−l], with no spend before the first week. Writes into `out` if given. */
 export function applyAdstock(x: ArrayLike<number>, weights: Float64Array, out?: Float64Array): Float64Array {
-  const n = x.length;
-  const y = out ?? new Float64Array(n);
-  const L = weights.length;
-  for (let t = 0; t < n; t++) {
-    let s = 0;
-    const lmax = Math.min(L - 1, t);
-    for (let l = 0; l <= lmax; l++) s += weights[l] * x[t - l];
-    y[t] = s;
-  }
+  const y = out ?? new Float64Array(x.length);
+  adstockInto(x, weights, weights.length, y, 0, x.length);
   return y;
+}
+
+/**
+ * a[off + t] = Σ_{l ≤ min(t, L−1)} w_l·x[off + t − l] for t < T: the truncated adstock of one
+ * series of T weeks starting at `off` (one geo of a geo-major array), no spend before its first
+ * week. The head (t < L − 1) is split off so the body's inner loop has a fixed length.
+ */
+export function adstockInto(
+  x: ArrayLike<number>,
+  w: ArrayLike<number>,
+  L: number,
+  a: Float64Array,
+  off: number,
+  T: number,
+): void {
+  const head = Math.min(L - 1, T);
+  for (let t = 0; t < head; t++) {
+    let s = 0;
+    for (let l = 0; l <= t; l++) s += w[l] * x[off + t - l];
+    a[off + t] = s;
+  }
+  for (let t = head; t < T; t++) {
+    let s = 0;
+    for (let l = 0; l < L; l++) s += w[l] * x[off + t - l];
+    a[off + t] = s;
+  }
 }
 
 export function adstock(x: ArrayLike<number>, spec: AdstockSpec): Float64Array {

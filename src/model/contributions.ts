@@ -1,8 +1,9 @@
 // Channel contributions for reports and plans, evaluated per posterior draw outside the sampler.
 
+import { adstockInto } from "./adstock.js";
 import { channelResponseAt } from "./channelResponse.js";
 import type { MmmModel } from "./mmm.js";
-import { saturationKernel, saturationValue } from "./saturation.js";
+import { saturationValue } from "./saturation.js";
 
 /**
  * Contributions in KPI units for one draw (constrained parameter values), as used by every
@@ -12,10 +13,8 @@ import { saturationKernel, saturationValue } from "./saturation.js";
 export class ContributionEvaluator {
   private readonly weights: Float64Array;
   private readonly dWeights: Float64Array;
-  private readonly out = new Float64Array(4);
   private readonly adstocked: Float64Array;
   private readonly values: ReturnType<typeof saturationValue>[];
-  private readonly kernels: ReturnType<typeof saturationKernel>[];
 
   constructor(private readonly model: MmmModel) {
     const maxLag = Math.max(...model.data.channels.map((c) => c.maxLag));
@@ -23,7 +22,6 @@ export class ContributionEvaluator {
     this.dWeights = new Float64Array(2 * maxLag);
     this.adstocked = new Float64Array(model.data.G * model.data.T);
     this.values = model.data.channels.map((c) => saturationValue(c.saturation));
-    this.kernels = model.data.channels.map((c) => saturationKernel(c.saturation));
   }
 
   /**
@@ -35,7 +33,6 @@ export class ContributionEvaluator {
     const d = this.model.data;
     const { G, T } = d;
     const ch = d.channels[c];
-    const L = ch.maxLag;
     const { s1, n, coef } = channelResponseAt(
       ch,
       this.model.layout.channels[c],
@@ -43,17 +40,8 @@ export class ContributionEvaluator {
       this.weights,
       this.dWeights,
     );
-    const w = this.weights;
     const a = this.adstocked;
-    for (let g = 0; g < G; g++) {
-      const off = g * T;
-      for (let t = 0; t < T; t++) {
-        let s = 0;
-        const lmax = Math.min(t, L - 1);
-        for (let l = 0; l <= lmax; l++) s += w[l] * ch.x[off + t - l];
-        a[off + t] = s;
-      }
-    }
+    for (let g = 0; g < G; g++) adstockInto(ch.x, this.weights, ch.maxLag, a, g * T, T);
     const value = this.values[c];
     for (let m = 0; m < multipliers.length; m++) {
       const k = multipliers[m];
@@ -83,20 +71,14 @@ export class ContributionEvaluator {
     const { G, T } = d;
     const ch = d.channels[c];
     const lay = this.model.layout.channels[c];
-    const L = ch.maxLag;
     const { s1, n, coef } = channelResponseAt(ch, lay, x, this.weights, this.dWeights);
-    const kernel = this.kernels[c];
-    const src = input ?? ch.x;
+    const value = this.values[c];
+    const a = this.adstocked;
     const res = out ?? new Float64Array(G * T);
     for (let g = 0; g < G; g++) {
       const off = g * T;
-      for (let t = 0; t < T; t++) {
-        let a = 0;
-        const lmax = Math.min(t, L - 1);
-        for (let l = 0; l <= lmax; l++) a += this.weights[l] * src[off + t - l];
-        kernel(a * multiplier, s1, n, this.out);
-        res[off + t] = coef * this.out[0] * d.yScale[g];
-      }
+      adstockInto(input ?? ch.x, this.weights, ch.maxLag, a, off, T);
+      for (let t = off; t < off + T; t++) res[t] = coef * value(a[t] * multiplier, s1, n) * d.yScale[g];
     }
     return res;
   }

@@ -2,7 +2,7 @@
 // and m_c = β_c·sat_c(1) is the channel's effect (see the note in mmm.ts). Forward caches the
 // adstocked input and the saturation's partial derivatives per geo-week for the backward pass.
 
-import { ADSTOCK_PARAMS, adstockSpec, adstockWeightsWithGradient } from "../adstock.js";
+import { ADSTOCK_PARAMS, adstockInto, adstockSpec, adstockWeightsWithGradient } from "../adstock.js";
 import type { ModelData } from "../design.js";
 import { type AddParam, bijectorFor } from "../params.js";
 import type { Prior } from "../priors.js";
@@ -117,10 +117,10 @@ export class MediaTerm implements MeanTerm {
       const xs = ch.x;
       const a = cache.adstocked;
       const sat = cache.sat;
-      const alpha = ch.adstock === "geometric" ? x[lay.adstock[0]] : -1;
+      const geometric = ch.adstock === "geometric";
       for (let g = 0; g < G; g++) {
         const off = g * T;
-        if (alpha >= 0) this.geometricAdstock(c, g, alpha);
+        if (geometric) this.geometricAdstock(c, g, x[lay.adstock[0]]);
         else adstockInto(xs, w, L, a, off, T);
         this.passes[c](a, s1, n, cache, off, off + T);
         let mean = 0;
@@ -156,6 +156,12 @@ export class MediaTerm implements MeanTerm {
     let sumRDs1 = 0;
     let sumRDn = 0;
     let gAlpha = 0;
+    const alpha = geometric ? x[lay.adstock[0]] : 0;
+    // the per-channel constants of the α-gradient's recursion (see geometricAlphaGradient):
+    // w_0 is 1/S with normalised weights and 1 otherwise
+    const w0 = this.cache[c].weights[0];
+    const cL = geometric ? L * alpha ** (L - 1) * w0 : 0;
+    const ratio = geometric && ch.normalize ? geometricNormaliserSlope(alpha, L) * w0 : 0;
     for (let g = 0; g < G; g++) {
       const off = g * T;
       // centring: Σ_t r_t·(f_t − mean f) = Σ_t (r_t − mean r)·f_t
@@ -171,7 +177,7 @@ export class MediaTerm implements MeanTerm {
         dA[t] = r * coef * satDx[i];
       }
       if (geometric) {
-        gAlpha += this.geometricAlphaGradient(c, g, x[lay.adstock[0]]);
+        gAlpha += this.geometricAlphaGradient(c, g, alpha, cL, ratio);
         continue;
       }
       // a_t = Σ_l w_l·x_{t−l}  ⇒  dlogp/dw_l = Σ_t dA_t·x_{t−l}: one dot product per lag
@@ -227,26 +233,19 @@ export class MediaTerm implements MeanTerm {
    * Σ_t dA_t·da_t/dα over geo g of a geometric channel (dA filled by the backward pass), by
    * recursion. Unnormalised, A_t = Σ_l α^l x_{t−l} has B_t = dA_t/dα = A_{t−1} + α·B_{t−1} −
    * L·α^{L−1}·x_{t−L}; normalised, a_t = A_t/S gives da_t/dα = b_t − a_t·S'/S, where b_t = B_t/S
-   * follows the same recursion in a.
+   * follows the same recursion in a. cL = L·α^(L−1)·w_0 and ratio = S'/S (0 unnormalised) are
+   * the channel's constants.
    */
-  private geometricAlphaGradient(c: number, g: number, alpha: number): number {
+  private geometricAlphaGradient(c: number, g: number, alpha: number, cL: number, ratio: number): number {
     const T = this.data.T;
     const ch = this.data.channels[c];
     const x = ch.x;
     const L = ch.maxLag;
-    const { weights: w, adstocked: a } = this.cache[c];
+    const a = this.cache[c].adstocked;
     const dA = this.dA;
     const nz = this.nonzeroBefore[c];
     const nzOff = g * (T + 1);
     const off = g * T;
-    // w_0 = 1/S normalised (1 otherwise); S'/S = Σ_l l·α^(l−1) / S
-    const cL = L * alpha ** (L - 1) * w[0];
-    let ratio = 0;
-    if (ch.normalize) {
-      let dS = 0;
-      for (let l = 1; l < L; l++) dS += l * alpha ** (l - 1);
-      ratio = dS * w[0];
-    }
     let sumB = 0;
     let sumA = 0;
     let aPrev = 0;
@@ -266,24 +265,9 @@ export class MediaTerm implements MeanTerm {
   }
 }
 
-/** a[off + t] = Σ_{l ≤ min(t, L−1)} w_l·x[off + t − l] for t < T: the truncated adstock of one geo. */
-function adstockInto(
-  x: Float64Array,
-  w: Float64Array,
-  L: number,
-  a: Float64Array,
-  off: number,
-  T: number,
-): void {
-  const head = Math.min(L - 1, T);
-  for (let t = 0; t < head; t++) {
-    let s = 0;
-    for (let l = 0; l <= t; l++) s += w[l] * x[off + t - l];
-    a[off + t] = s;
-  }
-  for (let t = head; t < T; t++) {
-    let s = 0;
-    for (let l = 0; l < L; l++) s += w[l] * x[off + t - l];
-    a[off + t] = s;
-  }
+/** S' = Σ_{l<L} l·α^(l−1): the slope in α of the geometric weights' normaliser S = Σ_{l<L} α^l. */
+function geometricNormaliserSlope(alpha: number, L: number): number {
+  let dS = 0;
+  for (let l = 1; l < L; l++) dS += l * alpha ** (l - 1);
+  return dS;
 }
