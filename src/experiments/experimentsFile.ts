@@ -28,6 +28,11 @@ export interface Experiment {
   /** Standard error of `lift` (from lift_se, or from a confidence interval). */
   liftSe: number;
   readoutWeeks: number;
+  /**
+   * Share of each listed geo (by the channel's spend) the test treated, when its regions are finer
+   * than the table's geos (a holdout of some regions read against a national table); 1 if absent.
+   */
+  treatedShare?: number;
   source: string;
   /** Optional: the KPI and currency the test was measured in (checked against the table). */
   kpi?: string;
@@ -49,6 +54,7 @@ export const EXPERIMENT_COLUMNS = [
   "ci_high",
   "ci_level",
   "readout_weeks",
+  "treated_share",
   "source",
   "kpi",
   "currency",
@@ -56,7 +62,7 @@ export const EXPERIMENT_COLUMNS = [
 
 const REQUIRED = ["id", "channel", "start", "end", "kind", "spend_change", "lift"] as const;
 const FIX =
-  "see docs/experiments.md for the experiments file: one row per test, columns id, channel, geos, start, end, kind, spend_change, lift, lift_se (or ci_low, ci_high, ci_level), readout_weeks, source";
+  "see docs/experiments.md for the experiments file: one row per test, columns id, channel, geos, start, end, kind, spend_change, lift, lift_se (or ci_low, ci_high, ci_level), readout_weeks, treated_share, source";
 
 function fail(
   file: string,
@@ -147,6 +153,15 @@ function rowToExperiment(r: Record<string, string>, file: string, row: number): 
       "readout_weeks",
       `readout_weeks must be a whole number from 0 to 52; got ${r.readout_weeks}.`,
     );
+  const share = r.treated_share?.trim() ? numberCell(r.treated_share, file, row, "treated_share") : 1;
+  if (!(share > 0 && share <= 1))
+    throw fail(
+      file,
+      row,
+      "treated_share",
+      `treated_share must be in (0, 1]; got ${r.treated_share}.`,
+      "give the share of each listed geo's spend the treated regions hold (e.g. 0.3), or leave it empty when the whole geo was treated",
+    );
   const geosText = r.geos?.trim() ?? "";
   const geos = geosText === "" || geosText === "all" ? "all" : geosText.split(";").map((g) => g.trim());
   if (geos !== "all" && (geos.some((g) => g === "") || new Set(geos).size !== geos.length))
@@ -168,6 +183,7 @@ function rowToExperiment(r: Record<string, string>, file: string, row: number): 
     lift: numberCell(r.lift, file, row, "lift"),
     liftSe: standardError(r, file, row),
     readoutWeeks: readout,
+    ...(share < 1 ? { treatedShare: share } : {}),
     source: r.source?.trim() ?? "",
     ...(r.kpi?.trim() ? { kpi: r.kpi.trim() } : {}),
     ...(r.currency?.trim() ? { currency: r.currency.trim() } : {}),
@@ -292,6 +308,7 @@ export function experimentsCsv(experiments: Experiment[]): string {
       ci_high: "",
       ci_level: "",
       readout_weeks: e.readoutWeeks,
+      treated_share: e.treatedShare ?? "",
       source: e.source,
       kpi: e.kpi ?? "",
       currency: e.currency ?? "",

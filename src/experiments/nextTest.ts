@@ -204,6 +204,7 @@ function hypotheticalTest(
     endWeek,
     lastWeek: endWeek + readout,
     delta,
+    share: 1,
     lift: 0,
     se: 1,
   };

@@ -26,6 +26,11 @@ export interface LiftTest {
   lift: number;
   liftSe: number;
   readoutWeeks: number;
+  /**
+   * Share of each listed geo (by the channel's spend) the test treated, when it treated regions
+   * finer than the table's geos; 1 (the default) when the whole geo's spend changed.
+   */
+  treatedShare?: number;
 }
 
 export type { ChannelParamIndex } from "./channelResponse.js";
@@ -41,6 +46,8 @@ export interface ResolvedExperiment {
   lastWeek: number;
   /** The input change per treated geo over the test weeks (scaled input units), geo j at [j·W + t]. */
   delta: Float64Array;
+  /** Share of each geo the test treated (1: all of it); see the file's header. */
+  share: number;
   lift: number;
   se: number;
 }
@@ -127,7 +134,60 @@ export function resolveExperiments(experiments: LiftTest[], data: ModelData): Re
         "check the test's channel, geos and dates",
       );
     const delta = weights.map((v, i) => (e.spendChange * v) / total / ch.inputScale[geos[Math.floor(i / W)]]);
-    return { id: e.id, channel: c, geos, startWeek, endWeek, lastWeek, delta, lift: e.lift, se: e.liftSe };
+    const share = e.treatedShare ?? 1;
+    checkTreatedShare(e, share, delta, ch.x, geos, startWeek, W, T, where);
+    return {
+      id: e.id,
+      channel: c,
+      geos,
+      startWeek,
+      endWeek,
+      lastWeek,
+      delta,
+      share,
+      lift: e.lift,
+      se: e.liftSe,
+    };
+  });
+}
+
+/**
+ * A partly treated geo's treated regions ran at observed − change + change/share (national
+ * equivalent); a share so small that this is clearly negative cannot be what happened.
+ */
+function checkTreatedShare(
+  e: LiftTest,
+  share: number,
+  delta: Float64Array,
+  input: Float64Array,
+  geos: number[],
+  startWeek: number,
+  W: number,
+  T: number,
+  where: { file: string; row: number },
+): void {
+  if (!(share > 0 && share <= 1))
+    throw new MmmError(
+      "E_EXPERIMENTS",
+      `Test '${e.id}': treated_share must be in (0, 1]; got ${share}.`,
+      { ...where, column: "treated_share" },
+      "give the share of the geo's spend the treated regions hold, e.g. 0.3, or leave it empty for 1",
+    );
+  if (share === 1) return;
+  geos.forEach((g, j) => {
+    for (let t = 0; t < W; t++) {
+      const x = input[g * T + startWeek + t];
+      const d = delta[j * W + t];
+      // a stated share rounded (30% for 31%) leaves a go-dark's treated spend a little below 0,
+      // which the saturation reads as 0; more than 5% of the planned spend is a wrong share
+      if (x - d + d / share < -0.05 * Math.abs(x - d))
+        throw new MmmError(
+          "E_EXPERIMENTS",
+          `Test '${e.id}': a spend change of ${e.spendChange} cannot come from ${Math.round(100 * share)}% of the market — the treated regions would have spent less than nothing.`,
+          { ...where, column: "treated_share" },
+          "treated_share must be at least the spend change ÷ the spend the treated geos would have had without the test",
+        );
+    }
   });
 }
 
@@ -169,6 +229,7 @@ export function roiPriorTests(experiments: LiftTest[], data: ModelData): Resolve
       endWeek: trainWeeks - 1,
       lastWeek: trainWeeks - 1,
       delta,
+      share: 1,
       lift,
       se: Math.abs(lift) * (e.liftSe / Math.abs(e.lift)),
     };
@@ -237,6 +298,8 @@ export class ExperimentTerm {
     const w = this.weights;
     const kernel = this.kernels[e.channel];
     const W = e.endWeek - e.startWeek + 1;
+    // the treated part's input with the test: observed − change + change/share (observed when 1)
+    const extra = 1 / e.share - 1;
     if (grad) this.dLdw.fill(0, 0, L);
     let sumDs = 0;
     let sumDs1 = 0;
@@ -253,36 +316,37 @@ export class ExperimentTerm {
           const k = t - l - e.startWeek;
           if (k >= 0 && k < W) aShift += w[l] * e.delta[j * W + k];
         }
-        kernel(aObs, s1, n, this.obs);
+        kernel(aObs + extra * aShift, s1, n, this.obs);
         kernel(aObs - aShift, s1, n, this.cf);
         sumDs += yS * (this.obs[0] - this.cf[0]);
         if (!grad) continue;
         sumDs1 += yS * (this.obs[2] - this.cf[2]);
         sumDn += yS * (this.obs[3] - this.cf[3]);
-        // d a/d w_l: the observed input for the observed path, input − change for the counterfactual
+        // d a/d w_l: input + extra·change on the tested path, input − change on the counterfactual
         const gObs = yS * coef * this.obs[1];
         const gCf = yS * coef * this.cf[1];
         for (let l = 0; l <= lmax; l++) {
           const input = ch.x[off + t - l];
           const k = t - l - e.startWeek;
           const change = k >= 0 && k < W ? e.delta[j * W + k] : 0;
-          this.dLdw[l] += gObs * input - gCf * (input - change);
+          this.dLdw[l] += gObs * (input + extra * change) - gCf * (input - change);
         }
       }
     }
     this.sumDs = sumDs;
     this.sumDs1 = sumDs1;
     this.sumDn = sumDn;
-    return coef * sumDs;
+    return e.share * coef * sumDs;
   }
 
   /** Adds v × d lift/dx of the experiment lift() last evaluated (at the same x) to gx. */
-  private addGradient(e: ResolvedExperiment, x: ArrayLike<number>, gx: Float64Array, v: number): void {
+  private addGradient(e: ResolvedExperiment, x: ArrayLike<number>, gx: Float64Array, vLift: number): void {
+    const v = vLift * e.share;
     const lay = this.index[e.channel];
     const L = this.data.channels[e.channel].maxLag;
     const s1 = x[lay.saturation[0]];
     const coef = x[lay.effect] / s1;
-    // lift = (m/s1)·Σ yS·(s_obs − s_cf)
+    // lift = share·(m/s1)·Σ yS·(s_obs − s_cf); v carries the share
     gx[lay.effect] += (v * this.sumDs) / s1;
     gx[lay.saturation[0]] += v * (coef * this.sumDs1 - (coef / s1) * this.sumDs);
     if (lay.saturation.length > 1) gx[lay.saturation[1]] += v * coef * this.sumDn;

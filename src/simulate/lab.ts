@@ -10,7 +10,7 @@ import type { Experiment } from "../experiments/experimentsFile.js";
 import { type AdstockSpec, adstockWeights, applyAdstock } from "../model/adstock.js";
 import { type BudgetProblem, planValue, solveBudget } from "./budget.js";
 import { buildRawExports, type RawExports } from "./exports.js";
-import { applyLabTests, readLabTests } from "./labExperiments.js";
+import { applyLabTests, readLabTests, testedContribution } from "./labExperiments.js";
 import {
   type ChannelTruthParams,
   channelContribution,
@@ -280,7 +280,7 @@ export function simulateScenario(
     baseline.push(base);
     const mu = Float64Array.from(base);
     for (const p of media) {
-      const c = channelContribution(p, g, spendUsd(p.name, g));
+      const c = testedContribution(p, g, spendUsd(p.name, g), testPlans);
       contributions[p.name].push(c);
       for (let w = 0; w < W; w++) mu[w] += c[w];
     }
@@ -330,7 +330,7 @@ export function simulateScenario(
       const s = spendUsd(p.name, g).subarray(0, N);
       spend += sumRange(s);
       // incremental contribution as a counterfactual: mean with the channel vs with its spend set to zero
-      const withChannel = channelContribution(p, g, s);
+      const withChannel = testedContribution(p, g, s, testPlans).subarray(0, N);
       const without = channelContribution(p, g, new Float64Array(N));
       for (let t = 0; t < N; t++) weekly[t] += withChannel[t] - without[t];
       derivative += contributionScaleDerivative(p, g, s);

@@ -23,6 +23,12 @@ export interface LabTestPlan {
   relativeSe: number;
   /** The spend the channel would have had in each treated geo over the test weeks (cents). */
   plannedCents: Float64Array[];
+  /**
+   * Share of each treated geo the test reached (1 on geo data; a national brand's regional holdout
+   * reaches part of the country) and what it did to spend there (0: dark, 2: doubled).
+   */
+  share: number;
+  multiplier: number;
 }
 
 /** What truth.json records of each test. */
@@ -56,9 +62,10 @@ const NATIONAL_TEST_REACH = 0.3;
  * channel is tested once (they are the ones an MMM identifies worst), the demand-following channel
  * first when there is one; most cut spend, every third is a heavy-up (×2). Tests run one after
  * another, without overlap, ending 4 weeks before the data end. Geo data treat a random ~30% of
- * geos (go-dark there). National data cannot hold regions, so a national brand's geo holdout —
- * the test teams actually run — is a 30% cut of national spend (regions alike): the national
- * series shows a diluted dip, and the test's read-out is evidence the series barely holds.
+ * geos (go-dark there). National data cannot hold regions, yet a national brand's test is a
+ * regional holdout: 30% of the country (regions alike) goes dark or doubles while the rest runs as
+ * planned. The national series shows a diluted dip (spend −30%, KPI down by 30% of the channel's
+ * effect, see testedContribution), and the experiments file says the test reached 30%.
  */
 export function applyLabTests(
   spec: ScenarioSpec,
@@ -81,9 +88,10 @@ export function applyLabTests(
     const treated = G === 1 ? [0] : randomSubset(G, Math.max(2, Math.round(0.3 * G)), rng);
     const heavyUp = i % 3 === 2;
     const kind = heavyUp ? "heavy_up" : G === 1 ? "holdout" : "go_dark";
-    // national data: the test covers 30% of the country, so spend moves by 30% of the national level
-    const reach = G === 1 ? NATIONAL_TEST_REACH : 1;
-    const factor = heavyUp ? 1 + reach : 1 - reach;
+    // national data: the test reaches 30% of the country, so spend moves by 30% of the national level
+    const share = G === 1 ? NATIONAL_TEST_REACH : 1;
+    const multiplier = heavyUp ? 2 : 0;
+    const factor = 1 - share + share * multiplier;
     const plannedCents = treated.map((g) => geoCents[channel][g].slice(startWeek, endWeek + 1));
     for (const g of treated)
       for (let t = startWeek; t <= endWeek; t++)
@@ -98,6 +106,8 @@ export function applyLabTests(
       readoutWeeks: READOUT_WEEKS,
       relativeSe: rng.uniformIn(0.2, 0.4),
       plannedCents,
+      share,
+      multiplier,
     });
   });
   return plans;
@@ -122,15 +132,13 @@ export function readLabTests(
     let trueLift = 0;
     let spendChange = 0;
     plan.geos.forEach((g, j) => {
-      const withTest = Float64Array.from(geoCents[plan.channel][g], (c) => c / 100);
-      const without = Float64Array.from(withTest);
-      for (let t = plan.startWeek; t <= plan.endWeek; t++) {
-        without[t] = plan.plannedCents[j][t - plan.startWeek] / 100;
-        spendChange += withTest[t] - without[t];
-      }
-      const a = channelContribution(p, g, withTest);
-      const b = channelContribution(p, g, without);
-      for (let t = plan.startWeek; t <= to; t++) trueLift += a[t] - b[t];
+      const observed = Float64Array.from(geoCents[plan.channel][g], (c) => c / 100);
+      const { planned, tested } = testPaths(plan, j, observed);
+      for (let t = plan.startWeek; t <= plan.endWeek; t++) spendChange += observed[t] - planned[t];
+      // the treated share ran the tested path, the rest the planned one
+      const a = channelContribution(p, g, tested);
+      const b = channelContribution(p, g, planned);
+      for (let t = plan.startWeek; t <= to; t++) trueLift += plan.share * (a[t] - b[t]);
     });
     const liftSe = plan.relativeSe * Math.abs(trueLift);
     const measuredLift = trueLift + rng.normal(0, liftSe);
@@ -143,6 +151,7 @@ export function readLabTests(
       start: context.weekLabels[plan.startWeek],
       end: context.weekLabels[plan.endWeek],
       readoutWeeks: plan.readoutWeeks,
+      ...(plan.share < 1 ? { treatedShare: plan.share } : {}),
     };
     truth.push({
       ...record,
@@ -165,6 +174,40 @@ export function readLabTests(
     });
   }
   return { truth, experiments };
+}
+
+/**
+ * A treated geo's spend without the test (planned) and in its treated part with it (tested), both
+ * as national-equivalent paths (USD): equal to the observed spend outside the test's weeks.
+ */
+function testPaths(plan: LabTestPlan, j: number, observed: Float64Array) {
+  const planned = Float64Array.from(observed);
+  const tested = Float64Array.from(observed);
+  for (let t = plan.startWeek; t <= plan.endWeek; t++) {
+    planned[t] = plan.plannedCents[j][t - plan.startWeek] / 100;
+    tested[t] = plan.multiplier * planned[t];
+  }
+  return { planned, tested };
+}
+
+/**
+ * The channel's contribution in geo g given its observed spend (USD), when a test reached only
+ * part of the geo: that share responds to the tested path, the rest to the planned one. Without
+ * such a test it is the response to the observed spend.
+ */
+export function testedContribution(
+  p: ChannelTruthParams,
+  g: number,
+  observed: Float64Array,
+  plans: LabTestPlan[],
+): Float64Array {
+  const plan = plans.find((q) => q.channel === p.name && q.share < 1 && q.geos.includes(g));
+  if (!plan) return channelContribution(p, g, observed);
+  const { planned, tested } = testPaths(plan, plan.geos.indexOf(g), observed);
+  const a = channelContribution(p, g, tested);
+  const b = channelContribution(p, g, planned);
+  for (let t = 0; t < a.length; t++) a[t] = plan.share * a[t] + (1 - plan.share) * b[t];
+  return a;
 }
 
 /** k of 0…n−1 without replacement (partial Fisher–Yates), ascending. */
