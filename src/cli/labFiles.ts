@@ -113,6 +113,19 @@ function contributionsCsv(ds: SimulatedDataset): string {
   return csvText(["week", "geo", "baseline", ...names.map((n) => `contribution_${n}`), "mean_kpi"], rows);
 }
 
+/**
+ * The platforms' own attribution per channel over the table's weeks, in the form
+ * `mmm triangulate --platform` reads (the sums of raw/ad_spend.csv's platform_conversions).
+ */
+function platformCsv(ds: SimulatedDataset): string {
+  return csvText(
+    ["channel", "spend", "attributed"],
+    ds.truth.platform
+      .filter((p) => p.creditFactor > 0 || p.baselineCapture > 0) // broadcast reports no conversions
+      .map((p) => [p.channel, p.spend.toFixed(2), Math.round(p.attributed)]),
+  );
+}
+
 /** Every file of a lab dataset folder, lineage last (it hashes the others). */
 export function labFiles(ds: SimulatedDataset, format: RawFormat): OutputFile[] {
   const raw = [ds.raw.adSpend, ds.raw.orders, ds.raw.pricing, ...(ds.raw.regions ? [ds.raw.regions] : [])];
@@ -125,6 +138,7 @@ export function labFiles(ds: SimulatedDataset, format: RawFormat): OutputFile[] 
     { name: `truth/${SCHEMA_FILE}`, content: `${JSON.stringify(tableSchema(ds.table), null, 2)}\n` },
     { name: "truth/contributions.csv", content: contributionsCsv(ds) },
     ...(ds.experiments ? [{ name: "experiments.csv", content: experimentsCsv(ds.experiments) }] : []),
+    { name: "platform.csv", content: platformCsv(ds) },
   ];
   const lineage = {
     format: "mmm-os/lineage@1",

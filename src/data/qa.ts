@@ -212,7 +212,12 @@ export function runTableChecks(
     });
   }
 
-  // controls: constant ones and ones that are (nearly) the KPI
+  // controls: constant ones and ones that are (nearly) the KPI. A column named like attributed
+  // results is an outcome of the media by construction, and how closely it follows the KPI depends
+  // on the mix (broadcast reports nothing, search claims baseline demand): the lab's platform
+  // claims follow the KPI at r 0.2–0.85. Its name is the evidence; the bar only asks that it move
+  // with the KPI beyond chance (r ≥ 2/√weeks).
+  const attributedBar = 2 / Math.sqrt(Math.max(4, kpiNational.length));
   for (const c of table.columns.filter((col) => col.role === "control" || col.role === "kpi_value")) {
     const nat = c.values;
     if (nat.every((v) => v === nat[0]))
@@ -233,7 +238,7 @@ export function runTableChecks(
           { where: { column: c.name }, fix: "remove this control; it is an outcome, not a cause" },
         ),
       );
-    } else if (Math.abs(r) >= qa.leakage_correlation || (looksAttributed(c.name) && Math.abs(r) >= 0.7)) {
+    } else if (Math.abs(r) >= qa.leakage_correlation || (looksAttributed(c.name) && r >= attributedBar)) {
       out.push(
         finding(
           "leakage",
@@ -249,7 +254,7 @@ export function runTableChecks(
   for (const cand of candidates) {
     const r = correlation(cand.weekly, kpiNational);
     if (!Number.isFinite(r)) continue;
-    if (Math.abs(r) >= qa.leakage_correlation || (looksAttributed(cand.column) && Math.abs(r) >= 0.7)) {
+    if (Math.abs(r) >= qa.leakage_correlation || (looksAttributed(cand.column) && r >= attributedBar)) {
       out.push(
         finding(
           "leakage",

@@ -1,6 +1,6 @@
 // Turns the lab's weekly world into the raw daily exports a real brand has: ad-platform spend by
-// day and campaign (dirty names, renames, an ignorable test campaign, attributed conversions that
-// leak the KPI), orders by day, and the price/promotion calendar. Weekly totals split into days
+// day and campaign (dirty names, renames, an ignorable test campaign, the platforms' own biased
+// attributed conversions: see attribution.ts), orders by day, and the price/promotion calendar. Weekly totals split into days
 // and campaigns in whole cents and whole orders, so re-aggregating them is exact.
 
 import { type DayNumber, formatDay } from "../core/dates.js";
@@ -23,6 +23,8 @@ export interface RawExports {
   regions: RawTable | null;
   /** Impressions per channel, geo and week, summed from the exported daily rows. */
   weeklyImpressions: Record<string, Float64Array[]>;
+  /** Attributed conversions per channel as exported, summed over geos, per week. */
+  weeklyAttributed: Record<string, Float64Array>;
   campaigns: (RealisedCampaign & { renameDate?: string })[];
 }
 
@@ -39,12 +41,15 @@ interface ExportInput {
   lastDay: DayNumber;
   geoCents: Record<string, Float64Array[]>;
   orders: Float64Array[];
+  /** What each platform claims per channel, geo and week (expected conversions; see attribution.ts). */
+  platformClaims: Record<string, Float64Array[]>;
   calendars: DailyCalendars;
   rng: Rng;
 }
 
 export function buildRawExports(input: ExportInput): RawExports {
-  const { spec, geos, weekStarts, firstDay, lastDay, geoCents, orders, calendars, rng } = input;
+  const { spec, geos, weekStarts, firstDay, lastDay, geoCents, orders, platformClaims, calendars, rng } =
+    input;
   const G = geos.length;
   const W = weekStarts.length;
   const isGeo = G > 1;
@@ -73,6 +78,9 @@ export function buildRawExports(input: ExportInput): RawExports {
 
   const weeklyImpressions: Record<string, Float64Array[]> = {};
   for (const ch of spec.channels) weeklyImpressions[ch.name] = geos.map(() => new Float64Array(W));
+  const claimCarry = new Map<string, number>();
+  const weeklyAttributed: Record<string, Float64Array> = {};
+  for (const ch of spec.channels) weeklyAttributed[ch.name] = new Float64Array(W);
 
   const srng = rng.fork("spend-rows");
   // campaign mix drifts slowly: a log random walk of weights per channel
@@ -107,8 +115,6 @@ export function buildRawExports(input: ExportInput): RawExports {
     for (let d = 0; d < 7; d++) {
       const day = weekStarts[w] + d;
       if (day > lastDay) break;
-      const geoSpend = new Float64Array(G);
-      for (const cell of dayCells[d]) geoSpend[cell.g] += cell.cents;
       const cells = dayCells[d]
         .map((cell) => ({ ...cell, campaign: campaigns[cell.ch][cell.k] }))
         .sort(
@@ -122,10 +128,17 @@ export function buildRawExports(input: ExportInput): RawExports {
         const usd = cell.cents / 100;
         const impressions = Math.round((usd / cat.cpm) * 1000 * srng.logNormal(0, 0.08));
         const clicks = Math.round(impressions * cat.ctr * srng.logNormal(0, 0.1));
-        const attributed = Math.round(
-          0.6 * dailyOrders[cell.g][w * 7 + d] * (cell.cents / geoSpend[cell.g]) * srng.logNormal(0, 0.15),
-        );
+        // the platform's weekly claim, split like the spend, with reporting noise; whole
+        // conversions, the remainders carried so small cells do not round a channel's claims away
+        const claimed =
+          (platformClaims[cell.ch][cell.g][w] * cell.cents * srng.logNormal(0, 0.15)) /
+          geoCents[cell.ch][cell.g][w];
+        const key = `${cell.ch}|${cell.g}`;
+        const before = claimCarry.get(key) ?? 0;
+        const attributed = Math.round(before + claimed);
+        claimCarry.set(key, before + claimed - attributed);
         weeklyImpressions[cell.ch][cell.g][w] += impressions;
+        weeklyAttributed[cell.ch][w] += attributed;
         const row: (string | number)[] = [formatDay(day), cell.campaign.platform, nameOn(cell.campaign, day)];
         if (isGeo) row.push(geos[cell.g].name);
         row.push("USD", usd.toFixed(2), impressions, clicks, attributed);
@@ -189,6 +202,7 @@ export function buildRawExports(input: ExportInput): RawExports {
         }
       : null,
     weeklyImpressions,
+    weeklyAttributed,
     campaigns: Object.values(campaigns)
       .flat()
       .map((c) => (c.renameDay === undefined ? c : { ...c, renameDate: formatDay(c.renameDay) })),

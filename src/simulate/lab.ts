@@ -8,6 +8,7 @@ import { type ModelingTable, NATIONAL_GEO, type TableColumn } from "../core/mode
 import { apportion, Rng } from "../core/rng.js";
 import type { Experiment } from "../experiments/experimentsFile.js";
 import { type AdstockSpec, adstockWeights, applyAdstock } from "../model/adstock.js";
+import { platformBias, platformClaims } from "./attribution.js";
 import { type BudgetProblem, planValue, solveBudget } from "./budget.js";
 import { buildRawExports, type RawExports } from "./exports.js";
 import { applyLabTests, readLabTests, testedContribution } from "./labExperiments.js";
@@ -308,6 +309,14 @@ export function simulateScenario(
     lastDay,
     geoCents,
     orders: observed,
+    platformClaims: Object.fromEntries(
+      media.map((p) => [
+        p.name,
+        geos.map((_, g) =>
+          platformClaims(p.name, contributions[p.name][g], baseline[g], geoCents[p.name][g]),
+        ),
+      ]),
+    ),
     calendars,
     rng: rng.fork("exports"),
   });
@@ -491,6 +500,17 @@ export function simulateScenario(
       marginalValueAtOptimum: solution.marginalValue,
       valueUnits: KPI_NAME,
     },
+    platform: channels.map((c) => {
+      const attributed = sumRange(raw.weeklyAttributed[c.name], 0, N);
+      return {
+        channel: c.name,
+        ...platformBias(c.name),
+        spend: c.spend,
+        attributed,
+        trueContribution: c.contribution,
+        creditRatio: attributed / c.contribution,
+      };
+    }),
   };
   if (tests) truth.experiments = tests.truth;
   return { scenario: spec, seed, raw, table, truth, experiments: tests?.experiments };

@@ -86,8 +86,24 @@ export interface LabTruth {
     | { geo: string; mean: number[]; baseline: number[]; contributions: Record<string, number[]> }[]
     | null;
   budget: TruthBudget;
+  /**
+   * What each ad platform claimed over the table's weeks (raw/ad_spend.csv's
+   * platform_conversions) against what the channel truly caused; see simulate/attribution.ts.
+   */
+  platform: TruthPlatformClaim[];
   /** The lift tests run inside the history, when the dataset was simulated with them. */
   experiments?: LabTestTruth[];
+}
+
+export interface TruthPlatformClaim {
+  channel: string;
+  creditFactor: number;
+  baselineCapture: number;
+  spend: number;
+  attributed: number;
+  trueContribution: number;
+  /** attributed ÷ true contribution: above 1 the platform over-credits itself. */
+  creditRatio: number;
 }
 
 /** The response parameters of the truth's channels, in the form the response functions take. */
