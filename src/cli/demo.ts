@@ -57,7 +57,9 @@ export async function runDemo(opts: { out: string; seed: string }, io: CliIo): P
     );
   }
   io.out("\n== 4/7  Does the evidence agree? (the model against each test, with the test left out)");
-  runTriangulate(runDir, {}, io);
+  // the platforms' own claims (the lab's exports, summed per channel) beside the MMM and the tests
+  const platform = join(dataDir, "platform.csv");
+  runTriangulate(runDir, { platform }, io);
   io.out(
     "\n== 5/7  Recommend next quarter's allocation (10th percentile of the gain, ±50% guardrails, 90% confidence gate)",
   );
@@ -66,7 +68,11 @@ export async function runDemo(opts: { out: string; seed: string }, io: CliIo): P
   runNextTest(runDir, { horizon: "13", weeks: "4,6,8", outerDraws: "100", seed: opts.seed, top: "6" }, io);
   io.out("\n== 7/7  Validate the fit and write the executive report");
   const report = join(opts.out, "report.html");
-  await runReport(runDir, { out: report, validation: "full", holdoutWeeks: "13", cvFolds: "3" }, io);
+  await runReport(
+    runDir,
+    { out: report, validation: "full", holdoutWeeks: "13", cvFolds: "3", platform },
+    io,
+  );
   io.out(
     `\nDemo outputs are in ${opts.out}/ (lab/: raw exports and truth; table/: modeling table; run/: the fit).`,
   );

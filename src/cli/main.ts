@@ -103,6 +103,10 @@ function buildProgram(io: CliIo): Command {
     .option("--holdout-weeks <n>", "weeks held out (and the CV test horizon)", "13")
     .option("--cv-folds <n>", "rolling-origin CV folds (full validation)", "3")
     .option("--no-plan", "leave out next quarter's budget plan (default options of `mmm optimize`)")
+    .option(
+      "--platform <file>",
+      "platform-attributed results for the evidence page: CSV with channel, spend, attributed",
+    )
     .option("--quiet", "no progress output")
     .action(async (run, opts) => {
       await runReport(run, opts, io);

@@ -18,6 +18,7 @@ import { buildReportData } from "../report/build.js";
 import { renderReport } from "../report/html.js";
 import type { ValidationData } from "../report/reportData.js";
 import type { CliIo } from "./io.js";
+import { readPlatform } from "./platformFile.js";
 import { readRun } from "./runReader.js";
 import { WorkerExecutor } from "./workerExecutor.js";
 
@@ -31,6 +32,8 @@ export interface ReportOptions {
   cvFolds: string;
   /** Next quarter's budget plan (default on; `--no-plan` sets false). */
   plan?: boolean;
+  /** Platform claims per channel (the CSV `mmm triangulate --platform` reads), for the evidence page. */
+  platform?: string;
   quiet?: boolean;
 }
 
@@ -69,9 +72,18 @@ export async function runReport(runDir: string, o: ReportOptions, io: CliIo): Pr
     { integer: true, min: 1, max: 10 },
   );
   // the report may not land in the run folder; checked before the validation refits, not after
-  const inputs = [{ path: runDir, what: "the run folder", folder: true }];
+  const inputs = [
+    { path: runDir, what: "the run folder", folder: true },
+    ...(o.platform ? [{ path: o.platform, what: "the platform file" }] : []),
+  ];
   checkOutputPath(o.out, { kind: "file", inputs });
   const run = readRun(runDir);
+  const platform = o.platform
+    ? readPlatform(
+        o.platform,
+        run.model.data.channels.map((c) => c.name),
+      )
+    : undefined;
   if (o.hurdle !== undefined && run.model.data.valuePerUnit === null)
     throw new MmmError(
       "E_BAD_OPTION",
@@ -126,6 +138,7 @@ export async function runReport(runDir: string, o: ReportOptions, io: CliIo): Pr
     plan,
     experiments: run.experiments,
     calibration: run.calibration,
+    platform,
   });
   const html = await renderReport(data);
   const out = writeFileAtomic(o.out, html, inputs);

@@ -2,15 +2,12 @@
 // (the run's own calibration tests, or --experiments for an uncalibrated run), the model's view of
 // each test, an uncalibrated run for "before" (--uncalibrated), and platform claims (--platform).
 
-import { parse as parseCsv } from "csv-parse/sync";
 import { channelDraws } from "../analysis/channelMetrics.js";
 import { demandFollowing } from "../analysis/demandFollowing.js";
 import { checkExperimentsAgainstModel } from "../analysis/experimentEvidence.js";
 import type { ReturnUnits } from "../analysis/returnUnits.js";
-import { type PlatformClaim, RECONCILIATION, triangulate } from "../analysis/triangulation.js";
-import { MmmError } from "../core/errors.js";
+import { RECONCILIATION, triangulate } from "../analysis/triangulation.js";
 import { finiteJson } from "../core/finiteJson.js";
-import { parseUserNumber } from "../core/userNumber.js";
 import { writeFileAtomic } from "../data/atomicDir.js";
 import { readUserText } from "../data/fsErrors.js";
 import { checkOutputPath } from "../data/outputPath.js";
@@ -18,6 +15,7 @@ import { checkExperiments, parseExperiments } from "../experiments/experimentsFi
 import { demandProxy } from "./demandProxy.js";
 import type { CliIo } from "./io.js";
 import { planInputs } from "./optimize.js";
+import { readPlatform } from "./platformFile.js";
 import { readRun } from "./runReader.js";
 
 export interface TriangulateOptions {
@@ -26,34 +24,6 @@ export interface TriangulateOptions {
   platform?: string;
   out?: string;
   demandProxy?: string;
-}
-
-/** A platform file: one row per channel with `channel`, `spend` and `attributed` (KPI units). */
-function readPlatform(path: string, channels: string[]): PlatformClaim[] {
-  const text = readUserText({ path, what: "the platform file", option: "--platform" });
-  const fail = (row: number | undefined, column: string | undefined, what: string) =>
-    new MmmError(
-      "E_PLATFORM_FILE",
-      `Platform file ${path}: ${what}`,
-      { file: path, row, column },
-      "one row per channel with columns channel, spend, attributed (the platform's attributed KPI over the fit's window)",
-    );
-  let records: Record<string, string>[];
-  try {
-    records = parseCsv(text, { columns: true, bom: true, skip_empty_lines: true });
-  } catch (e) {
-    throw fail(undefined, undefined, `not valid CSV (${(e as Error).message}).`);
-  }
-  if (records.length === 0) throw fail(undefined, undefined, "it has no rows.");
-  return records.map((r, i) => {
-    for (const c of ["channel", "spend", "attributed"])
-      if (!(c in r)) throw fail(i + 1, c, `the column '${c}' is missing.`);
-    if (!channels.includes(r.channel))
-      throw fail(i + 1, "channel", `'${r.channel}' is not a channel of the run (${channels.join(", ")}).`);
-    const num = (c: string) =>
-      parseUserNumber(r[c], c, { file: path, row: i + 1, column: c }, { min: 0, example: "125000" });
-    return { channel: r.channel, spend: num("spend"), attributed: num("attributed") };
-  });
 }
 
 export function runTriangulate(runDir: string, o: TriangulateOptions, io: CliIo) {

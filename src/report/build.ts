@@ -12,7 +12,7 @@ import { sig } from "../analysis/numberFormat.js";
 import { observedNational, posteriorPredictiveCheck } from "../analysis/ppc.js";
 import { returnUnits } from "../analysis/returnUnits.js";
 import { type Interval, summarise } from "../analysis/summaries.js";
-import { RECONCILIATION, triangulate } from "../analysis/triangulation.js";
+import { type PlatformClaim, RECONCILIATION, triangulate } from "../analysis/triangulation.js";
 import { formatDay } from "../core/dates.js";
 import type { LiftTest } from "../model/experimentLift.js";
 import type { MmmModel } from "../model/mmm.js";
@@ -35,6 +35,8 @@ export interface ReportInputs {
   /** The lift tests a calibrated run was fitted with. */
   experiments?: (LiftTest & { kind: string })[];
   calibration?: "likelihood" | "roi_prior";
+  /** What each ad platform claims for its channel (triangulation only, never a model input). */
+  platform?: PlatformClaim[];
 }
 
 export function buildReportData(inp: ReportInputs): ReportData {
@@ -77,8 +79,8 @@ export function buildReportData(inp: ReportInputs): ReportData {
     validation: inp.validation,
     diagnostics: summary.diagnostics,
     ...(inp.plan ? { plan: inp.plan } : {}),
-    ...(inp.experiments && inp.experiments.length > 0
-      ? { evidence: evidenceData(inp, inp.experiments) }
+    ...((inp.experiments && inp.experiments.length > 0) || inp.platform
+      ? { evidence: evidenceData(inp, inp.experiments ?? []) }
       : {}),
     // spend that follows the KPI's own demand is the MMM's classic over-credit trap: said next to the rest
     uncertainties: [
@@ -147,15 +149,18 @@ function evidenceData(
   tests: (LiftTest & { kind: string })[],
 ): NonNullable<ReportData["evidence"]> {
   const valuePerUnit = inp.model.data.valuePerUnit ?? 1;
-  const checks = checkExperimentsAgainstModel(inp.model, inp.draws, tests, {
-    valuePerUnit,
-    leaveOut: true,
-    calibration: inp.calibration,
-  });
+  const checks =
+    tests.length > 0
+      ? checkExperimentsAgainstModel(inp.model, inp.draws, tests, {
+          valuePerUnit,
+          leaveOut: true,
+          calibration: inp.calibration,
+        })
+      : [];
   const measures = channelDraws(inp.model, inp.draws, { valuePerUnit });
   return {
     checks,
-    channels: triangulate(measures, checks, { valuePerUnit }),
+    channels: triangulate(measures, checks, { valuePerUnit, platform: inp.platform }),
     reconciliation: RECONCILIATION,
   };
 }

@@ -12,6 +12,7 @@ import {
   roiChart,
   sensitivityChart,
 } from "./charts.js";
+import { evidenceChart } from "./evidenceCharts.js";
 import { incrementalShare, observedWeeks } from "./findings.js";
 import { frontierChart, planAllocationChart } from "./planCharts.js";
 import { renderSvg } from "./render.js";
@@ -27,7 +28,8 @@ export type ChartName =
   | "sensitivity"
   | "residuals"
   | "plan"
-  | "frontier";
+  | "frontier"
+  | "evidence";
 
 export type RenderedCharts = Partial<Record<ChartName, SafeHtml>>;
 
@@ -63,6 +65,8 @@ export function chartSpecs(data: ReportData): Partial<Record<ChartName, TopLevel
     // a frontier of one point is not a line (it is empty when group caps tie channels together)
     if (data.plan.frontier.length >= 2) specs.frontier = frontierChart(data.plan, fit.currency);
   }
+  const evidence = evidenceChart(data);
+  if (evidence) specs.evidence = evidence;
   if (data.curves.length === 0) delete specs.curves;
   if (data.ppc.residualAutocorrelation.length === 0) delete specs.residuals;
   return specs;

@@ -44,7 +44,7 @@ export async function renderReport(data: ReportData, options: RenderReportOption
 <p class="meta">${fit.kpi} · ${fit.window.first_week} to ${fit.window.last_week} (${fit.window.weeks} weeks, ${fit.window.geos} geo${fit.window.geos === 1 ? "" : "s"}) · fit: ${method} · generated ${data.generatedAt}</p>
 </header>
 ${executiveSection(data, charts)}
-${evidenceSection(data)}
+${evidenceSection(data, charts)}
 ${validationSection(data, charts)}
 ${dataSection(data)}
 <footer>MMM-OS report. Self-contained: no scripts, fonts or images are loaded; it reads the same offline and in print.</footer>

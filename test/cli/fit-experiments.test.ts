@@ -93,11 +93,18 @@ describe("mmm fit --experiments", () => {
     const n = JSON.parse(readFileSync(next, "utf8"));
     expect(n.candidates.length).toBeGreaterThan(0);
     for (const cand of n.candidates) expect(cand.evsi).toBeGreaterThanOrEqual(0);
+    // the report's evidence page with the lab's platform claims: the chart and the credit ratios
     const report = join(root, "report.html");
-    expect(await main(["report", run, "--out", report, "--validation", "none"], c.io)).toBe(0);
+    const labPlatform = join(root, "lab", "platform.csv");
+    expect(readFileSync(labPlatform, "utf8")).toMatch(/^channel,spend,attributed\npaid_search,/);
+    expect(
+      await main(["report", run, "--out", report, "--validation", "none", "--platform", labPlatform], c.io),
+    ).toBe(0);
     const page = readFileSync(report, "utf8");
     expect(page).toContain('id="evidence"');
     expect(page).toMatch(/lab_holdout_paid_search/);
+    expect(page).toContain('aria-label="Return per channel: the MMM, each lift test and the platform');
+    expect(page).toContain("platform ÷ MMM");
     const bad = join(root, "platform-bad.csv");
     writeFileSync(bad, "channel,spend,attributed\nradio,1,1\n");
     const b = capture();
@@ -108,6 +115,19 @@ describe("mmm fit --experiments", () => {
       { column: "channel" },
       "'radio'",
     );
+    const r = capture();
+    const badReport = join(root, "report-bad.html");
+    const rc = await main(
+      ["report", run, "--out", badReport, "--validation", "none", "--platform", bad],
+      r.io,
+    );
+    expectError(
+      { code: rc, out: "", err: r.err.join("\n") },
+      "E_PLATFORM_FILE",
+      { column: "channel" },
+      "'radio'",
+    );
+    expect(existsSync(badReport)).toBe(false);
   }, 120_000);
 
   const cases: [string, () => string, string | RegExp, { row?: number; column?: string }][] = [

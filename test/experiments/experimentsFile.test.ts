@@ -67,6 +67,26 @@ describe("experiments file", () => {
     });
   }
 
+  const SHARE_HEAD = `${HEAD},treated_share`;
+  for (const [label, share, pattern] of [
+    ["a treated share of 0", "0", /must be in \(0, 1\][\s\S]*row 1, column 'treated_share'/],
+    ["a treated share above 1", "1.5", /treated_share must be in \(0, 1\]; got 1.5/],
+    ["a treated share that is not a number", "30%", /'30%' is not a number/],
+  ] as const) {
+    it(`refuses ${label}`, () => {
+      const row = `t,tv,all,2024-03-04,2024-04-01,holdout,-5000,-1,1,,,,0,x,${share}`;
+      expect(() => parseExperiments(`${SHARE_HEAD}\n${row}\n`, "tests.csv")).toThrow(pattern);
+    });
+  }
+
+  it("reads a treated share below 1 and writes it back; an empty one means the whole geo", () => {
+    const text = `${SHARE_HEAD}\nt,tv,all,2024-03-04,2024-04-01,holdout,-5000,-1,1,,,,0,x,0.3\nu,tv,all,2024-03-04,2024-04-01,holdout,-5000,-1,1,,,,0,x,\n`;
+    const e = parseExperiments(text, "tests.csv");
+    expect(e[0].treatedShare).toBe(0.3);
+    expect(e[1].treatedShare).toBeUndefined();
+    expect(parseExperiments(experimentsCsv(e), "again.csv")).toEqual(e);
+  });
+
   it("refuses duplicate ids and, against the table, unknown channels, geos and windows outside the data", () => {
     expect(() =>
       parseExperiments(`${GOOD}t1,tv,all,2024-03-04,2024-04-01,go_dark,-1,-1,1,,,,0,x\n`, "f"),
