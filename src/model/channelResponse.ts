@@ -1,5 +1,5 @@
 // A channel's response parameters read from a draw: the adstock weights (and their derivatives)
-// and the saturation's s(1), slope and coefficient. Every pass that evaluates a channel outside
+// and the saturation's s(1), slope and coefficient (national; times geoEffectFactor per geo). Every pass that evaluates a channel outside
 // the media term — contributions, plan values, lift tests — starts here, so they read a draw alike.
 
 import { adstockSpec, adstockWeightsWithGradient } from "./adstock.js";
@@ -10,6 +10,13 @@ export interface ChannelParamIndex {
   effect: number;
   adstock: number[];
   saturation: number[];
+  /** On a partially pooled geo panel: the spread τ and each geo's z (see terms/media.ts). */
+  geo?: { spread: number; z: number[] };
+}
+
+/** Geo g's effect relative to the channel's national effect: exp(τ·z_g), or 1 when pooled. */
+export function geoEffectFactor(lay: ChannelParamIndex, x: ArrayLike<number>, g: number): number {
+  return lay.geo ? Math.exp(x[lay.geo.spread] * x[lay.geo.z[g]]) : 1;
 }
 
 /**

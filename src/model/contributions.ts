@@ -1,7 +1,7 @@
 // Channel contributions for reports and plans, evaluated per posterior draw outside the sampler.
 
 import { adstockInto } from "./adstock.js";
-import { channelResponseAt } from "./channelResponse.js";
+import { channelResponseAt, geoEffectFactor } from "./channelResponse.js";
 import type { MmmModel } from "./mmm.js";
 import { saturationValue } from "./saturation.js";
 
@@ -49,7 +49,7 @@ export class ContributionEvaluator {
       for (let g = 0; g < G; g++) {
         let geo = 0;
         for (let t = 0; t < T; t++) geo += value(k * a[g * T + t], s1, n);
-        total += geo * d.yScale[g];
+        total += geo * d.yScale[g] * geoEffectFactor(this.model.layout.channels[c], x, g);
       }
       out[m] = coef * total;
     }
@@ -78,7 +78,8 @@ export class ContributionEvaluator {
     for (let g = 0; g < G; g++) {
       const off = g * T;
       adstockInto(input ?? ch.x, this.weights, ch.maxLag, a, off, T);
-      for (let t = off; t < off + T; t++) res[t] = coef * value(a[t] * multiplier, s1, n) * d.yScale[g];
+      const k = coef * geoEffectFactor(lay, x, g) * d.yScale[g];
+      for (let t = off; t < off + T; t++) res[t] = k * value(a[t] * multiplier, s1, n);
     }
     return res;
   }

@@ -6,7 +6,7 @@
 
 import { parseDay } from "../core/dates.js";
 import { MmmError } from "../core/errors.js";
-import { type ChannelParamIndex, channelResponseAt } from "./channelResponse.js";
+import { type ChannelParamIndex, channelResponseAt, geoEffectFactor } from "./channelResponse.js";
 import type { ModelData } from "./design.js";
 import { saturationKernel } from "./saturation.js";
 
@@ -245,6 +245,8 @@ export class ExperimentTerm {
   private readonly weights: Float64Array;
   private readonly dWeights: Float64Array;
   private readonly dLdw: Float64Array;
+  /** Per treated geo of the last lift(): Σ_t f_geo·yS·(s_obs − s_cf), its part of the lift ÷ coef. */
+  private readonly geoDs: Float64Array;
   private readonly obs = new Float64Array(4);
   private readonly cf = new Float64Array(4);
   private readonly kernels: ReturnType<typeof saturationKernel>[];
@@ -259,6 +261,7 @@ export class ExperimentTerm {
     this.dWeights = new Float64Array(2 * maxLag);
     this.dLdw = new Float64Array(maxLag);
     this.kernels = data.channels.map((c) => saturationKernel(c.saturation));
+    this.geoDs = new Float64Array(data.G);
   }
 
   logDensity(x: ArrayLike<number>, gx: Float64Array): number {
@@ -304,9 +307,11 @@ export class ExperimentTerm {
     let sumDs = 0;
     let sumDs1 = 0;
     let sumDn = 0;
+    // sums over the treated geos, each weighted by its effect factor (1 when pooled)
     for (let j = 0; j < e.geos.length; j++) {
       const off = e.geos[j] * d.T;
-      const yS = d.yScale[e.geos[j]];
+      const yS = d.yScale[e.geos[j]] * geoEffectFactor(lay, x, e.geos[j]);
+      let geoDs = 0;
       for (let t = e.startWeek; t <= e.lastWeek; t++) {
         let aObs = 0;
         let aShift = 0;
@@ -318,7 +323,7 @@ export class ExperimentTerm {
         }
         kernel(aObs + extra * aShift, s1, n, this.obs);
         kernel(aObs - aShift, s1, n, this.cf);
-        sumDs += yS * (this.obs[0] - this.cf[0]);
+        geoDs += yS * (this.obs[0] - this.cf[0]);
         if (!grad) continue;
         sumDs1 += yS * (this.obs[2] - this.cf[2]);
         sumDn += yS * (this.obs[3] - this.cf[3]);
@@ -332,6 +337,8 @@ export class ExperimentTerm {
           this.dLdw[l] += gObs * (input + extra * change) - gCf * (input - change);
         }
       }
+      this.geoDs[j] = geoDs;
+      sumDs += geoDs;
     }
     this.sumDs = sumDs;
     this.sumDs1 = sumDs1;
@@ -346,10 +353,20 @@ export class ExperimentTerm {
     const L = this.data.channels[e.channel].maxLag;
     const s1 = x[lay.saturation[0]];
     const coef = x[lay.effect] / s1;
-    // lift = share·(m/s1)·Σ yS·(s_obs − s_cf); v carries the share
+    // lift = share·(m/s1)·Σ_geo f_geo·Σ_t yS·(s_obs − s_cf); v carries the share
     gx[lay.effect] += (v * this.sumDs) / s1;
     gx[lay.saturation[0]] += v * (coef * this.sumDs1 - (coef / s1) * this.sumDs);
     if (lay.saturation.length > 1) gx[lay.saturation[1]] += v * coef * this.sumDn;
+    if (lay.geo) {
+      // geo j's part of the lift is coef·geoDs_j, with geoDs_j ∝ exp(τ·z_j): d/dz_j = τ·part, d/dτ = Σ z_j·part
+      const tau = x[lay.geo.spread];
+      for (let j = 0; j < e.geos.length; j++) {
+        const part = v * coef * this.geoDs[j];
+        const zIndex = lay.geo.z[e.geos[j]];
+        gx[zIndex] += tau * part;
+        gx[lay.geo.spread] += x[zIndex] * part;
+      }
+    }
     for (let p = 0; p < lay.adstock.length; p++) {
       let s = 0;
       for (let l = 0; l < L; l++) s += this.dLdw[l] * this.dWeights[p * L + l];

@@ -66,7 +66,10 @@ export class MmmModel {
     const add = (p: ParamInfo) => P.push(p) - 1;
     const baseline = new BaselineTerm(data, spec, add);
     const controls = new ControlsTerm(data, spec, add);
-    const media = new MediaTerm(data, add);
+    const media = new MediaTerm(data, add, {
+      partial: spec.geo_hierarchy.media_effect === "partial",
+      spreadPrior: spec.geo_hierarchy.spread_prior,
+    });
     this.likelihood = new LikelihoodTerm(data, spec, add);
     this.family = this.likelihood.family;
     this.meanTerms = [baseline, controls, media];

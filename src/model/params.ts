@@ -15,6 +15,7 @@ export interface ParamInfo {
     | "tvi"
     | "control"
     | "effect"
+    | "geo_effect"
     | "adstock"
     | "saturation"
     | "noise";
@@ -32,4 +33,16 @@ export function bijectorFor(prior: Prior, support?: "unit" | "positive" | "lag" 
   if (s === "real") return { kind: "identity" };
   if (s === "positive") return { kind: "exp" };
   return { kind: "logit" };
+}
+
+/**
+ * A scale or magnitude whose posterior often sits near zero (a signed control's size, the spread
+ * of an effect across geos: the data cannot tell a small one from none): sampled through a
+ * softplus, linear above a twentieth of the prior's scale (see bijectors.ts) instead of exp, whose
+ * log scale turns such a posterior into a funnel. Priors that vanish at zero keep exp.
+ */
+export function magnitudeBijector(prior: Prior): Bijector {
+  if (prior.dist === "half_normal") return { kind: "softplus", scale: prior.sigma / 20 };
+  if (prior.dist === "exponential") return { kind: "softplus", scale: 1 / (20 * prior.rate) };
+  return { kind: "exp" };
 }

@@ -85,6 +85,17 @@ export const ModelSpecSchema = z.strictObject({
       effect_prior: EffectPriorSchema.default({ dist: "spend_share", total_share: 0.2, sigma: 1 }),
     })
     .prefault({}),
+  /**
+   * On a geo panel: how each channel's effect varies across geos. `partial` (the default) pools it
+   * around a national effect, m_g = m·exp(τ·z_g) with z ~ Normal(0, 1) and τ ~ `spread_prior`;
+   * `pooled` gives every geo the same effect. A national table ignores it.
+   */
+  geo_hierarchy: z
+    .strictObject({
+      media_effect: z.enum(["partial", "pooled"]).default("partial"),
+      spread_prior: PriorSchema.default({ dist: "half_normal", sigma: 0.3 }),
+    })
+    .prefault({}),
   /** Controls to include (default: every non-constant control of the table, signs from the table). */
   controls: z.array(ControlSchema).optional(),
   control_prior: PriorSchema.default({ dist: "normal", mu: 0, sigma: 0.2 }),

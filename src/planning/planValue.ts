@@ -3,7 +3,7 @@
 // in the credited carryover weeks after it, given the carryover already in flight from the
 // observed history. `planValues` is the one exact valuation of whole plans that every command uses.
 
-import { channelResponseAt } from "../model/channelResponse.js";
+import { channelResponseAt, geoEffectFactor } from "../model/channelResponse.js";
 import type { MmmModel } from "../model/mmm.js";
 import { saturationValue } from "../model/saturation.js";
 import type { ChannelPlanContext, HorizonSettings } from "./context.js";
@@ -62,7 +62,7 @@ export class PlanValuer {
       let without = 0;
       for (let t = 0; t < steps; t++) without += saturate(base[t], s1, n);
       const scale = ctx.geoSplit[g] / (H * ch.inputScale[g]);
-      const factor = coef * d.yScale[g] * this.valuePerUnit;
+      const factor = coef * geoEffectFactor(lay, x, g) * d.yScale[g] * this.valuePerUnit;
       for (let k = 0; k < amounts.length; k++) {
         const weeklyScaled = amounts[k] * scale;
         let with_ = 0;

@@ -2,7 +2,11 @@
 // matches central finite differences, and the spend change is placed where the test moved spend.
 
 import { describe, expect, it } from "vitest";
+import { Rng } from "../../src/core/rng.js";
+import { buildModelData } from "../../src/model/design.js";
 import { ExperimentTerm, resolveExperiments, roiPriorTests } from "../../src/model/experimentLift.js";
+import { MmmModel } from "../../src/model/mmm.js";
+import { ModelSpecSchema } from "../../src/model/spec.js";
 import { simulateScenario } from "../../src/simulate/lab.js";
 import { trueModel } from "../../src/simulate/truthModel.js";
 
@@ -93,5 +97,39 @@ describe("roiPriorTests (the ROI-prior route)", () => {
       expect(tests[i].lift / (ch?.spend ?? 1)).toBeCloseTo(e.lift / e.spendChange, 9);
       expect(tests[i].se / Math.abs(tests[i].lift)).toBeCloseTo(e.liftSe / Math.abs(e.lift), 9);
     });
+  });
+});
+
+describe("ExperimentTerm on a geo panel with partially pooled effects", () => {
+  it("has the gradient of its log density in every parameter it touches, the geo spread and z's too", () => {
+    const geo = simulateScenario("geo", 2, { experiments: true });
+    const spec = ModelSpecSchema.parse({});
+    const model = new MmmModel(buildModelData(geo.table, spec), spec);
+    const tests = resolveExperiments(geo.experiments ?? [], model.data);
+    expect(tests.some((e) => e.geos.length < model.data.G)).toBe(true);
+    const geoTerm = new ExperimentTerm(model.data, model.layout.channels, tests);
+    const rng = new Rng(5);
+    const x = model.constrain(model.initialPoint().map((u) => u + rng.normal(0, 0.3)));
+    const gx = new Float64Array(x.length);
+    geoTerm.logDensity(x, gx);
+    const touched = model.layout.channels.flatMap((c) => [
+      c.effect,
+      ...c.adstock,
+      ...c.saturation,
+      ...(c.geo ? [c.geo.spread, ...c.geo.z] : []),
+    ]);
+    expect(model.layout.channels.every((c) => c.geo !== undefined)).toBe(true);
+    for (const i of touched) {
+      const h = 1e-6 * Math.max(1e-3, Math.abs(x[i]));
+      const up = Float64Array.from(x);
+      const down = Float64Array.from(x);
+      up[i] += h;
+      down[i] -= h;
+      const fd =
+        (geoTerm.logDensity(up, new Float64Array(x.length)) -
+          geoTerm.logDensity(down, new Float64Array(x.length))) /
+        (2 * h);
+      expect(Math.abs(gx[i] - fd), model.names[i]).toBeLessThan(1e-5 * Math.max(1, Math.abs(fd)));
+    }
   });
 });

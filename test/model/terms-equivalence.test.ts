@@ -15,7 +15,8 @@ import { MmmReferenceModel } from "../fixtures/mmmReference.js";
 
 const cases: { name: string; scenario: string; spec: Record<string, unknown>; holdoutWeeks?: number }[] = [
   { name: "clean", scenario: "clean", spec: {} },
-  { name: "geo (multi-geo)", scenario: "geo", spec: {} },
+  // the frozen model pools every channel's effect across geos
+  { name: "geo (multi-geo)", scenario: "geo", spec: { geo_hierarchy: { media_effect: "pooled" } } },
   {
     name: "short, student_t, weibull_pdf × logistic",
     scenario: "short",

@@ -1,23 +1,11 @@
 // Control variables (price, promotions, …): μ += γ_k·z_k, where a signed control samples the
 // size of its effect on (0, ∞) and a negative sign flips it (γ = −value).
 
-import type { Bijector } from "../bijectors.js";
 import type { ModelData } from "../design.js";
-import { type AddParam, bijectorFor } from "../params.js";
+import { type AddParam, bijectorFor, magnitudeBijector } from "../params.js";
 import type { Prior } from "../priors.js";
 import type { ModelSpec } from "../spec.js";
 import type { MeanTerm } from "./term.js";
-
-/**
- * A signed control's magnitude often sits near zero (the data cannot tell a small effect from
- * none): sample it through a softplus, linear above a twentieth of the prior's scale (see
- * bijectors.ts); priors that vanish at zero (log-normal, gamma) keep exp.
- */
-function magnitudeBijector(prior: Prior): Bijector {
-  if (prior.dist === "half_normal") return { kind: "softplus", scale: prior.sigma / 20 };
-  if (prior.dist === "exponential") return { kind: "softplus", scale: 1 / (20 * prior.rate) };
-  return { kind: "exp" };
-}
 
 export class ControlsTerm implements MeanTerm {
   /** Parameter index of each control. */

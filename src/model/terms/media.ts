@@ -1,10 +1,16 @@
 // Paid media: each channel adds m_c·(s_t/s1 − mean_t s_t/s1) to μ, where s_t = sat(adstock(x_c)_t)
 // and m_c = β_c·sat_c(1) is the channel's effect (see the note in mmm.ts). Forward caches the
 // adstocked input and the saturation's partial derivatives per geo-week for the backward pass.
+//
+// On a geo panel the effect may vary by geo, partially pooled (non-centred): m_{c,g} = m_c·exp(τ_c·z_{c,g})
+// with z ~ Normal(0, 1) and τ_c, the spread of the log effect across geos, learned from the data
+// under its prior. m_c is then the median geo's effect; τ → 0 is the fully pooled model. Geos are
+// compared per unit of their own KPI mean (the scaling every term shares), so a big and a small
+// geo share one effect scale.
 
 import { ADSTOCK_PARAMS, adstockInto, adstockSpec, adstockWeightsWithGradient } from "../adstock.js";
 import type { ModelData } from "../design.js";
-import { type AddParam, bijectorFor } from "../params.js";
+import { type AddParam, bijectorFor, magnitudeBijector } from "../params.js";
 import type { Prior } from "../priors.js";
 import { SATURATION_PARAMS, type SaturationCache, saturationPass } from "../saturation.js";
 import type { MeanTerm } from "./term.js";
@@ -13,7 +19,23 @@ export interface ChannelLayout {
   effect: number;
   adstock: number[];
   saturation: number[];
+  /** Partial pooling across geos: the spread τ and each geo's standardised deviation z. */
+  geo?: GeoEffectLayout;
 }
+
+export interface GeoEffectLayout {
+  spread: number;
+  z: number[];
+}
+
+/** How channel effects vary across geos (only on a panel with two or more geos). */
+export interface MediaHierarchy {
+  partial: boolean;
+  /** Prior of τ, the spread of a channel's log effect across geos. */
+  spreadPrior: Prior;
+}
+
+export const POOLED: MediaHierarchy = { partial: false, spreadPrior: { dist: "half_normal", sigma: 0.3 } };
 
 interface ChannelCache extends SaturationCache {
   /** Adstocked exposure per geo-week. */
@@ -37,9 +59,13 @@ export class MediaTerm implements MeanTerm {
    */
   private readonly nonzeroBefore: Int32Array[];
 
+  /** Per channel, exp(τ·z_g) per geo of the last forward pass (1 when pooled). */
+  private readonly geoFactor: Float64Array[];
+
   constructor(
     private readonly data: ModelData,
     add: AddParam,
+    hierarchy: MediaHierarchy = POOLED,
   ) {
     this.channels = data.channels.map((c) => {
       const effectPrior = c.priors.effect as Prior;
@@ -63,8 +89,11 @@ export class MediaTerm implements MeanTerm {
           bijector: bijectorFor(prior, d.support),
         });
       });
-      return { effect, adstock, saturation };
+      const geo =
+        hierarchy.partial && data.G > 1 ? geoEffectParams(c.name, data.geos, hierarchy, add) : undefined;
+      return { effect, adstock, saturation, ...(geo ? { geo } : {}) };
     });
+    this.geoFactor = data.channels.map(() => new Float64Array(data.G).fill(1));
     this.passes = data.channels.map((c) => saturationPass(c.saturation));
     const GT = data.G * data.T;
     this.cache = data.channels.map((c) => ({
@@ -118,15 +147,21 @@ export class MediaTerm implements MeanTerm {
       const a = cache.adstocked;
       const sat = cache.sat;
       const geometric = ch.adstock === "geometric";
+      const factor = this.geoFactor[c];
+      if (lay.geo) {
+        const tau = x[lay.geo.spread];
+        for (let g = 0; g < G; g++) factor[g] = Math.exp(tau * x[lay.geo.z[g]]);
+      }
       for (let g = 0; g < G; g++) {
         const off = g * T;
+        const coefG = coef * factor[g];
         if (geometric) this.geometricAdstock(c, g, x[lay.adstock[0]]);
         else adstockInto(xs, w, L, a, off, T);
         this.passes[c](a, s1, n, cache, off, off + T);
         let mean = 0;
         for (let t = 0; t < trainWeeks; t++) mean += sat[off + t];
         mean /= trainWeeks;
-        for (let t = 0; t < T; t++) mu[off + t] += coef * (sat[off + t] - mean);
+        for (let t = 0; t < T; t++) mu[off + t] += coefG * (sat[off + t] - mean);
       }
     }
     return true;
@@ -152,10 +187,15 @@ export class MediaTerm implements MeanTerm {
     const xs = ch.x;
     const train = d.trainWeeks;
     dLdw.fill(0, 0, L);
+    // sums over geo-weeks, each geo weighted by its effect factor
     let sumRS = 0;
     let sumRDs1 = 0;
     let sumRDn = 0;
     let gAlpha = 0;
+    let gSpread = 0;
+    const factor = this.geoFactor[c];
+    const geo = lay.geo;
+    const tau = geo ? x[geo.spread] : 0;
     const alpha = geometric ? x[lay.adstock[0]] : 0;
     // the per-channel constants of the α-gradient's recursion (see geometricAlphaGradient):
     // w_0 is 1/S with normalised weights and 1 otherwise
@@ -168,13 +208,27 @@ export class MediaTerm implements MeanTerm {
       let rSum = 0;
       for (let t = 0; t < T; t++) rSum += dMu[off + t];
       const rMean = rSum / train;
+      const f = factor[g];
+      const coefG = coef * f;
+      let geoRS = 0;
+      let geoRDs1 = 0;
+      let geoRDn = 0;
       for (let t = 0; t < T; t++) {
         const i = off + t;
         const r = dMu[i] - (t < train ? rMean : 0);
-        sumRS += r * sat[i];
-        sumRDs1 += r * satDs1[i];
-        sumRDn += r * satDn[i];
-        dA[t] = r * coef * satDx[i];
+        geoRS += r * sat[i];
+        geoRDs1 += r * satDs1[i];
+        geoRDn += r * satDn[i];
+        dA[t] = r * coefG * satDx[i];
+      }
+      sumRS += f * geoRS;
+      sumRDs1 += f * geoRDs1;
+      sumRDn += f * geoRDn;
+      if (geo) {
+        // m_g = m·exp(τ·z_g): d/dz_g = m_g·τ, d/dτ = Σ_g m_g·z_g, each times Σ_t r·s/s1
+        const z = x[geo.z[g]];
+        gx[geo.z[g]] += coefG * tau * geoRS;
+        gSpread += coefG * z * geoRS;
       }
       if (geometric) {
         gAlpha += this.geometricAlphaGradient(c, g, alpha, cL, ratio);
@@ -187,7 +241,8 @@ export class MediaTerm implements MeanTerm {
         dLdw[l] += s;
       }
     }
-    // f = (m / s1)·s(x; s1, n)
+    if (geo) gx[geo.spread] += gSpread;
+    // f = (m / s1)·s(x; s1, n), each geo's sums already weighted by its factor
     gx[lay.effect] += sumRS / s1;
     gx[lay.saturation[0]] += coef * sumRDs1 - (coef / s1) * sumRS;
     if (lay.saturation.length > 1) gx[lay.saturation[1]] += coef * sumRDn;
@@ -263,6 +318,30 @@ export class MediaTerm implements MeanTerm {
     }
     return sumB - ratio * sumA;
   }
+}
+
+/** A channel's geo spread τ and one standardised deviation z per geo, registered in that order. */
+function geoEffectParams(
+  channel: string,
+  geos: string[],
+  hierarchy: MediaHierarchy,
+  add: AddParam,
+): GeoEffectLayout {
+  const spread = add({
+    name: `${channel}_geo_spread`,
+    group: "geo_effect",
+    prior: hierarchy.spreadPrior,
+    bijector: magnitudeBijector(hierarchy.spreadPrior),
+  });
+  const z = geos.map((_, g) =>
+    add({
+      name: `${channel}_geo_z.${g + 1}`,
+      group: "geo_effect",
+      prior: { dist: "normal", mu: 0, sigma: 1 },
+      bijector: { kind: "identity" },
+    }),
+  );
+  return { spread, z };
 }
 
 /** S' = Σ_{l<L} l·α^(l−1): the slope in α of the geometric weights' normaliser S = Σ_{l<L} α^l. */

@@ -1,7 +1,7 @@
 // The media term's backward pass against finite differences, for every adstock and saturation
 // family, with held-out weeks (centring on the training weeks) and on a geo panel.
 
-import { describe, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Rng } from "../../../src/core/rng.js";
 import { buildModelData } from "../../../src/model/design.js";
 import { ModelSpecSchema } from "../../../src/model/spec.js";
@@ -45,5 +45,34 @@ describe("MediaTerm backward = finite differences", () => {
     const data = buildModelData(simulateScenario("geo", 4).table, spec);
     const { params, add } = paramList();
     checkMeanTerm(new MediaTerm(data, add), params, data.G * data.T, new Rng(20), 1);
+  });
+});
+
+describe("MediaTerm with geo effects partially pooled", () => {
+  it("geo panel: the spread, each geo's z and every channel parameter", () => {
+    const spec = ModelSpecSchema.parse({});
+    const data = buildModelData(simulateScenario("geo", 4).table, spec);
+    const { params, add } = paramList();
+    const term = new MediaTerm(data, add, {
+      partial: true,
+      spreadPrior: { dist: "half_normal", sigma: 0.3 },
+    });
+    const geo = term.channels[0].geo;
+    expect(geo?.z).toHaveLength(data.G);
+    expect(params[geo?.spread as number].name).toBe(`${data.channels[0].name}_geo_spread`);
+    checkMeanTerm(term, params, data.G * data.T, new Rng(21), 1);
+  });
+
+  it("adds no parameters on a national table", () => {
+    const data = buildModelData(short, ModelSpecSchema.parse({}));
+    const pooled = paramList();
+    const partial = paramList();
+    new MediaTerm(data, pooled.add);
+    const term = new MediaTerm(data, partial.add, {
+      partial: true,
+      spreadPrior: { dist: "half_normal", sigma: 0.3 },
+    });
+    expect(partial.params.length).toBe(pooled.params.length);
+    expect(term.channels.every((c) => c.geo === undefined)).toBe(true);
   });
 });

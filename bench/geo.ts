@@ -1,0 +1,161 @@
+// Geo hierarchy benchmark (issue 13): the lab's `geo` brand (24 regions × 104 weeks, each region's
+// media effects varying around a national mean) fitted with every channel's effect fully pooled
+// across geos and partially pooled (the default), per seed:
+//   - per-geo ROI: how often the 90% interval covers the region's true ROI, and the mean absolute
+//     error of its posterior mean (the pooled model can only say "the national ROI" everywhere);
+//   - national ROI: the mean absolute error of each channel's posterior mean against the truth;
+//   - fit time, R̂, divergences, and the learned spread τ against the lab's log-effect spread.
+// Run: npm run bench:geo -- [--seeds 1-5]
+
+import { pooledDraws } from "../src/inference/sample.js";
+import { ContributionEvaluator } from "../src/model/contributions.js";
+import { simulateScenario } from "../src/simulate/lab.js";
+import { benchFit, median, seedList, table, writeResult } from "./lib.js";
+
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+};
+const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+const quantile = (sorted: Float64Array, p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+
+type Fit = Awaited<ReturnType<typeof benchFit>>;
+
+/** Per channel and geo: the ROI's posterior mean and 90% interval (per draw: value × contribution ÷ spend). */
+function geoRoi(fit: Fit, valuePerUnit: number, maxDraws = 800) {
+  const { model } = fit;
+  const d = model.data;
+  const draws = pooledDraws(fit.posterior);
+  const S = draws.length / model.dim;
+  const step = Math.max(1, Math.floor(S / maxDraws));
+  const evaluator = new ContributionEvaluator(model);
+  return d.channels.map((ch, c) => {
+    const perGeo = Array.from({ length: d.G }, () => [] as number[]);
+    for (let k = 0; k < S; k += step) {
+      const x = draws.subarray(k * model.dim, (k + 1) * model.dim);
+      const weekly = evaluator.channel(x, c);
+      for (let g = 0; g < d.G; g++) {
+        let contribution = 0;
+        let spend = 0;
+        for (let t = 0; t < d.T; t++) {
+          contribution += weekly[g * d.T + t];
+          spend += ch.spend[g * d.T + t];
+        }
+        perGeo[g].push((valuePerUnit * contribution) / spend);
+      }
+    }
+    return perGeo.map((v) => {
+      const sorted = Float64Array.from(v).sort();
+      return { mean: mean(v), q05: quantile(sorted, 0.05), q95: quantile(sorted, 0.95) };
+    });
+  });
+}
+
+const rows: Record<string, number | string>[] = [];
+for (const seed of seedList(arg("seeds", "1-5"))) {
+  const ds = simulateScenario("geo", seed);
+  const vpu = ds.truth.kpi.valuePerUnit;
+  const geoSeries = ds.truth.geoSeries ?? [];
+  for (const hierarchy of ["pooled", "partial"] as const) {
+    const fit = await benchFit(ds.table, { geo_hierarchy: { media_effect: hierarchy } }, { seed });
+    const d = fit.model.data;
+    const perGeo = geoRoi(fit, vpu);
+    let covered = 0;
+    let cells = 0;
+    const geoErrors: number[] = [];
+    const nationalErrors: number[] = [];
+    d.channels.forEach((ch, c) => {
+      const truth = ds.truth.channels.find((t) => t.name === ch.name);
+      if (!truth) return;
+      nationalErrors.push(Math.abs(fit.roi[ch.name].mean - truth.roi));
+      for (let g = 0; g < d.G; g++) {
+        const series = geoSeries.find((s) => s.geo === d.geos[g]);
+        let spend = 0;
+        for (let t = 0; t < d.T; t++) spend += ch.spend[g * d.T + t];
+        const trueRoi = (vpu * (series?.contributions[ch.name] ?? []).reduce((a, b) => a + b, 0)) / spend;
+        const est = perGeo[c][g];
+        if (est.q05 <= trueRoi && trueRoi <= est.q95) covered++;
+        cells++;
+        geoErrors.push(Math.abs(est.mean - trueRoi));
+      }
+    });
+    const spreads = fit.model.layout.channels
+      .map((l) => (l.geo ? median(Array.from(columnOf(fit, l.geo.spread))) : 0))
+      .map((v) => v.toFixed(2))
+      .join(" ");
+    const rep = fit.convergence.report;
+    rows.push({
+      seed,
+      hierarchy,
+      seconds: fit.timing.wallSeconds,
+      geoCoverage: covered / cells,
+      geoRoiMae: mean(geoErrors),
+      nationalRoiMae: mean(nationalErrors),
+      rhatMax: rep.rhat_max ?? Number.NaN,
+      essBulkMin: rep.ess_bulk_min ?? Number.NaN,
+      divergences: rep.divergences,
+      leapfrog: fit.timing.meanLeapfrogPerIteration,
+      spreads,
+    });
+    console.error(`geo seed ${seed} ${hierarchy}: ${fit.timing.wallSeconds.toFixed(1)} s`);
+  }
+}
+
+function columnOf(fit: Fit, index: number): Float64Array {
+  const draws = pooledDraws(fit.posterior);
+  const S = draws.length / fit.model.dim;
+  return Float64Array.from({ length: S }, (_, k) => draws[k * fit.model.dim + index]);
+}
+
+const summarise = (h: string) => {
+  const r = rows.filter((x) => x.hierarchy === h);
+  const col = (k: string) => r.map((x) => x[k] as number);
+  return {
+    runs: r.length,
+    geoCoverage: mean(col("geoCoverage")),
+    geoRoiMae: mean(col("geoRoiMae")),
+    nationalRoiMae: mean(col("nationalRoiMae")),
+    medianSeconds: median(col("seconds")),
+    worstSeconds: Math.max(...col("seconds")),
+    worstRhat: Math.max(...col("rhatMax")),
+    divergences: col("divergences").reduce((a, b) => a + b, 0),
+  };
+};
+const summary = { pooled: summarise("pooled"), partial: summarise("partial") };
+
+console.log("\n== geo: 24 regions × 104 weeks, per-region effects around a national mean (lab log-sd 0.2)\n");
+console.log(
+  table(
+    rows.map((r) => [
+      r.seed,
+      r.hierarchy,
+      (r.seconds as number).toFixed(1),
+      (r.geoCoverage as number).toFixed(2),
+      (r.geoRoiMae as number).toFixed(3),
+      (r.nationalRoiMae as number).toFixed(3),
+      (r.rhatMax as number).toFixed(4),
+      (r.essBulkMin as number).toFixed(0),
+      r.divergences,
+      (r.leapfrog as number).toFixed(1),
+      r.spreads,
+    ]),
+    [
+      "seed",
+      "effects",
+      "wall s",
+      "geo ROI coverage",
+      "geo ROI MAE",
+      "national ROI MAE",
+      "R̂ max",
+      "min bulk ESS",
+      "div",
+      "leapfrog/iter",
+      "τ median per channel",
+    ],
+  ),
+);
+console.log(
+  `\npartial pooling: per-geo ROI coverage ${summary.partial.geoCoverage.toFixed(2)} (target ≥ 0.85; pooled ${summary.pooled.geoCoverage.toFixed(2)}), national ROI MAE ${summary.partial.nationalRoiMae.toFixed(3)} (pooled ${summary.pooled.nationalRoiMae.toFixed(3)}: must be no worse), median ${summary.partial.medianSeconds.toFixed(1)} s (pooled ${summary.pooled.medianSeconds.toFixed(1)} s)`,
+);
+console.log(`→ ${writeResult("geo-hierarchy", { summary, runs: rows })}`);
