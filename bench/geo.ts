@@ -7,8 +7,8 @@
 //   - fit time, R̂, divergences, and the learned spread τ against the lab's log-effect spread.
 // Run: npm run bench:geo -- [--seeds 1-5]
 
+import { geoMeasures } from "../src/analysis/geoMeasures.js";
 import { pooledDraws } from "../src/inference/sample.js";
-import { ContributionEvaluator } from "../src/model/contributions.js";
 import { simulateScenario } from "../src/simulate/lab.js";
 import { benchFit, median, seedList, table, writeResult } from "./lib.js";
 
@@ -17,40 +17,8 @@ const arg = (name: string, fallback: string) => {
   return i > 0 ? process.argv[i + 1] : fallback;
 };
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
-const quantile = (sorted: Float64Array, p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 
 type Fit = Awaited<ReturnType<typeof benchFit>>;
-
-/** Per channel and geo: the ROI's posterior mean and 90% interval (per draw: value × contribution ÷ spend). */
-function geoRoi(fit: Fit, valuePerUnit: number, maxDraws = 800) {
-  const { model } = fit;
-  const d = model.data;
-  const draws = pooledDraws(fit.posterior);
-  const S = draws.length / model.dim;
-  const step = Math.max(1, Math.floor(S / maxDraws));
-  const evaluator = new ContributionEvaluator(model);
-  return d.channels.map((ch, c) => {
-    const perGeo = Array.from({ length: d.G }, () => [] as number[]);
-    for (let k = 0; k < S; k += step) {
-      const x = draws.subarray(k * model.dim, (k + 1) * model.dim);
-      const weekly = evaluator.channel(x, c);
-      for (let g = 0; g < d.G; g++) {
-        let contribution = 0;
-        let spend = 0;
-        for (let t = 0; t < d.T; t++) {
-          contribution += weekly[g * d.T + t];
-          spend += ch.spend[g * d.T + t];
-        }
-        perGeo[g].push((valuePerUnit * contribution) / spend);
-      }
-    }
-    return perGeo.map((v) => {
-      const sorted = Float64Array.from(v).sort();
-      return { mean: mean(v), q05: quantile(sorted, 0.05), q95: quantile(sorted, 0.95) };
-    });
-  });
-}
 
 const rows: Record<string, number | string>[] = [];
 for (const seed of seedList(arg("seeds", "1-5"))) {
@@ -60,7 +28,7 @@ for (const seed of seedList(arg("seeds", "1-5"))) {
   for (const hierarchy of ["pooled", "partial"] as const) {
     const fit = await benchFit(ds.table, { geo_hierarchy: { media_effect: hierarchy } }, { seed });
     const d = fit.model.data;
-    const perGeo = geoRoi(fit, vpu);
+    const perGeo = geoMeasures(fit.model, pooledDraws(fit.posterior), { valuePerUnit: vpu, maxDraws: 800 });
     let covered = 0;
     let cells = 0;
     const geoErrors: number[] = [];
@@ -74,7 +42,7 @@ for (const seed of seedList(arg("seeds", "1-5"))) {
         let spend = 0;
         for (let t = 0; t < d.T; t++) spend += ch.spend[g * d.T + t];
         const trueRoi = (vpu * (series?.contributions[ch.name] ?? []).reduce((a, b) => a + b, 0)) / spend;
-        const est = perGeo[c][g];
+        const est = perGeo[c].roi[g];
         if (est.q05 <= trueRoi && trueRoi <= est.q95) covered++;
         cells++;
         geoErrors.push(Math.abs(est.mean - trueRoi));

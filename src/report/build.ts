@@ -7,6 +7,7 @@ import { Decomposer } from "../analysis/decomposition.js";
 import { demandFollowing } from "../analysis/demandFollowing.js";
 import { checkExperimentsAgainstModel } from "../analysis/experimentEvidence.js";
 import type { FitSummary } from "../analysis/fitSummary.js";
+import { geoMeasures } from "../analysis/geoMeasures.js";
 import { channelFindings, responseCurves, thinned } from "../analysis/measures.js";
 import { sig } from "../analysis/numberFormat.js";
 import { observedNational, posteriorPredictiveCheck } from "../analysis/ppc.js";
@@ -79,6 +80,17 @@ export function buildReportData(inp: ReportInputs): ReportData {
     validation: inp.validation,
     diagnostics: summary.diagnostics,
     ...(inp.plan ? { plan: inp.plan } : {}),
+    ...(d.G > 1
+      ? {
+          geo: {
+            geos: d.geos,
+            channels: geoMeasures(model, draws, { valuePerUnit: value ?? 1 }).map((g) => ({
+              ...g,
+              roi: g.roi.map(scaled),
+            })),
+          },
+        }
+      : {}),
     ...((inp.experiments && inp.experiments.length > 0) || inp.platform
       ? { evidence: evidenceData(inp, inp.experiments ?? []) }
       : {}),

@@ -1,6 +1,8 @@
-// Small HTML pieces shared by the report's sections: the approximate-fit banner, chart figures
-// and verdict badges.
+// Small HTML pieces shared by the report's sections: the approximate-fit banner, chart figures,
+// verdict badges and interval cells.
 
+import { sharedFormat } from "../analysis/numberFormat.js";
+import type { Interval } from "../analysis/summaries.js";
 import type { ReportData } from "./reportData.js";
 import { html, type SafeHtml } from "./safeHtml.js";
 
@@ -25,4 +27,11 @@ export type Tone = "ok" | "warn" | "bad" | "info";
 
 export function badge(text: string, tone: Tone): SafeHtml {
   return html`<span class="badge ${tone}">${text}</span>`;
+}
+
+/** Mean on top, the 90% interval small underneath: keeps the table narrow enough for a page. */
+export function intervalCell(iv: Interval | null, f?: (x: number) => string): SafeHtml {
+  if (!iv) return html`—`;
+  const g = f ?? sharedFormat([iv.mean, iv.q05, iv.q95]);
+  return html`${g(iv.mean)}<span class="ci">${g(iv.q05)} to ${g(iv.q95)}</span>`;
 }

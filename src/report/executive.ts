@@ -1,10 +1,9 @@
 // Page one, for executives: what we learned (incremental share, ROI with intervals), what to do
 // (curves; next quarter's plan when there is one), how sure we are, what would change our mind.
 
-import { compact, pct, prob, sharedFormat, sig } from "../analysis/numberFormat.js";
-import type { Interval } from "../analysis/summaries.js";
+import { compact, pct, prob, sig } from "../analysis/numberFormat.js";
 import type { RenderedCharts } from "./chartSet.js";
-import { approximateBanner, badge, figure } from "./elements.js";
+import { approximateBanner, badge, figure, intervalCell } from "./elements.js";
 import { channelSentence, diagnosticsInWords, incrementalShare, validationHeadline } from "./findings.js";
 import { planSection } from "./planSection.js";
 import type { ChannelFinding, ReportData } from "./reportData.js";
@@ -36,13 +35,6 @@ function lede(data: ReportData): SafeHtml {
   return html`<p class="lede">From ${fit.window.first_week} to ${fit.window.last_week}, marketing drove
 <strong>${pct(share.mean)}</strong> of ${fit.kpi}${iv}. The other ${pct(1 - share.mean)} would have happened
 anyway: baseline demand, seasonality, holidays, price and promotions.</p>`;
-}
-
-/** Mean on top, the 90% interval small underneath: keeps the table narrow enough for a page. */
-function intervalCell(iv: Interval | null, f?: (x: number) => string): SafeHtml {
-  if (!iv) return html`—`;
-  const g = f ?? sharedFormat([iv.mean, iv.q05, iv.q95]);
-  return html`${g(iv.mean)}<span class="ci">${g(iv.q05)} to ${g(iv.q95)}</span>`;
 }
 
 function roiTable(data: ReportData): SafeHtml {

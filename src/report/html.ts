@@ -5,6 +5,7 @@ import { renderCharts } from "./chartSet.js";
 import { dataSection } from "./dataSection.js";
 import { evidenceSection } from "./evidenceSection.js";
 import { executiveSection } from "./executive.js";
+import { geoSection } from "./geoSection.js";
 import type { ReportData } from "./reportData.js";
 import { html, trusted } from "./safeHtml.js";
 import { APPROXIMATE_PRINT_CSS, REPORT_CSS } from "./styles.js";
@@ -45,6 +46,7 @@ export async function renderReport(data: ReportData, options: RenderReportOption
 </header>
 ${executiveSection(data, charts)}
 ${evidenceSection(data, charts)}
+${geoSection(data)}
 ${validationSection(data, charts)}
 ${dataSection(data)}
 <footer>MMM-OS report. Self-contained: no scripts, fonts or images are loaded; it reads the same offline and in print.</footer>

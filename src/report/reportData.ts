@@ -11,6 +11,7 @@ import type {
   ValidationData,
 } from "../analysis/findings.js";
 import type { ConvergenceReport, FitSummary } from "../analysis/fitSummary.js";
+import type { GeoChannelMeasures } from "../analysis/geoMeasures.js";
 import type { Interval } from "../analysis/summaries.js";
 import type { ChannelTriangulation } from "../analysis/triangulation.js";
 import type { PlanResult } from "../planning/plan.js";
@@ -49,6 +50,8 @@ export interface ReportData {
   /** What would change our mind: the largest uncertainties and what would settle them. */
   uncertainties: { channel: string; message: string }[];
   data: { qa: unknown | null; lineage: unknown | null };
+  /** A geo model's per-geo returns (display units) and, when pooled partially, each geo's effect ÷ the national one. */
+  geo?: { geos: string[]; channels: GeoChannelMeasures[] };
   /** The lift tests of a calibrated run, checked against the model with each left out. */
   evidence?: { checks: ExperimentCheck[]; channels: ChannelTriangulation[]; reconciliation: string[] };
 }
