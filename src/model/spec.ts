@@ -86,13 +86,15 @@ export const ModelSpecSchema = z.strictObject({
     })
     .prefault({}),
   /**
-   * On a geo panel: how each channel's effect varies across geos. `partial` (the default) pools it
-   * around a national effect, m_g = m·exp(τ·z_g) with z ~ Normal(0, 1) and τ ~ `spread_prior`;
-   * `pooled` gives every geo the same effect. A national table ignores it.
+   * On a geo panel: how each channel's effect varies across geos. `pooled` (the default for now)
+   * gives every geo the same effect; `partial` pools it around a national effect,
+   * m_g = m·exp(τ·z_g) with z ~ Normal(0, 1) and τ ~ `spread_prior`. On the lab's 24-geo brand
+   * `partial` recovers the geo spread but costs 2–6× the time and does not yet beat `pooled` on
+   * ROI error (docs/model-spec.md#geo_hierarchy). A national table ignores it.
    */
   geo_hierarchy: z
     .strictObject({
-      media_effect: z.enum(["partial", "pooled"]).default("partial"),
+      media_effect: z.enum(["partial", "pooled"]).default("pooled"),
       spread_prior: PriorSchema.default({ dist: "half_normal", sigma: 0.3 }),
     })
     .prefault({}),
