@@ -2,7 +2,7 @@
 // the geos' effects sit from the national one once partially pooled — a geo with little data is
 // pulled toward the national effect, so its interval shows the shrinkage as well as the data.
 
-import { compact, sig } from "../analysis/numberFormat.js";
+import { compact } from "../analysis/numberFormat.js";
 import { intervalCell } from "./elements.js";
 import type { ReportData } from "./reportData.js";
 import { html, type SafeHtml } from "./safeHtml.js";
@@ -47,7 +47,7 @@ function spreadTable(data: ReportData): SafeHtml {
       const bottom = byMean[byMean.length - 1];
       return [
         c.channel,
-        `${sig(bottom.r.mean)}× – ${sig(top.r.mean)}×`,
+        `${bottom.r.mean.toFixed(2)}× – ${top.r.mean.toFixed(2)}×`,
         html`${geo.geos[top.g]} ${intervalCell(top.r)}`,
         html`${geo.geos[bottom.g]} ${intervalCell(bottom.r)}`,
       ];

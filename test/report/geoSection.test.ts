@@ -28,7 +28,7 @@ describe("geo section", () => {
     const order = ["south", "east", "north"].map((g) => page.indexOf(`<td>${g}</td>`));
     expect(order.every((p, i) => p > 0 && (i === 0 || p > order[i - 1]))).toBe(true);
     expect(page).toContain("How much the geos differ");
-    expect(page).toMatch(/0\.8× – 1\.3×/);
+    expect(page).toMatch(/0\.80× – 1\.30×/);
     expect(page).toContain("partially pooled");
   });
 
