@@ -5,7 +5,7 @@
 //     error of its posterior mean (the pooled model can only say "the national ROI" everywhere);
 //   - national ROI: the mean absolute error of each channel's posterior mean against the truth;
 //   - fit time, R̂, divergences, and the learned spread τ against the lab's log-effect spread.
-// Run: npm run bench:geo -- [--seeds 1-5]
+// Run: npm run bench:geo -- [--seeds 1-5] [--name geo-hierarchy]  (results/<name>.json)
 
 import { geoMeasures } from "../src/analysis/geoMeasures.js";
 import { pooledDraws } from "../src/inference/sample.js";
@@ -17,6 +17,19 @@ const arg = (name: string, fallback: string) => {
   return i > 0 ? process.argv[i + 1] : fallback;
 };
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+function correlation(a: number[], b: number[]): number {
+  const ma = mean(a);
+  const mb = mean(b);
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let i = 0; i < a.length; i++) {
+    ab += (a[i] - ma) * (b[i] - mb);
+    aa += (a[i] - ma) ** 2;
+    bb += (b[i] - mb) ** 2;
+  }
+  return ab / Math.sqrt(aa * bb);
+}
 
 type Fit = Awaited<ReturnType<typeof benchFit>>;
 
@@ -33,7 +46,12 @@ for (const seed of seedList(arg("seeds", "1-5"))) {
     let cells = 0;
     const geoErrors: number[] = [];
     const nationalErrors: number[] = [];
+    // does the model get the geos' differences right, whatever its national level? per channel,
+    // the correlation across geos of estimated and true ROI
+    const patterns: number[] = [];
     d.channels.forEach((ch, c) => {
+      const estimated: number[] = [];
+      const actual: number[] = [];
       const truth = ds.truth.channels.find((t) => t.name === ch.name);
       if (!truth) return;
       nationalErrors.push(Math.abs(fit.roi[ch.name].mean - truth.roi));
@@ -46,7 +64,10 @@ for (const seed of seedList(arg("seeds", "1-5"))) {
         if (est.q05 <= trueRoi && trueRoi <= est.q95) covered++;
         cells++;
         geoErrors.push(Math.abs(est.mean - trueRoi));
+        estimated.push(est.mean);
+        actual.push(trueRoi);
       }
+      patterns.push(correlation(estimated, actual));
     });
     const spreads = fit.model.layout.channels
       .map((l) => (l.geo ? median(Array.from(columnOf(fit, l.geo.spread))) : 0))
@@ -60,6 +81,7 @@ for (const seed of seedList(arg("seeds", "1-5"))) {
       geoCoverage: covered / cells,
       geoRoiMae: mean(geoErrors),
       nationalRoiMae: mean(nationalErrors),
+      geoPatternR: mean(patterns),
       rhatMax: rep.rhat_max ?? Number.NaN,
       essBulkMin: rep.ess_bulk_min ?? Number.NaN,
       divergences: rep.divergences,
@@ -83,6 +105,7 @@ const summarise = (h: string) => {
     runs: r.length,
     geoCoverage: mean(col("geoCoverage")),
     geoRoiMae: mean(col("geoRoiMae")),
+    geoPatternR: mean(col("geoPatternR")),
     nationalRoiMae: mean(col("nationalRoiMae")),
     medianSeconds: median(col("seconds")),
     worstSeconds: Math.max(...col("seconds")),
@@ -101,6 +124,7 @@ console.log(
       (r.seconds as number).toFixed(1),
       (r.geoCoverage as number).toFixed(2),
       (r.geoRoiMae as number).toFixed(3),
+      (r.geoPatternR as number).toFixed(2),
       (r.nationalRoiMae as number).toFixed(3),
       (r.rhatMax as number).toFixed(4),
       (r.essBulkMin as number).toFixed(0),
@@ -114,6 +138,7 @@ console.log(
       "wall s",
       "geo ROI coverage",
       "geo ROI MAE",
+      "geo pattern r",
       "national ROI MAE",
       "R̂ max",
       "min bulk ESS",
@@ -124,6 +149,9 @@ console.log(
   ),
 );
 console.log(
-  `\npartial pooling: per-geo ROI coverage ${summary.partial.geoCoverage.toFixed(2)} (target ≥ 0.85; pooled ${summary.pooled.geoCoverage.toFixed(2)}), national ROI MAE ${summary.partial.nationalRoiMae.toFixed(3)} (pooled ${summary.pooled.nationalRoiMae.toFixed(3)}: must be no worse), median ${summary.partial.medianSeconds.toFixed(1)} s (pooled ${summary.pooled.medianSeconds.toFixed(1)} s)`,
+  `\ngeo pattern r (correlation across geos of estimated and true ROI, mean over channels): partial ${summary.partial.geoPatternR.toFixed(2)}, pooled ${summary.pooled.geoPatternR.toFixed(2)}`,
 );
-console.log(`→ ${writeResult("geo-hierarchy", { summary, runs: rows })}`);
+console.log(
+  `partial pooling: per-geo ROI coverage ${summary.partial.geoCoverage.toFixed(2)} (target ≥ 0.85; pooled ${summary.pooled.geoCoverage.toFixed(2)}), national ROI MAE ${summary.partial.nationalRoiMae.toFixed(3)} (pooled ${summary.pooled.nationalRoiMae.toFixed(3)}: must be no worse), median ${summary.partial.medianSeconds.toFixed(1)} s (pooled ${summary.pooled.medianSeconds.toFixed(1)} s)`,
+);
+console.log(`→ ${writeResult(arg("name", "geo-hierarchy"), { summary, runs: rows })}`);
