@@ -4,6 +4,7 @@
 import { Command, CommanderError } from "commander";
 import { isMmmError } from "../core/errors.js";
 import { codeVersion } from "../data/lineage.js";
+import { DEFAULT_SAMPLE_OPTIONS as SAMPLE } from "../inference/sample.js";
 import { SCENARIO_NAMES, scenarioDescriptions } from "../simulate/scenarios.js";
 import { runDemo } from "./demo.js";
 import { userFault } from "./faults.js";
@@ -71,14 +72,18 @@ function buildProgram(io: CliIo): Command {
     .option("--experiments <file>", "lift tests to calibrate with (experiments CSV, docs/experiments.md)")
     .option("--calibration <route>", "how tests calibrate: likelihood (each test's own lift) or roi-prior")
     .requiredOption("--out <dir>", "run folder to write (must not exist unless --force)")
-    .option("--chains <n>", "number of chains", "4")
-    .option("--warmup <n>", "warm-up iterations per chain", "1000")
-    .option("--draws <n>", "saved draws per chain", "1000")
+    .option("--chains <n>", "number of chains", String(SAMPLE.chains))
+    .option("--warmup <n>", "warm-up iterations per chain", String(SAMPLE.warmup))
+    .option("--draws <n>", "saved draws per chain", String(SAMPLE.draws))
     .option("--seed <n>", "random seed (same seed, same draws)", "1")
     .option("--method <nuts|fast>", "nuts (MCMC) or fast (Laplace approximation)", "nuts")
     .option("--metric <dense|diag>", "NUTS metric", "dense")
-    .option("--adapt-delta <p>", "target acceptance statistic of step-size adaptation", "0.9")
-    .option("--max-depth <n>", "maximum NUTS tree depth", "10")
+    .option(
+      "--adapt-delta <p>",
+      "target acceptance statistic of step-size adaptation",
+      String(SAMPLE.adaptDelta),
+    )
+    .option("--max-depth <n>", "maximum NUTS tree depth", String(SAMPLE.maxDepth))
     .option("--force", "replace the run folder if it exists")
     .option("--quiet", "no progress output")
     .action(async (opts) => {
@@ -255,13 +260,13 @@ function buildProgram(io: CliIo): Command {
     .description("Simulate a lab scenario, fit it, and print the recovery scorecard against the truth.")
     .requiredOption("--scenario <name>", `scenario: ${SCENARIO_NAMES.join(", ")}`)
     .option("--seed <n>", "random seed", "1")
-    .option("--chains <n>", "number of chains", "4")
-    .option("--warmup <n>", "warm-up iterations per chain", "1000")
-    .option("--draws <n>", "saved draws per chain", "1000")
+    .option("--chains <n>", "number of chains", String(SAMPLE.chains))
+    .option("--warmup <n>", "warm-up iterations per chain", String(SAMPLE.warmup))
+    .option("--draws <n>", "saved draws per chain", String(SAMPLE.draws))
     .option("--method <nuts|fast>", "nuts or fast", "nuts")
     .option("--metric <dense|diag>", "NUTS metric", "dense")
-    .option("--adapt-delta <p>", "target acceptance statistic", "0.9")
-    .option("--max-depth <n>", "maximum tree depth", "10")
+    .option("--adapt-delta <p>", "target acceptance statistic", String(SAMPLE.adaptDelta))
+    .option("--max-depth <n>", "maximum tree depth", String(SAMPLE.maxDepth))
     .action(async (opts) => {
       await runRecover(opts, io);
     });

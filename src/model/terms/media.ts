@@ -52,12 +52,13 @@ export class MediaTerm implements MeanTerm {
   /** dlogp/d(adstocked exposure) per week of one geo, in the backward pass. */
   private readonly dA: Float64Array;
   /**
-   * Per channel, per geo: how many of the weeks before t (geo-major, T + 1 entries per geo) had
-   * nonzero exposure. The geometric recursion uses it to make a window of zero spend exactly 0,
-   * as the convolution does: a rounding residue there would be read by a Hill curve with slope
-   * below 1, which is infinitely steep at 0.
+   * Per channel, per geo-week: 1 where weeks t−L+1..t had no exposure (`quietWindow`) and where
+   * weeks t−L+1..t−1 had none (`quietBefore`). The geometric recursion uses them to make a window
+   * of zero spend exactly 0, as the convolution does: a rounding residue there would be read by a
+   * Hill curve with slope below 1, which is infinitely steep at 0.
    */
-  private readonly nonzeroBefore: Int32Array[];
+  private readonly quietWindow: Uint8Array[];
+  private readonly quietBefore: Uint8Array[];
 
   /** Per channel, exp(τ·z_g) per geo of the last forward pass (1 when pooled). */
   private readonly geoFactor: Float64Array[];
@@ -107,14 +108,8 @@ export class MediaTerm implements MeanTerm {
     }));
     this.dLdw = new Float64Array(Math.max(1, ...data.channels.map((c) => c.maxLag)));
     this.dA = new Float64Array(data.T);
-    this.nonzeroBefore = data.channels.map((c) => {
-      const out = new Int32Array(data.G * (data.T + 1));
-      for (let g = 0; g < data.G; g++) {
-        const o = g * (data.T + 1);
-        for (let t = 0; t < data.T; t++) out[o + t + 1] = out[o + t] + (c.x[g * data.T + t] !== 0 ? 1 : 0);
-      }
-      return out;
-    });
+    this.quietWindow = data.channels.map((c) => quietWeeks(c.x, data.G, data.T, c.maxLag, 0));
+    this.quietBefore = data.channels.map((c) => quietWeeks(c.x, data.G, data.T, c.maxLag, 1));
   }
 
   /**
@@ -268,8 +263,7 @@ export class MediaTerm implements MeanTerm {
     const x = this.data.channels[c].x;
     const L = this.data.channels[c].maxLag;
     const { weights: w, adstocked: a } = this.cache[c];
-    const nz = this.nonzeroBefore[c];
-    const nzOff = g * (T + 1);
+    const quiet = this.quietWindow[c];
     const off = g * T;
     const w0 = w[0];
     const tail = alpha * w[L - 1];
@@ -278,7 +272,7 @@ export class MediaTerm implements MeanTerm {
       let v = alpha * prev + w0 * x[off + t];
       if (t >= L) v -= tail * x[off + t - L];
       // no exposure in weeks t−L+1..t: exactly 0, and no residue carried on
-      if (nz[nzOff + t + 1] === nz[nzOff + Math.max(0, t - L + 1)]) v = 0;
+      if (quiet[off + t] === 1) v = 0;
       a[off + t] = v;
       prev = v;
     }
@@ -298,8 +292,7 @@ export class MediaTerm implements MeanTerm {
     const L = ch.maxLag;
     const a = this.cache[c].adstocked;
     const dA = this.dA;
-    const nz = this.nonzeroBefore[c];
-    const nzOff = g * (T + 1);
+    const quiet = this.quietBefore[c];
     const off = g * T;
     let sumB = 0;
     let sumA = 0;
@@ -309,7 +302,7 @@ export class MediaTerm implements MeanTerm {
       let b = aPrev + alpha * bPrev;
       if (t >= L) b -= cL * x[off + t - L];
       // B_t weighs weeks t−L+1..t−1 only: none with exposure gives exactly 0
-      if (nz[nzOff + t] === nz[nzOff + Math.max(0, t - L + 1)]) b = 0;
+      if (quiet[off + t] === 1) b = 0;
       const at = a[off + t];
       sumB += dA[t] * b;
       sumA += dA[t] * at;
@@ -349,4 +342,22 @@ function geometricNormaliserSlope(alpha: number, L: number): number {
   let dS = 0;
   for (let l = 1; l < L; l++) dS += l * alpha ** (l - 1);
   return dS;
+}
+
+/**
+ * 1 per geo-week where weeks t−L+1..t−skip of series x (geo-major G·T) have no exposure, else 0:
+ * skip 0 asks about the adstock window ending at t, skip 1 about the weeks before t in it.
+ */
+function quietWeeks(x: Float64Array, G: number, T: number, L: number, skip: 0 | 1): Uint8Array {
+  const out = new Uint8Array(G * T);
+  for (let g = 0; g < G; g++) {
+    const off = g * T;
+    let lastActive = Number.NEGATIVE_INFINITY;
+    for (let t = 0; t < T; t++) {
+      if (skip === 0 && x[off + t] !== 0) lastActive = t;
+      out[off + t] = lastActive < t - L + 1 ? 1 : 0;
+      if (skip === 1 && x[off + t] !== 0) lastActive = t;
+    }
+  }
+  return out;
 }
