@@ -22,7 +22,9 @@ import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { summarise } from "../src/analysis/summaries.js";
 import { mcseQuantile } from "../src/inference/diagnostics.js";
+import { buildModel } from "../src/inference/executor.js";
 import { DEFAULT_SAMPLE_OPTIONS } from "../src/inference/sample.js";
+import { ModelSpecSchema } from "../src/model/spec.js";
 import { simulateScenario } from "../src/simulate/lab.js";
 import { benchFit, median, seedList, table, writeResult } from "./lib.js";
 import {
@@ -78,7 +80,11 @@ const load = () =>
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
 // one fresh compile per invocation that samples Stan at all, charged to every run
-const sampling = runs.some((r) => fresh || !stanCached(r.scenario, r.seed, stanSettings(r.seed)));
+const defaultModel = (scenario: string, seed: number) =>
+  buildModel({ table: simulateScenario(scenario, seed).table, spec: ModelSpecSchema.parse({}) });
+const sampling = runs.some(
+  (r) => fresh || !stanCached(defaultModel(r.scenario, r.seed), r.scenario, r.seed, stanSettings(r.seed)),
+);
 if (sampling) forgetCompiledStan();
 let compileSeconds = sampling ? undefined : recordedCompileSeconds(runs);
 

@@ -8,13 +8,14 @@
 // is charged that one compile time, as a user who fits one brand pays it.
 
 import { spawnSync } from "node:child_process";
-import { closeSync, existsSync, openSync, readFileSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { channelDraws } from "../../src/analysis/channelMetrics.js";
 import { type ParameterSummary, summariseParameter } from "../../src/inference/diagnostics.js";
 import type { MmmModel } from "../../src/model/mmm.js";
 import { RESULTS_DIR } from "../lib.js";
-import { writeStanData } from "./export.js";
+import { stanData, writeStanData } from "./export.js";
 
 const ROOT = join(RESULTS_DIR, "..", "..");
 const COMPILED = join(RESULTS_DIR, "stan", "peer-compiled.rds");
@@ -40,6 +41,8 @@ interface StanSummary {
   divergences: number;
   warmup_divergences: number;
   max_treedepth_hits: number;
+  /** SHA-256 of the data Stan sampled (added by sample()): a result for other data is never reused. */
+  data_sha256?: string;
 }
 
 interface StanDraws {
@@ -89,12 +92,24 @@ function sameSettings(a: StanSettings, b: StanSettings): boolean {
   );
 }
 
-/** Whether a Stan result for these settings is on disk (and will be reused unless fresh). */
-export function stanCached(scenario: string, seed: number, settings: StanSettings): boolean {
+const META = (scenario: string, seed: number) => ({ scenario, seed, holdout: 0, spec: "default" });
+
+/** The digest of the data Stan would be given for this model, scenario and seed. */
+function dataDigest(model: MmmModel, scenario: string, seed: number): string {
+  const json = JSON.stringify(stanData(model, META(scenario, seed)).data);
+  return createHash("sha256").update(json).digest("hex");
+}
+
+/**
+ * Whether a Stan result for this model's data and these settings is on disk (and will be reused
+ * unless fresh). The data must match too: when the lab or the model changes, an old result
+ * would otherwise be compared with a fit of different data.
+ */
+export function stanCached(model: MmmModel, scenario: string, seed: number, settings: StanSettings): boolean {
   const f = files(scenario, seed);
   if (!existsSync(f.summary) || !existsSync(f.draws)) return false;
   const s = JSON.parse(readFileSync(f.summary, "utf8")) as StanSummary;
-  return sameSettings(s.settings, settings);
+  return sameSettings(s.settings, settings) && s.data_sha256 === dataDigest(model, scenario, seed);
 }
 
 /** Removes the compiled model so the next sampling invocation compiles afresh (timed). */
@@ -107,7 +122,7 @@ export function forgetCompiledStan(): void {
 
 function sample(model: MmmModel, scenario: string, settings: StanSettings): void {
   const f = files(scenario, settings.seed);
-  writeStanData(model, f.data, { scenario, seed: settings.seed, holdout: 0, spec: "default" });
+  writeStanData(model, f.data, META(scenario, settings.seed));
   const fd = openSync(f.log, "w");
   const proc = spawnSync(
     "Rscript",
@@ -132,6 +147,9 @@ function sample(model: MmmModel, scenario: string, settings: StanSettings): void
       `run-stan.R failed (status ${proc.status}); see ${f.log}:\n${readFileSync(f.log, "utf8")}`,
     );
   }
+  const summary = JSON.parse(readFileSync(f.summary, "utf8")) as StanSummary;
+  summary.data_sha256 = dataDigest(model, scenario, settings.seed);
+  writeFileSync(f.summary, `${JSON.stringify(summary, null, 2)}\n`);
 }
 
 /** Stan's run for this scenario and seed: sampled now, or read from disk when cached. */
@@ -142,7 +160,7 @@ export function stanRun(
   opts: { fresh: boolean; compileSeconds?: number },
 ): StanRun {
   const f = files(scenario, settings.seed);
-  const cached = !opts.fresh && stanCached(scenario, settings.seed, settings);
+  const cached = !opts.fresh && stanCached(model, scenario, settings.seed, settings);
   if (!cached) {
     log(`Stan: ${scenario} seed ${settings.seed} (log: ${f.log})`);
     sample(model, scenario, settings);

@@ -5,6 +5,7 @@
 
 import { join, resolve } from "node:path";
 import { checkOutputPath } from "../data/outputPath.js";
+import { DEFAULT_SAMPLE_OPTIONS as SAMPLE } from "../inference/sample.js";
 import { runFit } from "./fit.js";
 import type { CliIo } from "./io.js";
 import { runNextTest } from "./nextTest.js";
@@ -28,21 +29,21 @@ export async function runDemo(opts: { out: string; seed: string }, io: CliIo): P
   io.out("\n== 2/7  Prepare its raw daily exports into a weekly modeling table");
   await runPrepare({ config: join(dataDir, "prepare.yaml"), out: tableDir, force: true }, io);
   io.out(
-    "\n== 3/7  Fit the Bayesian MMM calibrated with the lift tests (NUTS, 4 chains × 1000 warm-up + 1000 draws)",
+    `\n== 3/7  Fit the Bayesian MMM calibrated with the lift tests (NUTS, ${SAMPLE.chains} chains × ${SAMPLE.warmup} warm-up + ${SAMPLE.draws} draws)`,
   );
   const summary = await runFit(
     {
       table: tableDir,
       experiments: join(dataDir, "experiments.csv"),
       out: runDir,
-      chains: "4",
-      warmup: "1000",
-      draws: "1000",
+      chains: String(SAMPLE.chains),
+      warmup: String(SAMPLE.warmup),
+      draws: String(SAMPLE.draws),
       seed: opts.seed,
-      method: "nuts",
-      metric: "dense",
-      adaptDelta: "0.9",
-      maxDepth: "10",
+      method: SAMPLE.method,
+      metric: SAMPLE.metric,
+      adaptDelta: String(SAMPLE.adaptDelta),
+      maxDepth: String(SAMPLE.maxDepth),
       force: true,
     },
     io,
