@@ -1,6 +1,6 @@
 // Geo hierarchy benchmark (issue 13): the lab's `geo` brand (24 regions × 104 weeks, each region's
 // media effects varying around a national mean) fitted with every channel's effect fully pooled
-// across geos and partially pooled (the default), per seed:
+// across geos (the default) and partially pooled, per seed:
 //   - per-geo ROI: how often the 90% interval covers the region's true ROI, and the mean absolute
 //     error of its posterior mean (the pooled model can only say "the national ROI" everywhere);
 //   - national ROI: the mean absolute error of each channel's posterior mean against the truth;

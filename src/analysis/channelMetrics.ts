@@ -55,3 +55,29 @@ export function channelDraws(
     return { channel: ch.name, spend, contribution, roi, mroi };
   });
 }
+
+/** An organic channel's contribution per draw (it has exposure but no spend, so no ROI). */
+export interface OrganicDraws {
+  channel: string;
+  /** Total exposure over the window, in the table's exposure unit. */
+  exposure: number;
+  /** Per draw: total incremental KPI over the window. */
+  contribution: Float64Array;
+}
+
+/** `draws` holds constrained parameter values, row-major (n × dim). */
+export function organicDraws(model: MmmModel, draws: Float64Array): OrganicDraws[] {
+  const dim = model.dim;
+  const n = draws.length / dim;
+  const evaluator = new ContributionEvaluator(model, "organic");
+  const { G, T } = model.data;
+  const total = new Float64Array(1);
+  return model.data.organic.map((ch, c) => {
+    let exposure = 0;
+    for (let g = 0; g < G; g++) for (let t = 0; t < T; t++) exposure += ch.x[g * T + t] * ch.inputScale[g];
+    const contribution = new Float64Array(n);
+    for (let k = 0; k < n; k++)
+      contribution[k] = evaluator.totals(draws.subarray(k * dim, (k + 1) * dim), c, [1], total)[0];
+    return { channel: ch.name, exposure, contribution };
+  });
+}

@@ -7,10 +7,13 @@ import { ContributionEvaluator } from "../model/contributions.js";
 import { positiveMean } from "../model/likelihood.js";
 import type { MmmModel } from "../model/mmm.js";
 
+/** `organic`: a channel with exposure but no spend (no ROI). */
+export type ComponentKind = "baseline" | "control" | "channel" | "organic";
+
 export interface DrawDecomposition {
   /** Geo-major G·T arrays in KPI units, keyed by component name. */
   parts: Map<string, Float64Array>;
-  kinds: Map<string, "baseline" | "control" | "channel">;
+  kinds: Map<string, ComponentKind>;
   /** The model mean in KPI units (expected KPI for count and lognormal families). */
   mean: Float64Array;
   /** additive: the parts of the linear mean; counterfactual: remove-one differences through the link. */
@@ -19,9 +22,11 @@ export interface DrawDecomposition {
 
 export class Decomposer {
   private readonly contributions: ContributionEvaluator;
+  private readonly organic: ContributionEvaluator;
 
   constructor(private readonly model: MmmModel) {
     this.contributions = new ContributionEvaluator(model);
+    this.organic = new ContributionEvaluator(model, "organic");
   }
 
   /** `x`: constrained parameter values of one draw. */
@@ -32,33 +37,28 @@ export class Decomposer {
     const idx = m.layout;
     const P = m.params;
     const parts = new Map<string, Float64Array>();
-    const kinds = new Map<string, "baseline" | "control" | "channel">();
-    const add = (
-      name: string,
-      kind: "baseline" | "control" | "channel",
-      f: (g: number, t: number) => number,
-    ) => {
+    const kinds = new Map<string, ComponentKind>();
+    const add = (name: string, kind: ComponentKind, f: (g: number, t: number) => number) => {
       const v = new Float64Array(G * T);
       for (let g = 0; g < G; g++) for (let t = 0; t < T; t++) v[g * T + t] = f(g, t);
       parts.set(name, v);
       kinds.set(name, kind);
     };
-    // channels first: the intercept needs their training-window means
-    const channelScaled: Float64Array[] = d.channels.map((_, c) => {
-      const v = this.contributions.channel(x, c);
+    // channels first (paid, then organic): the intercept needs their training-window means
+    const scaled = (evaluator: ContributionEvaluator, c: number) => {
+      const v = evaluator.channel(x, c);
       for (let g = 0; g < G; g++) for (let t = 0; t < T; t++) v[g * T + t] /= d.yScale[g];
       return v;
-    });
-    const channelMean = (c: number, g: number) => {
+    };
+    const channelScaled = d.channels.map((_, c) => scaled(this.contributions, c));
+    const organicScaled = d.organic.map((_, c) => scaled(this.organic, c));
+    const trainMean = (v: Float64Array, g: number) => {
       let s = 0;
-      for (let t = 0; t < d.trainWeeks; t++) s += channelScaled[c][g * T + t];
+      for (let t = 0; t < d.trainWeeks; t++) s += v[g * T + t];
       return s / d.trainWeeks;
     };
-    add(
-      "intercept",
-      "baseline",
-      (g) => x[idx.intercept[g]] - d.channels.reduce((s, _, c) => s + channelMean(c, g), 0),
-    );
+    const media = [...channelScaled, ...organicScaled];
+    add("intercept", "baseline", (g) => x[idx.intercept[g]] - media.reduce((s, v) => s + trainMean(v, g), 0));
     if (idx.trend >= 0 || idx.changepoints.length > 0) {
       add(
         "trend",
@@ -93,6 +93,10 @@ export class Decomposer {
     d.channels.forEach((c, k) => {
       parts.set(c.name, channelScaled[k]);
       kinds.set(c.name, "channel");
+    });
+    d.organic.forEach((c, k) => {
+      parts.set(c.name, organicScaled[k]);
+      kinds.set(c.name, "organic");
     });
     // to KPI units, and the mean as their sum (through the positive link where the family has one)
     const linear = new Float64Array(G * T);

@@ -2,6 +2,7 @@
 // decomposition, predictive checks and validation. They live here, below report/, so analysis
 // never imports from report (data flows left to right); report/reportData.ts re-exports them.
 
+import type { ComponentKind } from "./decomposition.js";
 import type { Interval } from "./summaries.js";
 
 export interface ChannelFinding {
@@ -45,7 +46,7 @@ export interface ResponseCurve {
 export interface DecompositionData {
   weeks: string[];
   /** Mean contribution per week of each component (national), in KPI units; they sum to the model mean. */
-  components: { name: string; kind: "baseline" | "control" | "channel"; mean: number[] }[];
+  components: { name: string; kind: ComponentKind; mean: number[] }[];
   modelMean: number[];
   method: "additive" | "counterfactual";
 }

@@ -3,7 +3,7 @@
 
 import { formatDay } from "../core/dates.js";
 import type { MmmModel } from "../model/mmm.js";
-import type { ChannelDraws } from "./channelMetrics.js";
+import type { ChannelDraws, OrganicDraws } from "./channelMetrics.js";
 import { type ReturnUnits, returnUnits } from "./returnUnits.js";
 import { type Interval, probabilityAbove, summarise } from "./summaries.js";
 
@@ -46,6 +46,8 @@ export interface FitSummary {
       contribution_share: Interval;
     }
   >;
+  /** Organic channels (exposure without spend): what they added, with no ROI. */
+  organic?: Record<string, { exposure: number; contribution: Interval; contribution_share: Interval }>;
   diagnostics: ConvergenceReport;
   /** The lift tests the fit was calibrated with, each judged against the posterior without it. */
   experiments?: {
@@ -68,6 +70,7 @@ export function buildFitSummary(
   method: "nuts" | "fast",
   measures: ChannelDraws[],
   diagnostics: ConvergenceReport,
+  organic: OrganicDraws[] = [],
 ): FitSummary {
   const d = model.data;
   const value = d.valuePerUnit;
@@ -114,6 +117,20 @@ export function buildFitSummary(
       geos: d.G,
     },
     channels,
+    ...(organic.length > 0
+      ? {
+          organic: Object.fromEntries(
+            organic.map((o) => [
+              o.channel,
+              {
+                exposure: o.exposure,
+                contribution: summarise(o.contribution),
+                contribution_share: summarise(o.contribution.map((c) => c / kpiTotal)),
+              },
+            ]),
+          ),
+        }
+      : {}),
     diagnostics,
   };
 }

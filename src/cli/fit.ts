@@ -3,7 +3,7 @@
 
 import { existsSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { channelDraws } from "../analysis/channelMetrics.js";
+import { channelDraws, organicDraws } from "../analysis/channelMetrics.js";
 import { assessConvergence } from "../analysis/convergence.js";
 import { convergenceLines, roiTable } from "../analysis/fitReport.js";
 import { buildFitSummary, type FitSummary } from "../analysis/fitSummary.js";
@@ -201,7 +201,13 @@ export async function runFit(o: FitOptions, io: CliIo): Promise<FitSummary> {
   const value = model.data.valuePerUnit ?? 1;
   const pooled = pooledDraws(posterior);
   const measures = channelDraws(model, pooled, { valuePerUnit: value });
-  const summary = buildFitSummary(model, posterior.method, measures, convergence.report);
+  const summary = buildFitSummary(
+    model,
+    posterior.method,
+    measures,
+    convergence.report,
+    organicDraws(model, pooled),
+  );
   if (tests) summary.experiments = experimentsSummary(model, pooled, tests.experiments, calibration);
 
   const files: OutputFile[] = [];

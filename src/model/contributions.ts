@@ -1,7 +1,8 @@
 // Channel contributions for reports and plans, evaluated per posterior draw outside the sampler.
 
 import { adstockInto } from "./adstock.js";
-import { channelResponseAt, geoEffectFactor } from "./channelResponse.js";
+import { type ChannelParamIndex, channelResponseAt, geoEffectFactor } from "./channelResponse.js";
+import type { ChannelData } from "./design.js";
 import type { MmmModel } from "./mmm.js";
 import { saturationValue } from "./saturation.js";
 
@@ -15,13 +16,21 @@ export class ContributionEvaluator {
   private readonly dWeights: Float64Array;
   private readonly adstocked: Float64Array;
   private readonly values: ReturnType<typeof saturationValue>[];
+  private readonly channels: ChannelData[];
+  private readonly layouts: ChannelParamIndex[];
 
-  constructor(private readonly model: MmmModel) {
-    const maxLag = Math.max(...model.data.channels.map((c) => c.maxLag));
+  /** `set`: the paid channels (index c as in model.data.channels) or the organic ones. */
+  constructor(
+    private readonly model: MmmModel,
+    set: "paid" | "organic" = "paid",
+  ) {
+    this.channels = set === "paid" ? model.data.channels : model.data.organic;
+    this.layouts = set === "paid" ? model.layout.channels : model.layout.organic;
+    const maxLag = Math.max(1, ...this.channels.map((c) => c.maxLag));
     this.weights = new Float64Array(maxLag);
     this.dWeights = new Float64Array(2 * maxLag);
     this.adstocked = new Float64Array(model.data.G * model.data.T);
-    this.values = model.data.channels.map((c) => saturationValue(c.saturation));
+    this.values = this.channels.map((c) => saturationValue(c.saturation));
   }
 
   /**
@@ -32,14 +41,8 @@ export class ContributionEvaluator {
   totals(x: ArrayLike<number>, c: number, multipliers: ArrayLike<number>, out: Float64Array): Float64Array {
     const d = this.model.data;
     const { G, T } = d;
-    const ch = d.channels[c];
-    const { s1, n, coef } = channelResponseAt(
-      ch,
-      this.model.layout.channels[c],
-      x,
-      this.weights,
-      this.dWeights,
-    );
+    const ch = this.channels[c];
+    const { s1, n, coef } = channelResponseAt(ch, this.layouts[c], x, this.weights, this.dWeights);
     const a = this.adstocked;
     for (let g = 0; g < G; g++) adstockInto(ch.x, this.weights, ch.maxLag, a, g * T, T);
     const value = this.values[c];
@@ -49,7 +52,7 @@ export class ContributionEvaluator {
       for (let g = 0; g < G; g++) {
         let geo = 0;
         for (let t = 0; t < T; t++) geo += value(k * a[g * T + t], s1, n);
-        total += geo * d.yScale[g] * geoEffectFactor(this.model.layout.channels[c], x, g);
+        total += geo * d.yScale[g] * geoEffectFactor(this.layouts[c], x, g);
       }
       out[m] = coef * total;
     }
@@ -69,8 +72,8 @@ export class ContributionEvaluator {
   ): Float64Array {
     const d = this.model.data;
     const { G, T } = d;
-    const ch = d.channels[c];
-    const lay = this.model.layout.channels[c];
+    const ch = this.channels[c];
+    const lay = this.layouts[c];
     const { s1, n, coef } = channelResponseAt(ch, lay, x, this.weights, this.dWeights);
     const value = this.values[c];
     const a = this.adstocked;

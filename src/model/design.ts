@@ -52,7 +52,13 @@ export interface ModelData {
   /** Per-geo KPI scale (its mean), and the same per observation. */
   yScale: Float64Array;
   obsScale: Float64Array;
+  /** Paid channels: modelled on spend or exposure, and with spend, so they have an ROI. */
   channels: ChannelData[];
+  /**
+   * Organic channels: exposure without spend (newsletters, social posts, PR). Modelled like paid
+   * media (adstock, saturation, an effect) but with no ROI and nothing to plan; `spend` is 0.
+   */
+  organic: ChannelData[];
   controls: ControlData[];
   /** Linear trend design: position in [0, 1] minus its mean (so the intercept is the average level). */
   trend: Float64Array;
@@ -136,12 +142,14 @@ export function buildModelData(table: ModelingTable, spec: ModelSpec, opts: Desi
   const obsScale = new Float64Array(G * T);
   for (let g = 0; g < G; g++) obsScale.fill(yScale[g], g * T, (g + 1) * T);
 
-  // channels: the spec's list, or every channel with spend
+  // channels: the spec's list, or every channel with spend and every organic one (exposure only)
   const defaults = spec.media_defaults;
-  const chosen =
+  const chosen: NonNullable<ModelSpec["channels"]> =
     spec.channels ??
-    table.channels.filter((c) => c.spend).map((c) => ({ name: c.name, input: "spend" as const, priors: {} }));
-  const channels: ChannelData[] = chosen.map((c, i) => {
+    table.channels
+      .filter((c) => c.spend || c.exposure)
+      .map((c) => ({ name: c.name, input: c.spend ? "spend" : "exposure", priors: {} }));
+  const all: ChannelData[] = chosen.map((c, i) => {
     const entry = table.channels.find((t) => t.name === c.name);
     if (!entry) {
       throw new MmmError(
@@ -151,27 +159,30 @@ export function buildModelData(table: ModelingTable, spec: ModelSpec, opts: Desi
         `choose from: ${table.channels.map((t) => t.name).join(", ")}`,
       );
     }
-    const input = "input" in c ? c.input : "spend";
+    // a channel without spend is organic: it can only be modelled on its exposure
+    const input = entry.spend ? c.input : "exposure";
     const inputName = input === "spend" ? entry.spend : entry.exposure;
-    if (!inputName || !entry.spend) {
+    if (!inputName) {
       throw new MmmError(
         "E_SPEC_CHANNEL",
-        `Channel '${c.name}' has no ${!entry.spend ? "spend" : input} column, which the model needs.`,
+        `Channel '${c.name}' has no ${input} column, which the model needs.`,
         { key: `channels.${i}` },
-        "model channels with spend; exposure-only (organic) channels are not supported yet",
+        entry.spend
+          ? `model it on its spend (input: spend) or add an exposure column for it in the prepare config`
+          : "add a spend or an exposure column for it in the prepare config",
       );
     }
     const raw = column(table, inputName).values;
     const inputScale = Float64Array.from({ length: G }, (_, g) => geoMean(raw, T, g, true, trainWeeks) || 1);
     const x = new Float64Array(G * T);
     for (let g = 0; g < G; g++) for (let t = 0; t < T; t++) x[g * T + t] = raw[g * T + t] / inputScale[g];
-    const adstock = { ...defaults.adstock, ...("adstock" in c ? c.adstock : {}) };
-    const saturation = { ...defaults.saturation, ...("saturation" in c ? c.saturation : {}) };
+    const adstock = { ...defaults.adstock, ...c.adstock };
+    const saturation = { ...defaults.saturation, ...c.saturation };
     return {
       name: c.name,
       x,
       inputScale,
-      spend: Float64Array.from(column(table, entry.spend).values),
+      spend: entry.spend ? Float64Array.from(column(table, entry.spend).values) : new Float64Array(G * T),
       input,
       adstock: adstock.family,
       maxLag: adstock.max_lag,
@@ -180,7 +191,11 @@ export function buildModelData(table: ModelingTable, spec: ModelSpec, opts: Desi
       priors: { effect: defaults.effect_prior, ...c.priors } as Record<string, PriorSpec | EffectPriorSpec>,
     };
   });
+  const isPaid = (c: ChannelData) => table.channels.find((t) => t.name === c.name)?.spend !== undefined;
+  const channels = all.filter(isPaid);
+  const organic = all.filter((c) => !isPaid(c));
   resolveSpendSharePriors(channels, G, T, trainWeeks);
+  resolveOrganicPriors(organic, all.length);
   if (channels.length === 0)
     throw new MmmError(
       "E_SPEC_CHANNEL",
@@ -288,6 +303,7 @@ export function buildModelData(table: ModelingTable, spec: ModelSpec, opts: Desi
     yScale,
     obsScale,
     channels,
+    organic,
     controls,
     trend,
     changepoints,
@@ -343,4 +359,16 @@ function resolveSpendSharePriors(channels: ChannelData[], G: number, T: number, 
         : p.total_share / channels.length;
     c.priors.effect = { dist: "lognormal", mu: Math.log(median), sigma: p.sigma };
   });
+}
+
+/**
+ * An organic channel has no spend to share a budget by, so a `spend_share` effect prior gives it
+ * an even share of `total_share`: LogNormal centred at total_share ÷ (number of channels).
+ */
+function resolveOrganicPriors(organic: ChannelData[], channelCount: number): void {
+  for (const c of organic) {
+    const p = c.priors.effect as PriorSpec | EffectPriorSpec;
+    if (p.dist === "spend_share")
+      c.priors.effect = { dist: "lognormal", mu: Math.log(p.total_share / channelCount), sigma: p.sigma };
+  }
 }

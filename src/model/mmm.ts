@@ -9,7 +9,7 @@
 //
 // The density is assembled from terms (src/model/terms/) that each register their parameters
 // and run a forward pass into μ and a backward pass from dlogp/dμ, over buffers shared here. The
-// registration order (baseline, controls, media, noise) is the parameter order that draws files,
+// registration order (baseline, controls, media, organic media, noise) is the parameter order that draws files,
 // priors and reports rely on: do not reorder.
 
 import { forward, inverse, type Transformed } from "./bijectors.js";
@@ -40,6 +40,8 @@ export interface ModelLayout {
   tviZ: number[];
   controls: number[];
   channels: ChannelLayout[];
+  /** Organic channels (exposure without spend), after the paid ones; see ModelData.organic. */
+  organic: ChannelLayout[];
   noise: number[];
 }
 
@@ -66,13 +68,20 @@ export class MmmModel {
     const add = (p: ParamInfo) => P.push(p) - 1;
     const baseline = new BaselineTerm(data, spec, add);
     const controls = new ControlsTerm(data, spec, add);
-    const media = new MediaTerm(data, add, {
+    const hierarchy = {
       partial: spec.geo_hierarchy.media_effect === "partial",
       spreadPrior: spec.geo_hierarchy.spread_prior,
-    });
+    };
+    const media = new MediaTerm(data, add, hierarchy);
+    // organic channels: the same response model over their exposure, in a term of their own so
+    // that every paid-channel measure (ROI, curves, plans) keeps reading paid channels only
+    const organic =
+      data.organic.length > 0
+        ? new MediaTerm({ ...data, channels: data.organic }, add, hierarchy)
+        : undefined;
     this.likelihood = new LikelihoodTerm(data, spec, add);
     this.family = this.likelihood.family;
-    this.meanTerms = [baseline, controls, media];
+    this.meanTerms = organic ? [baseline, controls, media, organic] : [baseline, controls, media];
     this.layout = {
       intercept: baseline.intercept,
       trend: baseline.trend,
@@ -84,6 +93,7 @@ export class MmmModel {
       tviZ: baseline.tviZ,
       controls: controls.controls,
       channels: media.channels,
+      organic: organic?.channels ?? [],
       noise: this.likelihood.noise,
     };
     checkPriors(data, spec, P);

@@ -3,7 +3,7 @@
 // from src/analysis; this module only chooses, orders and words them.
 
 import { channelDraws } from "../analysis/channelMetrics.js";
-import { Decomposer } from "../analysis/decomposition.js";
+import { type ComponentKind, Decomposer } from "../analysis/decomposition.js";
 import { demandFollowing } from "../analysis/demandFollowing.js";
 import { checkExperimentsAgainstModel } from "../analysis/experimentEvidence.js";
 import type { FitSummary } from "../analysis/fitSummary.js";
@@ -111,7 +111,7 @@ export function decompositionData(model: MmmModel, draws: Float64Array, maxDraws
   const decomposer = new Decomposer(model);
   const rows = thinned(draws, model.dim, maxDraws);
   const sums = new Map<string, Float64Array>();
-  const kinds = new Map<string, "baseline" | "control" | "channel">();
+  const kinds = new Map<string, ComponentKind>();
   const mean = new Float64Array(T);
   let method: DecompositionData["method"] = "additive";
   for (const x of rows) {

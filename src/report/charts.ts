@@ -89,8 +89,10 @@ export function decompositionChart(
   titleText: string,
 ): TopLevelSpec {
   const BASE = "baseline & controls";
-  const channels = d.components.filter((c) => c.kind === "channel");
-  const others = d.components.filter((c) => c.kind !== "channel");
+  // organic channels are media too: drawn after the paid ones, each in its own colour
+  const isMedia = (c: { kind: string }) => c.kind === "channel" || c.kind === "organic";
+  const channels = d.components.filter(isMedia);
+  const others = d.components.filter((c) => !isMedia(c));
   const names = channels.map((c) => c.name);
   const rows: { week: string; component: string; order: number; value: number | null }[] = [];
   d.weeks.forEach((week, t) => {

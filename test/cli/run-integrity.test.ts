@@ -17,6 +17,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_SAMPLE_OPTIONS } from "../../src/inference/sample.js";
 import { type CliRun, cli, expectFault, snapshot, type Where } from "./faultHelpers.js";
 import { smallLabRun } from "./helpers.js";
 
@@ -395,7 +396,10 @@ describe("run folder: a --method fast run (draws/laplace.csv)", () => {
     ]);
     expect(fit.code, fit.err).toBe(0);
     const manifest = JSON.parse(readFileSync(join(fast, "fit.json"), "utf8")).files;
-    expect(manifest["draws/laplace.csv"]).toMatchObject({ draws: 4000 });
+    // the default chains × draws, all in one file
+    expect(manifest["draws/laplace.csv"]).toMatchObject({
+      draws: DEFAULT_SAMPLE_OPTIONS.chains * DEFAULT_SAMPLE_OPTIONS.draws,
+    });
     const ok = await cli(["lift", fast, ...LIFT]);
     expect(ok.code, ok.err).toBe(0);
     const path = join(fast, "draws", "laplace.csv");
