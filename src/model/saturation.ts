@@ -218,17 +218,30 @@ export interface SaturationCache {
 
 /**
  * `saturationKernel` over a run of cells [from, to) of an exposure series: the sampler's hot loop.
- * Hill is written out so its per-channel constants (κ = (1 − s1)/s1 and 1/(s1(1 − s1))) cost two
- * divisions per channel instead of per cell; the other families go through their kernel.
+ * Returns Σ s over [from, sumTo), the cells the model centres on. With `mu`, also adds coef·s to
+ * mu per cell, so the media term needs no second pass over the cells. Hill is written out so its
+ * per-channel constants (κ = (1 − s1)/s1 and 1/(s1(1 − s1))) cost two divisions per channel
+ * instead of per cell; the other families go through their kernel.
  */
 export function saturationPass(
   type: SaturationType,
-): (a: Float64Array, s1: number, n: number, out: SaturationCache, from: number, to: number) => void {
+): (
+  a: Float64Array,
+  s1: number,
+  n: number,
+  out: SaturationCache,
+  from: number,
+  to: number,
+  sumTo?: number,
+  mu?: Float64Array,
+  coef?: number,
+) => number {
   if (type === "hill")
-    return (a, s1, n, out, from, to) => {
+    return (a, s1, n, out, from, to, sumTo = to, mu, coef = 0) => {
       const kappa = (1 - s1) / s1;
       const dS1 = 1 / (s1 * (1 - s1));
       const { sat, satDx, satDs1, satDn } = out;
+      let sum = 0;
       for (let i = from; i < to; i++) {
         const x = a[i];
         // r = κ·x^(−n); x ≤ 0 or an overflowing r gives s = 0 with zero derivatives
@@ -247,17 +260,24 @@ export function saturationPass(
         satDx[i] = (n * q) / x;
         satDs1[i] = q * dS1;
         satDn[i] = q * logX;
+        if (i < sumTo) sum += s;
+        if (mu !== undefined) mu[i] += coef * s;
       }
+      return sum;
     };
   const kernel = saturationKernel(type);
   const k = new Float64Array(4);
-  return (a, s1, n, out, from, to) => {
+  return (a, s1, n, out, from, to, sumTo = to, mu, coef = 0) => {
+    let sum = 0;
     for (let i = from; i < to; i++) {
       kernel(a[i], s1, n, k);
       out.sat[i] = k[0];
       out.satDx[i] = k[1];
       out.satDs1[i] = k[2];
       out.satDn[i] = k[3];
+      if (i < sumTo) sum += k[0];
+      if (mu !== undefined) mu[i] += coef * k[0];
     }
+    return sum;
   };
 }

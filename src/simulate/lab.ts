@@ -76,6 +76,10 @@ export interface SimulatedDataset {
 export interface SimulateOptions {
   /** Run lift tests inside the history (changes the spend of the tested weeks). */
   experiments?: boolean;
+  /** Override the scenario's number of geos (geo scenarios only): scaling benchmarks. */
+  geos?: number;
+  /** Override the scenario's number of weeks. */
+  weeks?: number;
 }
 
 export interface GeoInfo {
@@ -135,8 +139,14 @@ export function simulateScenario(
   seed: number,
   options: SimulateOptions = {},
 ): SimulatedDataset {
-  const spec = scenarioSpec(name, seed);
-  if (!spec) throw new Error(`unknown scenario '${name}'`);
+  const base = scenarioSpec(name, seed);
+  if (!base) throw new Error(`unknown scenario '${name}'`);
+  if (options.geos !== undefined && !base.geo) throw new Error(`scenario '${name}' has no geos to count`);
+  const spec = {
+    ...base,
+    weeks: options.weeks ?? base.weeks,
+    ...(base.geo ? { geo: { ...base.geo, count: options.geos ?? base.geo.count } } : {}),
+  };
   const rng = new Rng(`${name}:${seed}`);
   const N = spec.weeks;
   const W = N + 1; // one extra week, of which the exports hold the first 3 days (a mid-week data pull)

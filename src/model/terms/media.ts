@@ -62,6 +62,9 @@ export class MediaTerm implements MeanTerm {
 
   /** Per channel, exp(τ·z_g) per geo of the last forward pass (1 when pooled). */
   private readonly geoFactor: Float64Array[];
+  /** Per geo: the centring constant of all channels (forward), the training mean of dlogp/dμ (backward). */
+  private readonly geoOffset: Float64Array;
+  private readonly residualMean: Float64Array;
 
   constructor(
     private readonly data: ModelData,
@@ -95,6 +98,8 @@ export class MediaTerm implements MeanTerm {
       return { effect, adstock, saturation, ...(geo ? { geo } : {}) };
     });
     this.geoFactor = data.channels.map(() => new Float64Array(data.G).fill(1));
+    this.geoOffset = new Float64Array(data.G);
+    this.residualMean = new Float64Array(data.G);
     this.passes = data.channels.map((c) => saturationPass(c.saturation));
     const GT = data.G * data.T;
     this.cache = data.channels.map((c) => ({
@@ -122,6 +127,8 @@ export class MediaTerm implements MeanTerm {
     const { G, T } = d;
     // centred on the training weeks only: held-out weeks must not move the intercept's meaning
     const trainWeeks = d.trainWeeks;
+    const offset = this.geoOffset;
+    offset.fill(0);
     for (let c = 0; c < d.channels.length; c++) {
       const ch = d.channels[c];
       const lay = this.channels[c];
@@ -140,7 +147,6 @@ export class MediaTerm implements MeanTerm {
       const w = cache.weights;
       const xs = ch.x;
       const a = cache.adstocked;
-      const sat = cache.sat;
       const geometric = ch.adstock === "geometric";
       const factor = this.geoFactor[c];
       if (lay.geo) {
@@ -152,17 +158,28 @@ export class MediaTerm implements MeanTerm {
         const coefG = coef * factor[g];
         if (geometric) this.geometricAdstock(c, g, x[lay.adstock[0]]);
         else adstockInto(xs, w, L, a, off, T);
-        this.passes[c](a, s1, n, cache, off, off + T);
-        let mean = 0;
-        for (let t = 0; t < trainWeeks; t++) mean += sat[off + t];
-        mean /= trainWeeks;
-        for (let t = 0; t < T; t++) mu[off + t] += coefG * (sat[off + t] - mean);
+        // adds coefG·s_t to μ in the same pass; the centring waits for the geo's offset below
+        const trainSum = this.passes[c](a, s1, n, cache, off, off + T, off + trainWeeks, mu, coefG);
+        offset[g] += (coefG * trainSum) / trainWeeks;
       }
+    }
+    // centring, every channel's at once: Σ_c coef_c·mean_t s_{c,t} per geo
+    for (let g = 0; g < G; g++) {
+      const o = offset[g];
+      for (let t = g * T; t < (g + 1) * T; t++) mu[t] -= o;
     }
     return true;
   }
 
   backward(x: Float64Array, dMu: Float64Array, gx: Float64Array): void {
+    // centring: Σ_t r_t·(f_t − mean f) = Σ_t (r_t − mean r)·f_t, with mean r over the training
+    // weeks, the same for every channel
+    const { G, T, trainWeeks } = this.data;
+    for (let g = 0; g < G; g++) {
+      let rSum = 0;
+      for (let t = g * T; t < (g + 1) * T; t++) rSum += dMu[t];
+      this.residualMean[g] = rSum / trainWeeks;
+    }
     for (let c = 0; c < this.channels.length; c++) this.channelBackward(c, x, dMu, gx);
   }
 
@@ -181,6 +198,7 @@ export class MediaTerm implements MeanTerm {
     const dA = this.dA;
     const xs = ch.x;
     const train = d.trainWeeks;
+    const residualMean = this.residualMean;
     dLdw.fill(0, 0, L);
     // sums over geo-weeks, each geo weighted by its effect factor
     let sumRS = 0;
@@ -199,10 +217,7 @@ export class MediaTerm implements MeanTerm {
     const ratio = geometric && ch.normalize ? geometricNormaliserSlope(alpha, L) * w0 : 0;
     for (let g = 0; g < G; g++) {
       const off = g * T;
-      // centring: Σ_t r_t·(f_t − mean f) = Σ_t (r_t − mean r)·f_t
-      let rSum = 0;
-      for (let t = 0; t < T; t++) rSum += dMu[off + t];
-      const rMean = rSum / train;
+      const rMean = residualMean[g];
       const f = factor[g];
       const coefG = coef * f;
       let geoRS = 0;
