@@ -178,6 +178,10 @@ function buildProgram(io: CliIo): Command {
     .option(...CURRENT_OPTION)
     .option(...GEO_SPLIT_OPTION)
     .option(
+      "--by-geo",
+      "allocate across geos as well as channels (geo tables): one plan line per channel@geo, each with its own guardrails; --min/--max/--lock/--group then name channel@geo",
+    )
+    .option(
       "--objective <kind>",
       "mean | quantile[:q] | cvar[:alpha] | mean_sd[:lambda] | p_gain",
       "quantile:0.1",

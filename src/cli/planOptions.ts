@@ -14,6 +14,7 @@ export interface HorizonOptions {
   horizon: string;
   current?: string;
   geoSplit?: string;
+  byGeo?: boolean;
 }
 
 export interface OptimizeOptions extends HorizonOptions {
@@ -97,6 +98,7 @@ export function parseHorizonSettings(o: HorizonOptions): HorizonSettings {
     horizonWeeks,
     reference: parseReference(o.current, horizonWeeks),
     geoSplit: parseGeoSplit(o.geoSplit),
+    byGeo: o.byGeo === true,
   };
 }
 

@@ -30,6 +30,12 @@ export interface HorizonSettings {
   reference?: ReferenceSpec;
   /** Default: spend shares over the last 52 weeks. */
   geoSplit?: GeoSplitSpec;
+  /**
+   * Allocate across geos as well as channels: one plan item per channel and geo, named
+   * `channel@geo`, whose reference is the channel's reference times the geo's share (geoSplit)
+   * and whose guardrails are the geo's own. Bounds, locks and groups then name items.
+   */
+  byGeo?: boolean;
 }
 
 export interface ChannelPlanContext {
@@ -109,11 +115,37 @@ export function planContext(model: MmmModel, settings: HorizonSettings): PlanCon
       lastWeekly: sumLast(weekly, Math.min(4, T)) / Math.min(4, T),
     };
   });
+  const byGeo = settings.byGeo === true && G > 1;
   return {
-    channels,
+    channels: byGeo ? channels.flatMap((ch) => geoItems(model, ch)) : channels,
     referenceLabel: describeReference(model, reference, H),
-    geoSplitLabel: describeGeoSplit(split, G),
+    geoSplitLabel: byGeo
+      ? `by geo: each channel in each geo is planned on its own, from a reference split by ${describeGeoSplit(split, G)}`
+      : describeGeoSplit(split, G),
   };
+}
+
+/** A channel's plan items, one per geo: the channel's reference split over geos, geo guardrails. */
+function geoItems(model: MmmModel, ch: ChannelPlanContext): ChannelPlanContext[] {
+  const { G, T, geos } = model.data;
+  const spend = model.data.channels[ch.c].spend;
+  const recent = Math.min(4, T);
+  return geos.map((geo, g) => {
+    let maxWeekly = 0;
+    let last = 0;
+    for (let t = 0; t < T; t++) maxWeekly = Math.max(maxWeekly, spend[g * T + t]);
+    for (let t = T - recent; t < T; t++) last += spend[g * T + t];
+    const geoSplit = new Float64Array(G);
+    geoSplit[g] = 1;
+    return {
+      name: `${ch.name}@${geo}`,
+      c: ch.c,
+      geoSplit,
+      current: ch.current * ch.geoSplit[g],
+      maxWeekly,
+      lastWeekly: last / recent,
+    };
+  });
 }
 
 /** Geo shares that do not depend on the channel (population, given), or null for spend shares. */
