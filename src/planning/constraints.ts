@@ -13,6 +13,12 @@ export interface PlanConstraints {
   /** Channel groups with a shared cap on their total. */
   groups: { members: number[]; cap: number }[];
   total: number;
+  /**
+   * Which pairs of items the local search trades money between (default: all). A by-geo plan has
+   * channels × geos items: trading only within a channel (across geos) or within a geo (across
+   * channels) keeps the search near-linear in items instead of quadratic.
+   */
+  related?: (i: number, j: number) => boolean;
 }
 
 export interface BoundOptions {

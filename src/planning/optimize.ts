@@ -240,6 +240,7 @@ export function optimiseAllocation(
       for (let i = 0; i < n; i++) {
         // one order per pair: the transfer range covers both directions
         for (let j = i + 1; j < n; j++) {
+          if (c.related && !c.related(i, j)) continue;
           const [lo, hi] = transferRange(a, i, j, c);
           if (!(hi - lo > 1e-6 * (1 + c.total))) continue;
           // value per draw with the transfer d applied: channels i and j are swapped out once

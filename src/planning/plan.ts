@@ -137,6 +137,18 @@ function resolveGroups(
   return resolved.map(({ members, cap }) => ({ members, cap }));
 }
 
+/**
+ * By-geo items (one geo each) trade money within their channel or their geo; channel plans trade
+ * between any two channels.
+ */
+function itemRelation(items: ChannelPlanContext[]): PlanConstraints["related"] {
+  const geoOf = items.map((it) =>
+    it.geoSplit.filter((s) => s > 0).length === 1 ? it.geoSplit.indexOf(1) : -1,
+  );
+  if (geoOf.some((g) => g < 0)) return undefined;
+  return (i, j) => items[i].c === items[j].c || geoOf[i] === geoOf[j];
+}
+
 function checkPlannable(model: MmmModel): void {
   const onExposure = model.data.channels.filter((c) => c.input !== "spend").map((c) => c.name);
   if (onExposure.length > 0)
@@ -177,7 +189,12 @@ export function planBudget(
   const valuer = new PlanValuer(model, o, model.data.valuePerUnit ?? 1);
   const grids = buildGrids(valuer, rows, channels, bounds, o.gridPoints);
   const neutralTotal = flexible ? Math.min(maxTotal, Math.max(minTotal, referenceTotal)) : total;
-  const constraints: PlanConstraints = { bounds, groups, total: neutralTotal };
+  const constraints: PlanConstraints = {
+    bounds,
+    groups,
+    total: neutralTotal,
+    related: itemRelation(channels),
+  };
   const neutral = neutralPlan(reference, constraints);
   let optimum: number[];
   if (flexible) {

@@ -49,6 +49,8 @@ export class PlanValuer {
     const steps = H + this.tail;
     out.fill(0, 0, amounts.length);
     for (let g = 0; g < G; g++) {
+      // a geo the plan puts nothing into adds nothing (by-geo plan items have one geo each)
+      if (ctx.geoSplit[g] === 0) continue;
       // carryover in flight: the adstock of the last L−1 observed weeks into each future week
       const base = new Float64Array(steps);
       for (let t = 0; t < steps; t++) {

@@ -17,6 +17,7 @@ export function geoSection(data: ReportData): SafeHtml {
   const unit = data.fit.roi_display.unit;
   const partial = channels.some((c) => c.effectRatio !== null);
   const rows = order.map((g) => [geos[g], compact(total[g]), ...channels.map((c) => intervalCell(c.roi[g]))]);
+  const marginal = order.map((g) => [geos[g], ...channels.map((c) => intervalCell(c.mroi[g]))]);
   return html`<h2 id="geo">By geo</h2>
 <p class="lede">${
     partial
@@ -32,6 +33,11 @@ ${table(
   ],
   rows,
   `${data.fit.roi_display.short} per geo (${unit}): posterior mean and 90% interval, geos by total spend`,
+)}
+${table(
+  ["geo", ...channels.map((c) => ({ label: c.channel, numeric: true }))],
+  marginal,
+  `Marginal ${data.fit.roi_display.short} per geo (${unit}): what the next unit of spend returns in each geo; \`mmm optimize --by-geo\` moves money toward the highest`,
 )}`;
 }
 

@@ -15,6 +15,7 @@ function withGeos(partial: boolean) {
     channel,
     spend: [100, 300, 200].map((s) => s * (c + 1)),
     roi: [1.1, 1.6, 2.2].map(iv),
+    mroi: [0.5, 0.9, 1.7].map(iv),
     effectRatio: partial ? [0.8, 1.0, 1.3].map(iv) : null,
   }));
   d.geo = { geos, channels };
@@ -30,6 +31,9 @@ describe("geo section", () => {
     expect(page).toContain("How much the geos differ");
     expect(page).toMatch(/0\.80× – 1\.30×/);
     expect(page).toContain("partially pooled");
+    // and each geo's marginal return, the input of a by-geo plan
+    expect(page).toContain("Marginal ROI per geo");
+    expect(page).toContain("1.70");
   });
 
   it("says the effects are pooled, without the spread table, and is absent for a national fit", () => {
