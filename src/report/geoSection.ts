@@ -37,7 +37,7 @@ ${table(
 ${table(
   ["geo", ...channels.map((c) => ({ label: c.channel, numeric: true }))],
   marginal,
-  `Marginal ${data.fit.roi_display.short} per geo (${unit}): what the next unit of spend returns in each geo; \`mmm optimize --by-geo\` moves money toward the highest`,
+  `Marginal ${data.fit.roi_display.short} per geo (${unit}): what the next unit of spend returns in each geo (mmm optimize --by-geo moves money toward the highest)`,
 )}`;
 }
 
