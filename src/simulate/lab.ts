@@ -105,7 +105,8 @@ function drawGeos(spec: ScenarioSpec, rng: Rng): GeoInfo[] {
   // the largest population goes to the largest metro; geos are then listed by name, as tables list them
   return pops
     .map((population, i) => ({
-      name: METROS[i],
+      // beyond the named metros (scaling benchmarks): numbered regions
+      name: METROS[i] ?? `Region ${i + 1 - METROS.length}`,
       population,
       share: population / total,
       baselineMultiplier: Math.exp(rng.normal(0, 0.08)),
