@@ -3,7 +3,10 @@
 // them, and a known organic contribution added to a lab KPI is recovered.
 
 import { describe, expect, it } from "vitest";
+import { channelDraws, organicDraws } from "../../src/analysis/channelMetrics.js";
 import { Decomposer } from "../../src/analysis/decomposition.js";
+import { roiTable } from "../../src/analysis/fitReport.js";
+import { buildFitSummary, type ConvergenceReport } from "../../src/analysis/fitSummary.js";
 import type { ModelingTable } from "../../src/core/modelingTable.js";
 import { Rng } from "../../src/core/rng.js";
 import { maximize } from "../../src/inference/lbfgs.js";
@@ -112,5 +115,39 @@ describe("organic channels", () => {
     const x = model.constrain(model.initialPoint());
     expect(() => paid.channel(x, data.channels.length - 1)).not.toThrow();
     expect(data.channels.every((c) => c.spend.some((v) => v > 0))).toBe(true);
+  });
+
+  it("summary.json and the terminal table give its contribution, and no ROI", () => {
+    const x = model.constrain(model.initialPoint());
+    const draws = new Float64Array(3 * model.dim);
+    for (let k = 0; k < 3; k++) draws.set(x, k * model.dim);
+    const diagnostics: ConvergenceReport = {
+      rhat_max: null,
+      ess_bulk_min: null,
+      ess_tail_min: null,
+      divergences: 0,
+      treedepth_saturated: 0,
+      ebfmi_min: null,
+      seconds: 0,
+      verdict: "approximate",
+      warnings: [],
+    };
+    const summary = buildFitSummary(
+      model,
+      "fast",
+      channelDraws(model, draws, { valuePerUnit: 1 }),
+      diagnostics,
+      organicDraws(model, draws),
+    );
+    expect(Object.keys(summary.channels)).not.toContain("newsletter");
+    const o = summary.organic?.newsletter;
+    expect(o?.exposure).toBeCloseTo(
+      data.organic[0].x.reduce((s, v) => s + v, 0) * data.organic[0].inputScale[0],
+      3,
+    );
+    expect(o?.contribution.mean).toBeGreaterThan(0);
+    expect(roiTable(summary)).toMatch(
+      /Organic newsletter \(exposure, no spend, so no ROI\): adds .+% of the KPI\./,
+    );
   });
 });
