@@ -42,9 +42,9 @@ export function roiTable(s: FitSummary): string {
       .trimEnd();
   lines.push(line(head), ...rows.map(line));
   for (const [name, o] of Object.entries(s.organic ?? {})) {
-    const f = sharedFormat([o.contribution.mean, o.contribution.q05, o.contribution.q95]);
+    const c = o.contribution;
     lines.push(
-      `Organic ${name} (exposure, no spend, so no ROI): adds ${f(o.contribution.mean)} ${s.kpi} [${f(o.contribution.q05)}, ${f(o.contribution.q95)}], ${(100 * o.contribution_share.mean).toFixed(1)}% of the KPI.`,
+      `Organic ${name} (exposure, no spend, so no ROI): adds ${compact(c.mean)} ${s.kpi} [${compact(c.q05)}, ${compact(c.q95)}], ${(100 * o.contribution_share.mean).toFixed(1)}% of the KPI.`,
     );
   }
   return lines.join("\n");
