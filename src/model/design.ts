@@ -191,9 +191,9 @@ export function buildModelData(table: ModelingTable, spec: ModelSpec, opts: Desi
       priors: { effect: defaults.effect_prior, ...c.priors } as Record<string, PriorSpec | EffectPriorSpec>,
     };
   });
-  const isPaid = (c: ChannelData) => table.channels.find((t) => t.name === c.name)?.spend !== undefined;
-  const channels = all.filter(isPaid);
-  const organic = all.filter((c) => !isPaid(c));
+  const paid = new Set(table.channels.filter((t) => t.spend).map((t) => t.name));
+  const channels = all.filter((c) => paid.has(c.name));
+  const organic = all.filter((c) => !paid.has(c.name));
   resolveSpendSharePriors(channels, G, T, trainWeeks);
   resolveOrganicPriors(organic, all.length);
   if (channels.length === 0)

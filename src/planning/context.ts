@@ -43,6 +43,8 @@ export interface ChannelPlanContext {
   c: number;
   /** Share of a national amount that goes to each geo. */
   geoSplit: Float64Array;
+  /** A by-geo plan item's geo (index into the model's geos); absent for a channel-level item. */
+  geo?: number;
   /** The reference plan's amount for the horizon (currency). */
   current: number;
   /** Largest weekly national spend seen in the data (currency). */
@@ -131,19 +133,17 @@ function geoItems(model: MmmModel, ch: ChannelPlanContext): ChannelPlanContext[]
   const spend = model.data.channels[ch.c].spend;
   const recent = Math.min(4, T);
   return geos.map((geo, g) => {
-    let maxWeekly = 0;
-    let last = 0;
-    for (let t = 0; t < T; t++) maxWeekly = Math.max(maxWeekly, spend[g * T + t]);
-    for (let t = T - recent; t < T; t++) last += spend[g * T + t];
+    const weekly = spend.subarray(g * T, (g + 1) * T);
     const geoSplit = new Float64Array(G);
     geoSplit[g] = 1;
     return {
       name: `${ch.name}@${geo}`,
       c: ch.c,
       geoSplit,
+      geo: g,
       current: ch.current * ch.geoSplit[g],
-      maxWeekly,
-      lastWeekly: last / recent,
+      maxWeekly: Math.max(...weekly),
+      lastWeekly: sumLast(weekly, recent) / recent,
     };
   });
 }

@@ -142,11 +142,8 @@ function resolveGroups(
  * between any two channels.
  */
 function itemRelation(items: ChannelPlanContext[]): PlanConstraints["related"] {
-  const geoOf = items.map((it) =>
-    it.geoSplit.filter((s) => s > 0).length === 1 ? it.geoSplit.indexOf(1) : -1,
-  );
-  if (geoOf.some((g) => g < 0)) return undefined;
-  return (i, j) => items[i].c === items[j].c || geoOf[i] === geoOf[j];
+  if (!items.every((it) => it.geo !== undefined)) return undefined;
+  return (i, j) => items[i].c === items[j].c || items[i].geo === items[j].geo;
 }
 
 function checkPlannable(model: MmmModel): void {
