@@ -7,6 +7,7 @@ import { buildModelData } from "../../src/model/design.js";
 import { MmmModel } from "../../src/model/mmm.js";
 import { ModelSpecSchema } from "../../src/model/spec.js";
 import { simulateScenario } from "../../src/simulate/lab.js";
+import { centralDifference } from "./terms/fd.js";
 
 const clean = simulateScenario("short", 7).table;
 const counts = simulateScenario("counts", 7).table;
@@ -21,12 +22,7 @@ function checkGradient(model: MmmModel, seed: number, points = 3) {
     const lp = model.logDensity(u, g);
     expect(Number.isFinite(lp)).toBe(true);
     for (let i = 0; i < model.dim; i++) {
-      const h = 1e-5 * Math.max(1, Math.abs(u[i]));
-      const up = Float64Array.from(u);
-      const dn = Float64Array.from(u);
-      up[i] += h;
-      dn[i] -= h;
-      const fd = (model.logDensity(up, g2) - model.logDensity(dn, g2)) / (2 * h);
+      const fd = centralDifference((v) => model.logDensity(v, g2), u, i);
       const tol = 1e-5 * Math.max(1, Math.abs(fd), Math.abs(lp) * 1e-3);
       if (Math.abs(fd - g[i]) > tol) {
         throw new Error(

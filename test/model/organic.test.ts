@@ -15,6 +15,7 @@ import { buildModelData } from "../../src/model/design.js";
 import { MmmModel } from "../../src/model/mmm.js";
 import { ModelSpecSchema } from "../../src/model/spec.js";
 import { simulateScenario } from "../../src/simulate/lab.js";
+import { centralDifference } from "./terms/fd.js";
 
 /**
  * The lab's `short` brand plus a newsletter: sends in bursts (no spend), adding `share` of the
@@ -81,12 +82,7 @@ describe("organic channels", () => {
       "newsletter_slope",
     ]) {
       const i = model.names.indexOf(name);
-      const h = 1e-5 * Math.max(1, Math.abs(u[i]));
-      const up = Float64Array.from(u);
-      const dn = Float64Array.from(u);
-      up[i] += h;
-      dn[i] -= h;
-      const fd = (model.logDensity(up, g2) - model.logDensity(dn, g2)) / (2 * h);
+      const fd = centralDifference((v) => model.logDensity(v, g2), u, i);
       expect(Math.abs(fd - g[i])).toBeLessThan(1e-5 * Math.max(1, Math.abs(fd)));
     }
   });

@@ -14,6 +14,16 @@ export function paramList(): { params: ParamInfo[]; add: (p: ParamInfo) => numbe
   return { params, add: (p) => params.push(p) - 1 };
 }
 
+/** Central difference of f along coordinate i at u, with a step of 1e-5 relative to |u_i| (at least 1e-5). */
+export function centralDifference(f: (u: Float64Array) => number, u: ArrayLike<number>, i: number): number {
+  const h = 1e-5 * Math.max(1, Math.abs(u[i]));
+  const up = Float64Array.from(u);
+  const dn = Float64Array.from(u);
+  up[i] += h;
+  dn[i] -= h;
+  return (f(up) - f(dn)) / (2 * h);
+}
+
 /** A constrained point near the priors' medians (perturbed on the unconstrained scale). */
 export function randomPoint(params: ParamInfo[], rng: Rng, spread = 0.4): Float64Array {
   const t: Transformed = { value: 0, dValue: 0, logJacobian: 0, dLogJacobian: 0 };
