@@ -5,7 +5,7 @@
 //     error of its posterior mean (the pooled model can only say "the national ROI" everywhere);
 //   - national ROI: the mean absolute error of each channel's posterior mean against the truth;
 //   - fit time, R̂, divergences, and the learned spread τ against the lab's log-effect spread.
-// Run: npm run bench:geo -- [--seeds 1-5] [--name geo-hierarchy]  (results/<name>.json)
+// Run: npm run bench:geo -- [--seeds 1-5] [--variants pooled,partial] [--name geo-hierarchy]  (results/<name>.json)
 
 import { geoMeasures } from "../src/analysis/geoMeasures.js";
 import { pooledDraws } from "../src/inference/sample.js";
@@ -32,14 +32,18 @@ function correlation(a: number[], b: number[]): number {
 }
 
 type Fit = Awaited<ReturnType<typeof benchFit>>;
+// pooled and partially pooled; `--variants pooled,partial:non_centered,partial:centered` also
+// compares the partial model's two sampling parameterisations (same model, other coordinates)
+const VARIANTS = arg("variants", "pooled,partial").split(",");
 
 const rows: Record<string, number | string>[] = [];
 for (const seed of seedList(arg("seeds", "1-5"))) {
   const ds = simulateScenario("geo", seed);
   const vpu = ds.truth.kpi.valuePerUnit;
   const geoSeries = ds.truth.geoSeries ?? [];
-  for (const hierarchy of ["pooled", "partial"] as const) {
-    const fit = await benchFit(ds.table, { geo_hierarchy: { media_effect: hierarchy } }, { seed });
+  for (const hierarchy of VARIANTS) {
+    const [media_effect, parameterization = "non_centered"] = hierarchy.split(":");
+    const fit = await benchFit(ds.table, { geo_hierarchy: { media_effect, parameterization } }, { seed });
     const d = fit.model.data;
     const perGeo = geoMeasures(fit.model, pooledDraws(fit.posterior), { valuePerUnit: vpu, maxDraws: 800 });
     let covered = 0;
@@ -113,7 +117,7 @@ const summarise = (h: string) => {
     divergences: col("divergences").reduce((a, b) => a + b, 0),
   };
 };
-const summary = { pooled: summarise("pooled"), partial: summarise("partial") };
+const summary = Object.fromEntries(VARIANTS.map((v) => [v, summarise(v)]));
 
 console.log("\n== geo: 24 regions × 104 weeks, per-region effects around a national mean (lab log-sd 0.2)\n");
 console.log(
@@ -148,10 +152,11 @@ console.log(
     ],
   ),
 );
-console.log(
-  `\ngeo pattern r (correlation across geos of estimated and true ROI, mean over channels): partial ${summary.partial.geoPatternR.toFixed(2)}, pooled ${summary.pooled.geoPatternR.toFixed(2)}`,
-);
-console.log(
-  `partial pooling: per-geo ROI coverage ${summary.partial.geoCoverage.toFixed(2)} (target ≥ 0.85; pooled ${summary.pooled.geoCoverage.toFixed(2)}), national ROI MAE ${summary.partial.nationalRoiMae.toFixed(3)} (pooled ${summary.pooled.nationalRoiMae.toFixed(3)}: must be no worse), median ${summary.partial.medianSeconds.toFixed(1)} s (pooled ${summary.pooled.medianSeconds.toFixed(1)} s)`,
-);
+for (const v of VARIANTS.filter((x) => x !== "pooled")) {
+  const p = summary[v];
+  const pooled = summary.pooled;
+  console.log(
+    `${v}: per-geo ROI coverage ${p.geoCoverage.toFixed(2)} (target ≥ 0.85${pooled ? `; pooled ${pooled.geoCoverage.toFixed(2)}` : ""}), national ROI MAE ${p.nationalRoiMae.toFixed(3)}${pooled ? ` (pooled ${pooled.nationalRoiMae.toFixed(3)}: must be no worse)` : ""}, geo pattern r ${p.geoPatternR.toFixed(2)}, median ${p.medianSeconds.toFixed(1)} s, worst ${p.worstSeconds.toFixed(1)} s${pooled ? ` (pooled ${pooled.medianSeconds.toFixed(1)} s)` : ""}`,
+  );
+}
 console.log(`→ ${writeResult(arg("name", "geo-hierarchy"), { summary, runs: rows })}`);

@@ -56,6 +56,7 @@ export function stanData(model: MmmModel, meta: Record<string, unknown> = {}): S
   if (model.family !== "normal") unsupported(`the '${model.family}' likelihood`);
   if (d.tviKnots > 0) unsupported("the time-varying intercept");
   if (d.organic.length > 0) unsupported("organic channels");
+  if (lay.channels.some((c) => c.geo)) unsupported("partially pooled geo effects");
   for (const c of d.channels) {
     if (c.adstock !== "geometric") unsupported(`'${c.adstock}' adstock (channel ${c.name})`);
     if (c.saturation !== "hill") unsupported(`'${c.saturation}' saturation (channel ${c.name})`);

@@ -21,6 +21,7 @@ import { CompiledPrior, priorMedian } from "./priors.js";
 import type { ModelSpec } from "./spec.js";
 import { BaselineTerm } from "./terms/baseline.js";
 import { ControlsTerm } from "./terms/controls.js";
+import { GeoCentring } from "./terms/geoCentring.js";
 import { LikelihoodTerm } from "./terms/likelihood.js";
 import { type ChannelLayout, MediaTerm } from "./terms/media.js";
 import type { LogDensityTerm, MeanTerm } from "./terms/term.js";
@@ -61,6 +62,8 @@ export class MmmModel {
   private readonly mu: Float64Array;
   private readonly dMu: Float64Array;
   private readonly priors: CompiledPrior[];
+  /** The sampler's coordinates for partially pooled geo effects (centred or not; see geoCentring.ts). */
+  private readonly centring: GeoCentring;
 
   constructor(data: ModelData, spec: ModelSpec) {
     this.data = data;
@@ -96,6 +99,11 @@ export class MmmModel {
       organic: organic?.channels ?? [],
       noise: this.likelihood.noise,
     };
+    this.centring = new GeoCentring(
+      spec.geo_hierarchy.parameterization === "centered"
+        ? [...media.channels, ...(organic?.channels ?? [])]
+        : [],
+    );
     checkPriors(data, spec, P);
     this.dim = P.length;
     this.priors = P.map((p) => new CompiledPrior(p.prior));
@@ -129,11 +137,18 @@ export class MmmModel {
   constrain(u: ArrayLike<number>, out = new Float64Array(this.dim)): Float64Array {
     const t: Transformed = { value: 0, dValue: 0, logJacobian: 0, dLogJacobian: 0 };
     for (let i = 0; i < this.dim; i++) out[i] = forward(this.params[i].bijector, u[i], t).value;
+    this.centring.constrain(out);
     return out;
   }
 
   unconstrain(x: ArrayLike<number>, out = new Float64Array(this.dim)): Float64Array {
-    for (let i = 0; i < this.dim; i++) out[i] = inverse(this.params[i].bijector, x[i]);
+    let xs = x;
+    if (this.centring.active) {
+      // the geo coordinates hold τ·z (their own bijector is the identity)
+      xs = Float64Array.from(x);
+      this.centring.unconstrain(xs as Float64Array);
+    }
+    for (let i = 0; i < this.dim; i++) out[i] = inverse(this.params[i].bijector, xs[i]);
     return out;
   }
 
@@ -153,13 +168,17 @@ export class MmmModel {
     const P = this.params;
     const x = this.x;
     const gx = this.gx;
+    // transforms and Jacobians, then the priors on the model's own parameters
     let lp = 0;
-    // transform, Jacobians and priors
     for (let i = 0; i < this.dim; i++) {
       const t = forward(P[i].bijector, u[i], this.tr[i]);
       x[i] = t.value;
+      lp += t.logJacobian;
+    }
+    lp += this.centring.constrain(x);
+    for (let i = 0; i < this.dim; i++) {
       const prior = this.priors[i];
-      lp += prior.value(t.value) + t.logJacobian;
+      lp += prior.value(x[i]);
       gx[i] = prior.grad;
     }
     for (let k = 0; k < this.extraTerms.length; k++) lp += this.extraTerms[k].logDensity(x, gx);
@@ -175,6 +194,7 @@ export class MmmModel {
     for (let k = 0; k < terms.length; k++) terms[k].backward(x, this.dMu, gx);
 
     // chain rule to the unconstrained scale
+    this.centring.chain(x, gx);
     for (let i = 0; i < this.dim; i++) grad[i] = gx[i] * this.tr[i].dValue + this.tr[i].dLogJacobian;
     return lp;
   }

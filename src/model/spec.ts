@@ -96,6 +96,13 @@ export const ModelSpecSchema = z.strictObject({
     .strictObject({
       media_effect: z.enum(["partial", "pooled"]).default("pooled"),
       spread_prior: PriorSchema.default({ dist: "half_normal", sigma: 0.3 }),
+      /**
+       * How the sampler moves the geo effects (the model and its results are the same):
+       * `non_centered` samples z; `centered` samples each geo's log deviation τ·z, which can be
+       * faster when the geos' effects clearly differ and each geo has many weeks, and is a funnel
+       * when they do not (docs/model-spec.md#geo_hierarchy has the measurements).
+       */
+      parameterization: z.enum(["centered", "non_centered"]).default("non_centered"),
     })
     .prefault({}),
   /** Controls to include (default: every non-constant control of the table, signs from the table). */
