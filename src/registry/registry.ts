@@ -1,0 +1,420 @@
+// The run registry: every prepare, fit, plan and report of a workspace as a row in an embedded
+// SQLite database, with its lineage (data and spec hashes, code version), headline measures,
+// diagnostics, status (draft → approved → retired), owner and change note, plus an audit trail of
+// every status change. Run folders stay the source of truth for draws and files; the registry
+// indexes them and records decisions about them.
+//
+// Integrity: WAL journal (readers never block the writer), a busy timeout so concurrent writers
+// queue instead of failing, and every write in one IMMEDIATE transaction. Rows are validated when
+// read: a row damaged by hand is reported as such, never crashes a listing.
+
+import { existsSync } from "node:fs";
+import { isAbsolute, resolve } from "node:path";
+import Database from "better-sqlite3";
+import { z } from "zod";
+import { MmmError } from "../core/errors.js";
+import { migrate, SCHEMA_VERSION } from "./schema.js";
+
+export const RUN_KINDS = ["prepare", "fit", "plan", "report"] as const;
+export type RunKind = (typeof RUN_KINDS)[number];
+export const RUN_STATUSES = ["draft", "approved", "retired"] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** A channel's headline measures as the registry keeps them (from summary.json). */
+export const ChannelHeadlineSchema = z.object({
+  spend: z.number(),
+  roi: z.object({ mean: z.number(), q05: z.number(), q95: z.number() }),
+  mroi: z.object({ mean: z.number(), q05: z.number(), q95: z.number() }),
+  p_roi_above_1: z.number().nullable(),
+});
+export const HeadlineSchema = z.object({
+  kpi: z.string(),
+  window: z.object({ first_week: z.string(), last_week: z.string(), weeks: z.number(), geos: z.number() }),
+  channels: z.record(z.string(), ChannelHeadlineSchema),
+});
+export type Headline = z.infer<typeof HeadlineSchema>;
+
+export const DiagnosticsSchema = z.object({
+  verdict: z.enum(["ok", "warning", "approximate"]),
+  rhat_max: z.number().nullable(),
+  ess_bulk_min: z.number().nullable(),
+  divergences: z.number(),
+  warnings: z.array(z.string()),
+});
+export type Diagnostics = z.infer<typeof DiagnosticsSchema>;
+
+/** What a caller registers. */
+export interface NewRun {
+  id: string;
+  kind: RunKind;
+  parentId?: string | null;
+  createdAt: string;
+  /** The run folder; kept relative to the registry's workspace when inside it. */
+  folder: string;
+  owner: string;
+  note: string;
+  dataSha256?: string | null;
+  specSha256?: string | null;
+  spec?: unknown;
+  codeVersion?: string | null;
+  diagnostics?: Diagnostics | null;
+  headline?: Headline | null;
+}
+
+export interface RunRecord extends Required<Omit<NewRun, "parentId" | "spec">> {
+  parentId: string | null;
+  spec: unknown;
+  status: RunStatus;
+  /** The run folder, resolved against the workspace. */
+  path: string;
+  /** False when the folder was deleted or moved by hand. */
+  folderExists: boolean;
+  /** Why the stored row could not be read in full (fields that failed are null), else null. */
+  problem: string | null;
+}
+
+export interface RunEvent {
+  seq: number;
+  at: string;
+  action: string;
+  statusFrom: RunStatus | null;
+  statusTo: RunStatus | null;
+  owner: string;
+  note: string;
+}
+
+interface RunRow {
+  id: string;
+  kind: string;
+  parent_id: string | null;
+  created_at: string;
+  folder: string;
+  status: string;
+  owner: string;
+  note: string;
+  data_sha256: string | null;
+  spec_sha256: string | null;
+  spec_json: string | null;
+  code_version: string | null;
+  diagnostics_json: string | null;
+  headline_json: string | null;
+}
+
+export interface ListFilter {
+  kind?: RunKind;
+  status?: RunStatus;
+}
+
+export class Registry {
+  private readonly db: Database.Database;
+
+  /**
+   * Opens (creating if needed) the registry at `file`; `root` is the workspace folder run folders
+   * are resolved against. Migrates an older schema; refuses a newer one.
+   */
+  constructor(
+    readonly file: string,
+    readonly root: string,
+  ) {
+    try {
+      this.db = new Database(file, { timeout: 10_000 });
+      this.db.pragma("journal_mode = WAL");
+      this.db.pragma("foreign_keys = ON");
+      const version = this.db.pragma("user_version", { simple: true }) as number;
+      if (version > SCHEMA_VERSION) {
+        throw new MmmError(
+          "E_REGISTRY_VERSION",
+          `the registry has schema version ${version}; this version of mmm knows up to ${SCHEMA_VERSION}`,
+          { file },
+          "upgrade mmm-os (npm ci on a newer checkout); an older mmm must not write to a newer registry",
+        );
+      }
+      migrate(this.db);
+    } catch (e) {
+      if (e instanceof MmmError) throw e;
+      throw new MmmError(
+        "E_REGISTRY_OPEN",
+        `cannot open the run registry: ${(e as Error).message}`,
+        { file },
+        "check that the file is a registry written by mmm (or remove it to start a new one) and that its folder is writable",
+      );
+    }
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  get schemaVersion(): number {
+    return this.db.pragma("user_version", { simple: true }) as number;
+  }
+
+  /** Adds a run as a draft, with its registration as the first event. */
+  register(run: NewRun): RunRecord {
+    if (!run.note.trim())
+      throw new MmmError(
+        "E_REGISTRY_NOTE",
+        `run ${run.id} has no change note`,
+        { option: "--note" },
+        "say what changed and why, e.g. --note 'April refresh: two new weeks, TV taxonomy fixed'",
+      );
+    const insert = this.db.prepare(`
+      INSERT INTO runs (id, kind, parent_id, created_at, folder, status, owner, note, data_sha256,
+        spec_sha256, spec_json, code_version, diagnostics_json, headline_json)
+      VALUES (@id, @kind, @parentId, @createdAt, @folder, 'draft', @owner, @note, @dataSha256,
+        @specSha256, @specJson, @codeVersion, @diagnosticsJson, @headlineJson)`);
+    this.db
+      .transaction(() => {
+        if (this.db.prepare("SELECT 1 FROM runs WHERE id = ?").get(run.id))
+          throw new MmmError(
+            "E_REGISTRY_DUPLICATE",
+            `a run with id ${run.id} is already registered`,
+            {},
+            "register each run folder once; `mmm runs show` prints the existing entry",
+          );
+        if (run.parentId && !this.db.prepare("SELECT 1 FROM runs WHERE id = ?").get(run.parentId))
+          throw new MmmError("E_REGISTRY_PARENT", `parent run ${run.parentId} is not in the registry`, {
+            option: "--parent",
+          });
+        insert.run({
+          id: run.id,
+          kind: run.kind,
+          parentId: run.parentId ?? null,
+          createdAt: run.createdAt,
+          folder: this.storedFolder(run.folder),
+          owner: run.owner,
+          note: run.note.trim(),
+          dataSha256: run.dataSha256 ?? null,
+          specSha256: run.specSha256 ?? null,
+          specJson: run.spec === undefined ? null : JSON.stringify(run.spec),
+          codeVersion: run.codeVersion ?? null,
+          diagnosticsJson: run.diagnostics ? JSON.stringify(run.diagnostics) : null,
+          headlineJson: run.headline ? JSON.stringify(run.headline) : null,
+        });
+        this.event(run.id, "registered", null, "draft", run.owner, run.note.trim(), run.createdAt);
+      })
+      .immediate();
+    return this.get(run.id);
+  }
+
+  /** The run with this id (a unique prefix is enough); a clear error otherwise. */
+  get(idOrPrefix: string): RunRecord {
+    const rows = this.db
+      .prepare("SELECT * FROM runs WHERE id = ? OR id LIKE ? ESCAPE '\\' ORDER BY id")
+      .all(idOrPrefix, `${idOrPrefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`) as RunRow[];
+    const exact = rows.find((r) => r.id === idOrPrefix);
+    if (exact) return this.record(exact);
+    if (rows.length === 1) return this.record(rows[0]);
+    throw new MmmError(
+      "E_REGISTRY_RUN",
+      rows.length === 0
+        ? `no run ${idOrPrefix} in the registry`
+        : `${idOrPrefix} matches ${rows.length} runs (${rows
+            .slice(0, 4)
+            .map((r) => r.id)
+            .join(", ")}${rows.length > 4 ? ", …" : ""})`,
+      { file: this.file },
+      rows.length === 0 ? "`mmm runs list` shows the registered runs" : "give more of the id",
+    );
+  }
+
+  /** Runs, newest first. */
+  list(filter: ListFilter = {}): RunRecord[] {
+    const where: string[] = [];
+    const args: string[] = [];
+    if (filter.kind) {
+      where.push("kind = ?");
+      args.push(filter.kind);
+    }
+    if (filter.status) {
+      where.push("status = ?");
+      args.push(filter.status);
+    }
+    const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at DESC, id DESC`;
+    return (this.db.prepare(sql).all(...args) as RunRow[]).map((r) => this.record(r));
+  }
+
+  /** The approved run of a kind, if any (the one a refresh or a plan starts from). */
+  approved(kind: RunKind): RunRecord | undefined {
+    return this.list({ kind, status: "approved" })[0];
+  }
+
+  events(id: string): RunEvent[] {
+    const rows = this.db
+      .prepare("SELECT * FROM run_events WHERE run_id = ? ORDER BY seq")
+      .all(this.get(id).id) as {
+      seq: number;
+      at: string;
+      action: string;
+      status_from: RunStatus | null;
+      status_to: RunStatus | null;
+      owner: string;
+      note: string;
+    }[];
+    return rows.map((r) => ({
+      seq: r.seq,
+      at: r.at,
+      action: r.action,
+      statusFrom: r.status_from,
+      statusTo: r.status_to,
+      owner: r.owner,
+      note: r.note,
+    }));
+  }
+
+  /**
+   * Approves a draft. The previously approved run of the same kind is retired in the same
+   * transaction ("superseded by …"), so a kind has at most one approved run. A run whose folder is
+   * gone, whose row is damaged, or whose fit did not pass its diagnostics is refused.
+   */
+  approve(id: string, owner: string, note: string, at = new Date().toISOString()): RunRecord {
+    const run = this.get(id);
+    requireNote(note, "approve");
+    if (run.status !== "draft")
+      throw new MmmError("E_REGISTRY_STATUS", `run ${run.id} is ${run.status}; only a draft can be approved`);
+    if (!run.folderExists)
+      throw new MmmError(
+        "E_REGISTRY_FOLDER",
+        `run ${run.id}'s folder is missing`,
+        { file: run.path },
+        "restore the folder (or retire the run); an approval must point at files that exist",
+      );
+    if (run.problem)
+      throw new MmmError("E_REGISTRY_CORRUPT", `run ${run.id}'s registry row is damaged: ${run.problem}`, {
+        file: this.file,
+      });
+    if (run.kind === "fit" && run.diagnostics?.verdict !== "ok")
+      throw new MmmError(
+        "E_REGISTRY_DIAGNOSTICS",
+        `run ${run.id} did not pass its diagnostics (verdict: ${run.diagnostics?.verdict ?? "none"})`,
+        {},
+        "refit with more draws (or fix the model) until R̂, ESS and divergences pass; an approximate fit cannot be approved",
+      );
+    this.db
+      .transaction(() => {
+        const previous = this.db
+          .prepare("SELECT id FROM runs WHERE kind = ? AND status = 'approved' AND id <> ?")
+          .all(run.kind, run.id) as { id: string }[];
+        for (const p of previous)
+          this.setStatus(p.id, "approved", "retired", owner, `superseded by ${run.id}`, at);
+        this.setStatus(run.id, "draft", "approved", owner, note.trim(), at);
+      })
+      .immediate();
+    return this.get(run.id);
+  }
+
+  retire(id: string, owner: string, note: string, at = new Date().toISOString()): RunRecord {
+    const run = this.get(id);
+    requireNote(note, "retire");
+    if (run.status === "retired") throw new MmmError("E_REGISTRY_STATUS", `run ${run.id} is already retired`);
+    this.db
+      .transaction(() => this.setStatus(run.id, run.status, "retired", owner, note.trim(), at))
+      .immediate();
+    return this.get(run.id);
+  }
+
+  /** SQLite's own integrity check ("ok" when the file is sound). */
+  integrity(): string {
+    return (this.db.pragma("integrity_check") as { integrity_check: string }[])
+      .map((r) => r.integrity_check)
+      .join("; ");
+  }
+
+  private setStatus(
+    id: string,
+    from: RunStatus,
+    to: RunStatus,
+    owner: string,
+    note: string,
+    at: string,
+  ): void {
+    const changed = this.db
+      .prepare("UPDATE runs SET status = ? WHERE id = ? AND status = ?")
+      .run(to, id, from).changes;
+    // another process changed it between our read and this write: refuse rather than overwrite
+    if (changed !== 1)
+      throw new MmmError(
+        "E_REGISTRY_CONFLICT",
+        `run ${id} changed status while this command ran`,
+        {},
+        "run it again",
+      );
+    this.event(id, to === "approved" ? "approved" : "retired", from, to, owner, note, at);
+  }
+
+  private event(
+    id: string,
+    action: string,
+    from: RunStatus | null,
+    to: RunStatus | null,
+    owner: string,
+    note: string,
+    at: string,
+  ): void {
+    this.db
+      .prepare(
+        "INSERT INTO run_events (run_id, at, action, status_from, status_to, owner, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      )
+      .run(id, at, action, from, to, owner, note);
+  }
+
+  private storedFolder(folder: string): string {
+    const abs = resolve(folder);
+    const root = resolve(this.root);
+    return abs.startsWith(`${root}/`) ? abs.slice(root.length + 1) : abs;
+  }
+
+  /** A stored row as a record; fields that do not parse are reported in `problem`, not thrown. */
+  private record(r: RunRow): RunRecord {
+    const problems: string[] = [];
+    const parse = <T>(text: string | null, what: string, schema?: z.ZodType<T>): T | null => {
+      if (text === null) return null;
+      try {
+        const value = JSON.parse(text);
+        if (!schema) return value;
+        const checked = schema.safeParse(value);
+        if (checked.success) return checked.data;
+        problems.push(`${what}: ${checked.error.issues[0]?.message ?? "invalid"}`);
+      } catch {
+        problems.push(`${what} is not valid JSON`);
+      }
+      return null;
+    };
+    const kind = (RUN_KINDS as readonly string[]).includes(r.kind) ? (r.kind as RunKind) : undefined;
+    const status = (RUN_STATUSES as readonly string[]).includes(r.status)
+      ? (r.status as RunStatus)
+      : undefined;
+    if (!kind) problems.push(`unknown kind '${r.kind}'`);
+    if (!status) problems.push(`unknown status '${r.status}'`);
+    const path = isAbsolute(r.folder) ? r.folder : resolve(this.root, r.folder);
+    return {
+      id: r.id,
+      kind: kind ?? "fit",
+      parentId: r.parent_id,
+      createdAt: r.created_at,
+      folder: r.folder,
+      path,
+      folderExists: existsSync(path),
+      status: status ?? "draft",
+      owner: r.owner,
+      note: r.note,
+      dataSha256: r.data_sha256,
+      specSha256: r.spec_sha256,
+      spec: parse(r.spec_json, "spec"),
+      codeVersion: r.code_version,
+      diagnostics: parse(r.diagnostics_json, "diagnostics", DiagnosticsSchema),
+      headline: parse(r.headline_json, "headline", HeadlineSchema),
+      problem: problems.length ? problems.join("; ") : null,
+    };
+  }
+}
+
+function requireNote(note: string, action: string): void {
+  if (!note.trim())
+    throw new MmmError(
+      "E_REGISTRY_NOTE",
+      `a note is required to ${action} a run`,
+      { option: "--note" },
+      `say why, e.g. --note '${action === "approve" ? "reviewed with finance; diagnostics pass" : "superseded by the May refresh"}'`,
+    );
+}

@@ -1,0 +1,74 @@
+// A project workspace: a folder with mmm.yaml naming the data config, the model spec, where run
+// folders go and the registry file. Commands run inside it (or any sub-folder) find it by walking
+// up from the current folder, as git finds its repository.
+
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+import { MmmError } from "../core/errors.js";
+import { Registry } from "./registry.js";
+
+export const WORKSPACE_FILE = "mmm.yaml";
+
+export const WorkspaceSchema = z.strictObject({
+  version: z.literal(1),
+  /** The prepare config (raw exports → modeling table), relative to the workspace. */
+  data_config: z.string().optional(),
+  /** The model spec, relative to the workspace; omitted means the defaults. */
+  model_spec: z.string().optional(),
+  /** Where run folders are written. */
+  runs_dir: z.string().default("runs"),
+  /** The registry database. */
+  registry: z.string().default("registry.sqlite"),
+  /** Who runs are registered as when --owner is not given. */
+  owner: z.string().optional(),
+});
+export type WorkspaceConfig = z.infer<typeof WorkspaceSchema>;
+
+export interface Workspace {
+  root: string;
+  file: string;
+  config: WorkspaceConfig;
+}
+
+/** The workspace whose mmm.yaml is in `from` or one of its parents, if any. */
+export function findWorkspace(from = process.cwd()): Workspace | undefined {
+  let dir = resolve(from);
+  for (;;) {
+    const file = join(dir, WORKSPACE_FILE);
+    if (existsSync(file)) return loadWorkspace(file);
+    const up = dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+}
+
+export function loadWorkspace(file: string): Workspace {
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new MmmError("E_WORKSPACE", `cannot read the workspace file: ${(e as Error).message}`, { file });
+  }
+  const parsed = WorkspaceSchema.safeParse(raw ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new MmmError(
+      "E_WORKSPACE",
+      `invalid workspace file: ${issue.message}`,
+      { file, key: issue.path.join(".") || undefined },
+      "see docs/operations.md for mmm.yaml's keys, or recreate it with `mmm init`",
+    );
+  }
+  return { root: dirname(resolve(file)), file: resolve(file), config: parsed.data };
+}
+
+export function openRegistry(ws: Workspace): Registry {
+  return new Registry(resolve(ws.root, ws.config.registry), ws.root);
+}
+
+/** Who a command acts as: --owner, the workspace's owner, then the OS user. */
+export function ownerOf(ws: Workspace | undefined, option?: string): string {
+  return option?.trim() || ws?.config.owner || process.env.USER || process.env.USERNAME || "unknown";
+}
