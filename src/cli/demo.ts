@@ -3,6 +3,7 @@
 // diagnostics, next to the truth the lab knows; calibrate it with the lab's lift tests, check the
 // evidence agrees, recommend a plan, say which test to run next, and write the report.
 
+import { mkdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { checkOutputPath } from "../data/outputPath.js";
 import { DEFAULT_SAMPLE_OPTIONS as SAMPLE } from "../inference/sample.js";
@@ -12,6 +13,7 @@ import { runNextTest } from "./nextTest.js";
 import { runOptimize } from "./optimize.js";
 import { runPrepare } from "./prepare.js";
 import { runReport } from "./report.js";
+import { runInit } from "./runs.js";
 import { runSimulate } from "./simulate.js";
 import { runTriangulate } from "./triangulate.js";
 
@@ -21,6 +23,10 @@ export async function runDemo(opts: { out: string; seed: string }, io: CliIo): P
   const dataDir = join(opts.out, "lab");
   const tableDir = join(opts.out, "table");
   const runDir = join(opts.out, "run");
+  // the demo folder is a workspace whose registry starts afresh, as the demo's other folders do
+  mkdirSync(opts.out, { recursive: true });
+  for (const f of ["registry.sqlite", "registry.sqlite-wal", "registry.sqlite-shm"]) rmSync(join(opts.out, f), { force: true });
+  runInit(opts.out, { force: true, owner: "demo" }, io);
   io.out("== 1/7  Simulate a brand whose truth is known (scenario 'clean', with lift tests in its history)");
   const ds = runSimulate(
     { scenario: "clean", seed: opts.seed, out: dataDir, format: "csv", force: true, experiments: true },
@@ -45,6 +51,7 @@ export async function runDemo(opts: { out: string; seed: string }, io: CliIo): P
       adaptDelta: String(SAMPLE.adaptDelta),
       maxDepth: String(SAMPLE.maxDepth),
       force: true,
+      note: `demo: the lab's clean brand (seed ${opts.seed}), calibrated with its lift tests`,
     },
     io,
   );
@@ -75,7 +82,10 @@ export async function runDemo(opts: { out: string; seed: string }, io: CliIo): P
     io,
   );
   io.out(
-    `\nDemo outputs are in ${opts.out}/ (lab/: raw exports and truth; table/: modeling table; run/: the fit).`,
+    `\nDemo outputs are in ${opts.out}/ (lab/: raw exports and truth; table/: modeling table; run/: the fit; mmm.yaml and registry.sqlite: the workspace).`,
   );
   io.out(`Open the report: ${resolve(report)}`);
+  io.out(
+    `The fit is registered as a draft in ${opts.out}/registry.sqlite: cd ${opts.out} && mmm runs list (npx mmm from the repository).`,
+  );
 }

@@ -31,12 +31,14 @@ import {
 } from "./fitExperiments.js";
 import type { CliIo } from "./io.js";
 import { ChainProgressBars } from "./progress.js";
+import { completeRegistration, planRegistration, type RegistrationOptions } from "./runRegistration.js";
 import { WorkerExecutor } from "./workerExecutor.js";
 
-export interface FitOptions {
+export interface FitOptions extends RegistrationOptions {
   table: string;
   config?: string;
-  out: string;
+  /** The run folder; in a workspace it defaults to <runs_dir>/<id>. */
+  out?: string;
   chains: string;
   warmup: string;
   draws: string;
@@ -167,6 +169,9 @@ function readSpecText(path: string): string {
 
 export async function runFit(o: FitOptions, io: CliIo): Promise<FitSummary> {
   const opts = parseSampleOptions(o);
+  // in a workspace: the run's id, folder, note and parent, settled before minutes of sampling
+  const registration = planRegistration("fit", o.out, o);
+  const out = registration?.out ?? (o.out as string);
   const tableDir = tableFolder(o.table);
   // the run may not land on or in what it reads; checked now, not after minutes of sampling
   const inputs: OutputInput[] = [
@@ -174,7 +179,7 @@ export async function runFit(o: FitOptions, io: CliIo): Promise<FitSummary> {
     ...(o.config ? [{ path: o.config, what: "the model spec" }] : []),
     ...(o.experiments ? [{ path: o.experiments, what: "the experiments file" }] : []),
   ];
-  checkOutputDir(o.out, o.force ?? false, "--out", inputs);
+  checkOutputDir(out, o.force ?? false, "--out", inputs);
   const { table, hashes, bytes: tableBytes } = readTable(tableDir, o.table);
   const specText = o.config ? readSpecText(o.config) : "";
   const spec: ModelSpec = parseModelSpec(specText, o.config ?? "(defaults)");
@@ -376,10 +381,11 @@ export async function runFit(o: FitOptions, io: CliIo): Promise<FitSummary> {
       2,
     )}\n`,
   });
-  writeDirAtomic(o.out, files, o.force ?? false, inputs);
+  writeDirAtomic(out, files, o.force ?? false, inputs);
   io.out(roiTable(summary));
   io.out(convergenceLines(summary));
   if (summary.experiments) io.out(experimentsLines(summary.experiments));
-  io.out(`Wrote ${o.out}/ (summary.json, parameters.csv, diagnostics.json, draws/)`);
+  io.out(`Wrote ${out}/ (summary.json, parameters.csv, diagnostics.json, draws/)`);
+  if (registration) completeRegistration(registration, io);
   return summary;
 }

@@ -1,0 +1,91 @@
+// How a command that writes a run (prepare, fit) joins the workspace's registry: before any work,
+// decide the run's id, folder, owner, change note and parent (checked now, not after minutes of
+// sampling); after the folder is written, register it as a draft.
+
+import { dirname, join, resolve } from "node:path";
+import { MmmError } from "../core/errors.js";
+import type { RunKind, RunRecord } from "../registry/registry.js";
+import { newRunId, runFromFolder } from "../registry/runFolder.js";
+import { findWorkspace, openRegistry, ownerOf, type Workspace } from "../registry/workspace.js";
+import type { CliIo } from "./io.js";
+
+export interface RegistrationOptions {
+  /** The change note (required in a workspace). */
+  note?: string;
+  owner?: string;
+  /** The run this one follows (default: the approved run of the same kind). */
+  parent?: string;
+  /** false with --no-register: write the folder only. */
+  register?: boolean;
+}
+
+export interface PlannedRegistration {
+  ws: Workspace;
+  id: string;
+  out: string;
+  owner: string;
+  note: string;
+  parentId: string | null;
+}
+
+/**
+ * The registration of a run about to be written, or undefined outside a workspace (found from the
+ * current folder, else from the output folder's). Without --out, a workspace run goes to
+ * <runs_dir>/<id>.
+ */
+export function planRegistration(
+  kind: RunKind,
+  out: string | undefined,
+  o: RegistrationOptions,
+): PlannedRegistration | undefined {
+  const ws = o.register === false ? undefined : (findWorkspace() ?? (out ? findWorkspace(dirname(resolve(out))) : undefined));
+  if (!ws) {
+    if (!out)
+      throw new MmmError(
+        "E_OUT",
+        "no output folder given, and no workspace to put the run in",
+        { option: "--out" },
+        "give --out DIR, or run inside a workspace (`mmm init` creates one)",
+      );
+    return undefined;
+  }
+  const note = o.note?.trim() ?? "";
+  if (!note)
+    throw new MmmError(
+      "E_REGISTRY_NOTE",
+      `this ${kind} is registered in ${ws.file}, and every registered run needs a change note`,
+      { option: "--note" },
+      "say what changed and why, e.g. --note 'April refresh: 4 new weeks'; or --no-register to write the folder only",
+    );
+  const registry = openRegistry(ws);
+  try {
+    const parentId = o.parent ? registry.get(o.parent).id : (registry.approved(kind)?.id ?? null);
+    const id = newRunId(kind, new Date().toISOString(), out ?? ws.root);
+    return {
+      ws,
+      id,
+      out: out ?? join(ws.root, ws.config.runs_dir, id),
+      owner: ownerOf(ws, o.owner),
+      note,
+      parentId,
+    };
+  } finally {
+    registry.close();
+  }
+}
+
+/** Registers the written folder as a draft and says how to approve it. */
+export function completeRegistration(plan: PlannedRegistration, io: CliIo): RunRecord {
+  const registry = openRegistry(plan.ws);
+  try {
+    const run = registry.register(
+      runFromFolder(plan.out, { id: plan.id, owner: plan.owner, note: plan.note, parentId: plan.parentId }),
+    );
+    io.out(
+      `Registered ${run.id} (draft${run.parentId ? `, follows ${run.parentId}` : ""}) in ${plan.ws.config.registry}. Approve it with: mmm runs approve ${run.id} --note '…'`,
+    );
+    return run;
+  } finally {
+    registry.close();
+  }
+}

@@ -1,0 +1,231 @@
+// `mmm init` (a workspace: mmm.yaml and its registry) and `mmm runs …` (list, show, register,
+// approve, retire): the registry of every run, its status and the notes that explain it.
+
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { Command } from "commander";
+import { MmmError } from "../core/errors.js";
+import { RUN_KINDS, RUN_STATUSES, type RunKind, type RunRecord, type RunStatus } from "../registry/registry.js";
+import { runFromFolder } from "../registry/runFolder.js";
+import { findWorkspace, openRegistry, ownerOf, WORKSPACE_FILE, type Workspace } from "../registry/workspace.js";
+import type { CliIo } from "./io.js";
+
+/** The workspace of --workspace DIR, else of the current folder (or a folder above it). */
+function workspace(dir?: string): Workspace {
+  const ws = findWorkspace(dir);
+  if (!ws)
+    throw new MmmError(
+      "E_WORKSPACE",
+      `no ${WORKSPACE_FILE} in ${dir ?? "this folder"} or any folder above it`,
+      dir ? { option: "--workspace" } : {},
+      "run `mmm init` in the project folder first, or cd into one",
+    );
+  return ws;
+}
+
+function withRegistry<T>(dir: string | undefined, f: (ws: Workspace, r: ReturnType<typeof openRegistry>) => T): T {
+  const ws = workspace(dir);
+  const registry = openRegistry(ws);
+  try {
+    return f(ws, registry);
+  } finally {
+    registry.close();
+  }
+}
+
+export function runInit(
+  dir: string,
+  o: { dataConfig?: string; spec?: string; owner?: string; force?: boolean },
+  io: CliIo,
+): void {
+  const root = resolve(dir);
+  const file = join(root, WORKSPACE_FILE);
+  if (existsSync(file) && !o.force)
+    throw new MmmError("E_WORKSPACE", `${file} already exists`, { file }, "keep it, or pass --force to rewrite it");
+  for (const [path, flag] of [
+    [o.dataConfig, "--data-config"],
+    [o.spec, "--spec"],
+  ] as const) {
+    if (path && !existsSync(resolve(root, path)))
+      throw new MmmError("E_WORKSPACE", `${path} does not exist (relative to ${root})`, { option: flag });
+  }
+  const lines = [
+    "# MMM-OS workspace (docs/operations.md): commands run in this folder register their runs here",
+    "version: 1",
+    o.dataConfig ? `data_config: ${JSON.stringify(o.dataConfig)}` : "# data_config: prepare.yaml",
+    o.spec ? `model_spec: ${JSON.stringify(o.spec)}` : "# model_spec: model.yaml",
+    "runs_dir: runs",
+    "registry: registry.sqlite",
+    o.owner ? `owner: ${JSON.stringify(o.owner)}` : "# owner: your name (default: the OS user)",
+    "",
+  ];
+  mkdirSync(root, { recursive: true });
+  writeFileSync(file, lines.join("\n"));
+  const ws = findWorkspace(root) as Workspace;
+  openRegistry(ws).close();
+  io.out(`Workspace ready: ${file} and ${join(root, ws.config.registry)}`);
+}
+
+const fmtRoi = (r: RunRecord) =>
+  r.headline
+    ? Object.entries(r.headline.channels)
+        .map(([c, m]) => `${c} ${m.roi.mean.toPrecision(3)}`)
+        .join(", ")
+    : "";
+
+function flags(r: RunRecord): string {
+  return [r.folderExists ? "" : "FOLDER MISSING", r.problem ? `DAMAGED ROW: ${r.problem}` : ""]
+    .filter(Boolean)
+    .join("; ");
+}
+
+interface WorkspaceOption {
+  workspace?: string;
+}
+
+export function runRunsList(o: { kind?: string; status?: string; json?: boolean } & WorkspaceOption, io: CliIo): void {
+  const kind = choice(o.kind, RUN_KINDS, "--kind") as RunKind | undefined;
+  const status = choice(o.status, RUN_STATUSES, "--status") as RunStatus | undefined;
+  withRegistry(o.workspace, (_ws, registry) => {
+    const runs = registry.list({ kind, status });
+    if (o.json) {
+      io.out(JSON.stringify(runs, null, 2));
+      return;
+    }
+    if (runs.length === 0) {
+      io.out("No runs registered yet.");
+      return;
+    }
+    for (const r of runs) {
+      const diag = r.diagnostics ? ` [${r.diagnostics.verdict}]` : "";
+      const extra = flags(r);
+      io.out(
+        `${r.id.padEnd(30)} ${r.status.padEnd(8)} ${r.createdAt.slice(0, 16).replace("T", " ")}  ${r.owner}${diag}  ${r.note}${extra ? `  ⚠ ${extra}` : ""}`,
+      );
+      const roi = fmtRoi(r);
+      if (roi) io.out(`${"".padEnd(31)}ROI: ${roi}`);
+    }
+  });
+}
+
+export function runRunsShow(id: string, o: { json?: boolean } & WorkspaceOption, io: CliIo): void {
+  withRegistry(o.workspace, (_ws, registry) => {
+    const r = registry.get(id);
+    const events = registry.events(r.id);
+    if (o.json) {
+      io.out(JSON.stringify({ ...r, events }, null, 2));
+      return;
+    }
+    io.out(`${r.id}  (${r.kind}, ${r.status})`);
+    io.out(`  folder     ${r.folder}${r.folderExists ? "" : "  ⚠ missing: deleted or moved by hand"}`);
+    if (r.problem) io.out(`  ⚠ damaged registry row: ${r.problem}`);
+    io.out(`  created    ${r.createdAt} by ${r.owner}`);
+    io.out(`  follows    ${r.parentId ?? "(none)"}`);
+    io.out(`  note       ${r.note}`);
+    io.out(`  data       ${r.dataSha256 ?? "—"}`);
+    io.out(`  spec       ${r.specSha256 ?? "—"}`);
+    io.out(`  code       ${r.codeVersion ?? "—"}`);
+    if (r.diagnostics) {
+      const d = r.diagnostics;
+      io.out(
+        `  diagnostics ${d.verdict}: R̂ max ${d.rhat_max?.toFixed(3) ?? "—"}, min bulk ESS ${d.ess_bulk_min?.toFixed(0) ?? "—"}, ${d.divergences} divergences`,
+      );
+    }
+    if (r.headline) {
+      io.out(`  ${r.headline.kpi}, ${r.headline.window.first_week} .. ${r.headline.window.last_week}`);
+      for (const [c, m] of Object.entries(r.headline.channels))
+        io.out(
+          `    ${c.padEnd(14)} ROI ${m.roi.mean.toPrecision(3)} [${m.roi.q05.toPrecision(3)}, ${m.roi.q95.toPrecision(3)}]  mROI ${m.mroi.mean.toPrecision(3)}`,
+        );
+    }
+    io.out("  history");
+    for (const e of events)
+      io.out(`    ${e.at.slice(0, 19).replace("T", " ")}  ${e.action.padEnd(10)} ${e.owner}: ${e.note}`);
+  });
+}
+
+export function runRunsRegister(
+  folder: string,
+  o: { note?: string; owner?: string; parent?: string } & WorkspaceOption,
+  io: CliIo,
+): void {
+  withRegistry(o.workspace, (ws, registry) => {
+    const facts = runFromFolder(folder, { owner: ownerOf(ws, o.owner), note: o.note ?? "" });
+    const parentId = o.parent ? registry.get(o.parent).id : (registry.approved(facts.kind)?.id ?? null);
+    const run = registry.register({ ...facts, parentId });
+    io.out(`Registered ${run.id} (${run.kind}, draft).`);
+  });
+}
+
+export function runRunsStatus(
+  action: "approve" | "retire",
+  id: string,
+  o: { note?: string; owner?: string } & WorkspaceOption,
+  io: CliIo,
+): void {
+  withRegistry(o.workspace, (ws, registry) => {
+    const owner = ownerOf(ws, o.owner);
+    const r =
+      action === "approve" ? registry.approve(id, owner, o.note ?? "") : registry.retire(id, owner, o.note ?? "");
+    io.out(`${r.id} is ${r.status}.`);
+  });
+}
+
+function choice(value: string | undefined, allowed: readonly string[], option: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (!allowed.includes(value))
+    throw new MmmError("E_OPTION", `${option} must be one of ${allowed.join(", ")}, not '${value}'`, { option });
+  return value;
+}
+
+export function addWorkspaceCommands(program: Command, io: CliIo): void {
+  program
+    .command("init")
+    .description("Make a folder a workspace: mmm.yaml and a run registry (SQLite).")
+    .argument("[dir]", "the project folder", ".")
+    .option("--data-config <file>", "the prepare config, relative to the folder")
+    .option("--spec <file>", "the model spec, relative to the folder")
+    .option("--owner <name>", "who runs are registered as (default: the OS user)")
+    .option("--force", "rewrite an existing mmm.yaml (the registry is kept)")
+    .action((dir, opts) => runInit(dir, opts, io));
+
+  const runs = program.command("runs").description("The workspace's registered runs: list, show, approve, retire.");
+  const WS = ["--workspace <dir>", "the workspace folder (default: found from the current folder upwards)"] as const;
+  runs
+    .command("list")
+    .description("List runs, newest first, with status, owner, note and headline ROI.")
+    .option("--kind <kind>", `only runs of this kind (${RUN_KINDS.join(", ")})`)
+    .option("--status <status>", `only runs with this status (${RUN_STATUSES.join(", ")})`)
+    .option("--json", "print JSON")
+    .option(...WS)
+    .action((opts) => runRunsList(opts, io));
+  runs
+    .command("show")
+    .description("One run: lineage, diagnostics, measures and its history of decisions.")
+    .argument("<id>", "run id (a unique prefix is enough)")
+    .option("--json", "print JSON")
+    .option(...WS)
+    .action((id, opts) => runRunsShow(id, opts, io));
+  runs
+    .command("register")
+    .description("Register an existing fit or prepared-table folder as a draft.")
+    .argument("<folder>", "a folder written by mmm fit or mmm prepare")
+    .requiredOption("--note <text>", "what this run is and why it was made")
+    .option("--owner <name>", "who registers it")
+    .option("--parent <id>", "the run it follows (default: the approved run of its kind)")
+    .option(...WS)
+    .action((folder, opts) => runRunsRegister(folder, opts, io));
+  for (const action of ["approve", "retire"] as const)
+    runs
+      .command(action)
+      .description(
+        action === "approve"
+          ? "Approve a draft (its diagnostics must pass); the previously approved run of its kind is retired."
+          : "Retire a run: it stays on record but is no longer the one to use.",
+      )
+      .argument("<id>", "run id (a unique prefix is enough)")
+      .requiredOption("--note <text>", `why you ${action} it`)
+      .option("--owner <name>", "who decides")
+      .option(...WS)
+      .action((id, opts) => runRunsStatus(action, id, opts, io));
+}

@@ -1,0 +1,99 @@
+// The workspace flow on the command line: mmm init, a fit registered with its note (and refused
+// without one, before any sampling), list/show, approve (refused for an approximate fit), a second
+// fit that follows the approved one, and a run folder deleted by hand.
+
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main } from "../../src/cli/main.js";
+import { capture } from "./helpers.js";
+
+const root = mkdtempSync(join(tmpdir(), "mmm-workspace-"));
+const ws = join(root, "brand");
+const table = join(root, "table");
+const fitArgs = (out: string, ...extra: string[]) => [
+  "fit",
+  "--table",
+  table,
+  "--out",
+  out,
+  "--quiet",
+  ...extra,
+];
+
+beforeAll(async () => {
+  const c = capture();
+  expect(await main(["simulate", "--scenario", "short", "--seed", "3", "--out", join(root, "lab")], c.io)).toBe(0);
+  expect(await main(["prepare", "--config", join(root, "lab", "prepare.yaml"), "--out", table], c.io)).toBe(0);
+}, 120_000);
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe("a workspace's runs", () => {
+  let first = "";
+
+  it("mmm init writes mmm.yaml and an empty registry", async () => {
+    const c = capture();
+    expect(await main(["init", ws, "--owner", "ana"], c.io)).toBe(0);
+    expect(existsSync(join(ws, "mmm.yaml"))).toBe(true);
+    expect(existsSync(join(ws, "registry.sqlite"))).toBe(true);
+    const again = capture();
+    expect(await main(["init", ws], again.io)).not.toBe(0);
+    expect(again.err.join("\n")).toMatch(/already exists/);
+    const list = capture();
+    expect(await main(["runs", "list", "--workspace", ws], list.io)).toBe(0);
+    expect(list.out.join("\n")).toMatch(/No runs registered yet/);
+  });
+
+  it("a fit in the workspace needs a change note, and is refused before sampling without one", async () => {
+    const c = capture();
+    const out = join(ws, "runs", "first");
+    expect(await main(fitArgs(out), c.io)).not.toBe(0);
+    expect(c.err.join("\n")).toMatch(/needs a change note[\s\S]*--note/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("registers the fit as a draft with its lineage and headline ROI", async () => {
+    const c = capture();
+    expect(await main(fitArgs(join(ws, "runs", "first"), "--note", "first model of the brand"), c.io)).toBe(0);
+    const line = c.out.find((l) => l.startsWith("Registered "));
+    expect(line).toMatch(/Registered fit-\d{8}-\d{6}-[0-9a-f]{6} \(draft\)/);
+    first = (line as string).split(" ")[1];
+    const show = capture();
+    expect(await main(["runs", "show", first, "--workspace", ws], show.io)).toBe(0);
+    const text = show.out.join("\n");
+    expect(text).toMatch(/folder {5}runs\/first/);
+    expect(text).toMatch(/created .* by ana/);
+    expect(text).toMatch(/data {7}[0-9a-f]{64}/);
+    expect(text).toMatch(/ROI [\d.]+ \[/);
+    expect(text).toMatch(/registered ana: first model of the brand/);
+  }, 120_000);
+
+  it("approves it (with a note), and the next fit follows it", async () => {
+    const a = capture();
+    expect(await main(["runs", "approve", first, "--workspace", ws, "--note", "reviewed", "--owner", "ben"], a.io)).toBe(0);
+    const c = capture();
+    expect(await main(fitArgs(join(ws, "runs", "second"), "--note", "refit, same data"), c.io)).toBe(0);
+    expect(c.out.join("\n")).toMatch(new RegExp(`follows ${first}`));
+    const json = capture();
+    expect(await main(["runs", "list", "--workspace", ws, "--json"], json.io)).toBe(0);
+    const runs = JSON.parse(json.out.join("\n"));
+    expect(runs.map((r: { status: string }) => r.status)).toEqual(["draft", "approved"]);
+    // the same data and spec: the lineage hashes agree
+    expect(runs[0].dataSha256).toBe(runs[1].dataSha256);
+  }, 120_000);
+
+  it("refuses to approve an approximate fit, and reports a folder deleted by hand", async () => {
+    const c = capture();
+    expect(await main(fitArgs(join(ws, "runs", "fast"), "--method", "fast", "--note", "quick look"), c.io)).toBe(0);
+    const id = (c.out.find((l) => l.startsWith("Registered ")) as string).split(" ")[1];
+    const a = capture();
+    expect(await main(["runs", "approve", id, "--workspace", ws, "--note", "ok"], a.io)).not.toBe(0);
+    expect(a.err.join("\n")).toMatch(/did not pass its diagnostics \(verdict: approximate\)/);
+    rmSync(join(ws, "runs", "fast"), { recursive: true });
+    const list = capture();
+    expect(await main(["runs", "list", "--workspace", ws], list.io)).toBe(0);
+    expect(list.out.join("\n")).toMatch(/quick look {2}⚠ FOLDER MISSING/);
+    expect(readdirSync(join(ws, "runs")).sort()).toEqual(["first", "second"]);
+  }, 120_000);
+});
