@@ -25,7 +25,8 @@ export async function runDemo(opts: { out: string; seed: string }, io: CliIo): P
   const runDir = join(opts.out, "run");
   // the demo folder is a workspace whose registry starts afresh, as the demo's other folders do
   mkdirSync(opts.out, { recursive: true });
-  for (const f of ["registry.sqlite", "registry.sqlite-wal", "registry.sqlite-shm"]) rmSync(join(opts.out, f), { force: true });
+  for (const f of ["registry.sqlite", "registry.sqlite-wal", "registry.sqlite-shm"])
+    rmSync(join(opts.out, f), { force: true });
   runInit(opts.out, { force: true, owner: "demo" }, io);
   io.out("== 1/7  Simulate a brand whose truth is known (scenario 'clean', with lift tests in its history)");
   const ds = runSimulate(

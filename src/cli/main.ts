@@ -17,8 +17,8 @@ import { runNextTest } from "./nextTest.js";
 import { runOptimize } from "./optimize.js";
 import { runPrepare } from "./prepare.js";
 import { runRecover } from "./recover.js";
-import { addWorkspaceCommands } from "./runs.js";
 import { runReport } from "./report.js";
+import { addWorkspaceCommands } from "./runs.js";
 import { runScenario } from "./scenario.js";
 import { runSimulate } from "./simulate.js";
 import { runTriangulate } from "./triangulate.js";
@@ -72,9 +72,15 @@ function buildProgram(io: CliIo): Command {
     .option("--config <file>", "model spec (YAML); omit for the defaults")
     .option("--experiments <file>", "lift tests to calibrate with (experiments CSV, docs/experiments.md)")
     .option("--calibration <route>", "how tests calibrate: likelihood (each test's own lift) or roi-prior")
-    .option("--out <dir>", "run folder to write (must not exist unless --force); in a workspace, default runs/<id>")
+    .option(
+      "--out <dir>",
+      "run folder to write (must not exist unless --force); in a workspace, default runs/<id>",
+    )
     .option("--note <text>", "change note: what this run is and why (required in a workspace)")
-    .option("--owner <name>", "who the run is registered as (default: the workspace's owner, else the OS user)")
+    .option(
+      "--owner <name>",
+      "who the run is registered as (default: the workspace's owner, else the OS user)",
+    )
     .option("--parent <id>", "the run this one follows (default: the approved fit)")
     .option("--no-register", "in a workspace, write the folder without registering it")
     .option("--chains <n>", "number of chains", String(SAMPLE.chains))

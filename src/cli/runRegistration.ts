@@ -38,7 +38,10 @@ export function planRegistration(
   out: string | undefined,
   o: RegistrationOptions,
 ): PlannedRegistration | undefined {
-  const ws = o.register === false ? undefined : (findWorkspace() ?? (out ? findWorkspace(dirname(resolve(out))) : undefined));
+  const ws =
+    o.register === false
+      ? undefined
+      : (findWorkspace() ?? (out ? findWorkspace(dirname(resolve(out))) : undefined));
   if (!ws) {
     if (!out)
       throw new MmmError(

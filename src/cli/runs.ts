@@ -4,11 +4,27 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
+import { channelDraws } from "../analysis/channelMetrics.js";
+import { interval } from "../analysis/numberFormat.js";
+import { diffData, diffLines, diffMeasures, diffSpec } from "../analysis/runDiff.js";
 import { MmmError } from "../core/errors.js";
-import { RUN_KINDS, RUN_STATUSES, type RunKind, type RunRecord, type RunStatus } from "../registry/registry.js";
+import {
+  RUN_KINDS,
+  RUN_STATUSES,
+  type RunKind,
+  type RunRecord,
+  type RunStatus,
+} from "../registry/registry.js";
 import { runFromFolder } from "../registry/runFolder.js";
-import { findWorkspace, openRegistry, ownerOf, WORKSPACE_FILE, type Workspace } from "../registry/workspace.js";
+import {
+  findWorkspace,
+  openRegistry,
+  ownerOf,
+  WORKSPACE_FILE,
+  type Workspace,
+} from "../registry/workspace.js";
 import type { CliIo } from "./io.js";
+import { readRun } from "./runReader.js";
 
 /** The workspace of --workspace DIR, else of the current folder (or a folder above it). */
 function workspace(dir?: string): Workspace {
@@ -23,7 +39,10 @@ function workspace(dir?: string): Workspace {
   return ws;
 }
 
-function withRegistry<T>(dir: string | undefined, f: (ws: Workspace, r: ReturnType<typeof openRegistry>) => T): T {
+function withRegistry<T>(
+  dir: string | undefined,
+  f: (ws: Workspace, r: ReturnType<typeof openRegistry>) => T,
+): T {
   const ws = workspace(dir);
   const registry = openRegistry(ws);
   try {
@@ -41,7 +60,12 @@ export function runInit(
   const root = resolve(dir);
   const file = join(root, WORKSPACE_FILE);
   if (existsSync(file) && !o.force)
-    throw new MmmError("E_WORKSPACE", `${file} already exists`, { file }, "keep it, or pass --force to rewrite it");
+    throw new MmmError(
+      "E_WORKSPACE",
+      `${file} already exists`,
+      { file },
+      "keep it, or pass --force to rewrite it",
+    );
   for (const [path, flag] of [
     [o.dataConfig, "--data-config"],
     [o.spec, "--spec"],
@@ -83,7 +107,10 @@ interface WorkspaceOption {
   workspace?: string;
 }
 
-export function runRunsList(o: { kind?: string; status?: string; json?: boolean } & WorkspaceOption, io: CliIo): void {
+export function runRunsList(
+  o: { kind?: string; status?: string; json?: boolean } & WorkspaceOption,
+  io: CliIo,
+): void {
   const kind = choice(o.kind, RUN_KINDS, "--kind") as RunKind | undefined;
   const status = choice(o.status, RUN_STATUSES, "--status") as RunStatus | undefined;
   withRegistry(o.workspace, (_ws, registry) => {
@@ -135,7 +162,7 @@ export function runRunsShow(id: string, o: { json?: boolean } & WorkspaceOption,
       io.out(`  ${r.headline.kpi}, ${r.headline.window.first_week} .. ${r.headline.window.last_week}`);
       for (const [c, m] of Object.entries(r.headline.channels))
         io.out(
-          `    ${c.padEnd(14)} ROI ${m.roi.mean.toPrecision(3)} [${m.roi.q05.toPrecision(3)}, ${m.roi.q95.toPrecision(3)}]  mROI ${m.mroi.mean.toPrecision(3)}`,
+          `    ${c.padEnd(14)} ROI ${interval({ ...m.roi, median: m.roi.mean })}  mROI ${interval({ ...m.mroi, median: m.mroi.mean })}`,
         );
     }
     io.out("  history");
@@ -166,15 +193,54 @@ export function runRunsStatus(
   withRegistry(o.workspace, (ws, registry) => {
     const owner = ownerOf(ws, o.owner);
     const r =
-      action === "approve" ? registry.approve(id, owner, o.note ?? "") : registry.retire(id, owner, o.note ?? "");
+      action === "approve"
+        ? registry.approve(id, owner, o.note ?? "")
+        : registry.retire(id, owner, o.note ?? "");
     io.out(`${r.id} is ${r.status}.`);
   });
+}
+
+/** `mmm runs diff A B`: data, spec and measures of two registered fits. */
+export function runRunsDiff(a: string, b: string, o: { json?: boolean } & WorkspaceOption, io: CliIo): void {
+  const [before, after] = withRegistry(o.workspace, (_ws, registry) => [registry.get(a), registry.get(b)]);
+  for (const r of [before, after]) {
+    if (r.kind !== "fit")
+      throw new MmmError(
+        "E_OPTION",
+        `run ${r.id} is a ${r.kind}; diff compares two fits`,
+        {},
+        "give two fit runs",
+      );
+    if (!r.folderExists)
+      throw new MmmError(
+        "E_REGISTRY_FOLDER",
+        `run ${r.id}'s folder is missing`,
+        { file: r.path },
+        "restore the folder to compare it",
+      );
+  }
+  const runs = [readRun(before.path), readRun(after.path)];
+  const measures = runs.map((r) =>
+    channelDraws(r.model, r.draws, { valuePerUnit: r.model.data.valuePerUnit ?? 1 }),
+  );
+  const diff = {
+    data: diffData(runs[0].recipe.table, runs[1].recipe.table, {
+      before: runs[0].lineage,
+      after: runs[1].lineage,
+    }),
+    spec: diffSpec(runs[0].fit.config.resolved, runs[1].fit.config.resolved),
+    measures: diffMeasures(measures[0], measures[1]),
+  };
+  if (o.json) io.out(JSON.stringify({ before: before.id, after: after.id, ...diff }, null, 2));
+  else for (const line of diffLines(diff, { before: before.id, after: after.id })) io.out(line);
 }
 
 function choice(value: string | undefined, allowed: readonly string[], option: string): string | undefined {
   if (value === undefined) return undefined;
   if (!allowed.includes(value))
-    throw new MmmError("E_OPTION", `${option} must be one of ${allowed.join(", ")}, not '${value}'`, { option });
+    throw new MmmError("E_OPTION", `${option} must be one of ${allowed.join(", ")}, not '${value}'`, {
+      option,
+    });
   return value;
 }
 
@@ -189,8 +255,13 @@ export function addWorkspaceCommands(program: Command, io: CliIo): void {
     .option("--force", "rewrite an existing mmm.yaml (the registry is kept)")
     .action((dir, opts) => runInit(dir, opts, io));
 
-  const runs = program.command("runs").description("The workspace's registered runs: list, show, approve, retire.");
-  const WS = ["--workspace <dir>", "the workspace folder (default: found from the current folder upwards)"] as const;
+  const runs = program
+    .command("runs")
+    .description("The workspace's registered runs: list, show, approve, retire.");
+  const WS = [
+    "--workspace <dir>",
+    "the workspace folder (default: found from the current folder upwards)",
+  ] as const;
   runs
     .command("list")
     .description("List runs, newest first, with status, owner, note and headline ROI.")
@@ -215,6 +286,16 @@ export function addWorkspaceCommands(program: Command, io: CliIo): void {
     .option("--parent <id>", "the run it follows (default: the approved run of its kind)")
     .option(...WS)
     .action((folder, opts) => runRunsRegister(folder, opts, io));
+  runs
+    .command("diff")
+    .description(
+      "Compare two fits: data (weeks, totals, restatements, taxonomy), spec, and each channel's ROI and mROI with P(moved).",
+    )
+    .argument("<before>", "the earlier run's id")
+    .argument("<after>", "the later run's id")
+    .option("--json", "print JSON")
+    .option(...WS)
+    .action((a, b, opts) => runRunsDiff(a, b, opts, io));
   for (const action of ["approve", "retire"] as const)
     runs
       .command(action)

@@ -24,8 +24,12 @@ const fitArgs = (out: string, ...extra: string[]) => [
 
 beforeAll(async () => {
   const c = capture();
-  expect(await main(["simulate", "--scenario", "short", "--seed", "3", "--out", join(root, "lab")], c.io)).toBe(0);
-  expect(await main(["prepare", "--config", join(root, "lab", "prepare.yaml"), "--out", table], c.io)).toBe(0);
+  expect(
+    await main(["simulate", "--scenario", "short", "--seed", "3", "--out", join(root, "lab")], c.io),
+  ).toBe(0);
+  expect(await main(["prepare", "--config", join(root, "lab", "prepare.yaml"), "--out", table], c.io)).toBe(
+    0,
+  );
 }, 120_000);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -55,7 +59,9 @@ describe("a workspace's runs", () => {
 
   it("registers the fit as a draft with its lineage and headline ROI", async () => {
     const c = capture();
-    expect(await main(fitArgs(join(ws, "runs", "first"), "--note", "first model of the brand"), c.io)).toBe(0);
+    expect(await main(fitArgs(join(ws, "runs", "first"), "--note", "first model of the brand"), c.io)).toBe(
+      0,
+    );
     const line = c.out.find((l) => l.startsWith("Registered "));
     expect(line).toMatch(/Registered fit-\d{8}-\d{6}-[0-9a-f]{6} \(draft\)/);
     first = (line as string).split(" ")[1];
@@ -71,7 +77,9 @@ describe("a workspace's runs", () => {
 
   it("approves it (with a note), and the next fit follows it", async () => {
     const a = capture();
-    expect(await main(["runs", "approve", first, "--workspace", ws, "--note", "reviewed", "--owner", "ben"], a.io)).toBe(0);
+    expect(
+      await main(["runs", "approve", first, "--workspace", ws, "--note", "reviewed", "--owner", "ben"], a.io),
+    ).toBe(0);
     const c = capture();
     expect(await main(fitArgs(join(ws, "runs", "second"), "--note", "refit, same data"), c.io)).toBe(0);
     expect(c.out.join("\n")).toMatch(new RegExp(`follows ${first}`));
@@ -81,11 +89,21 @@ describe("a workspace's runs", () => {
     expect(runs.map((r: { status: string }) => r.status)).toEqual(["draft", "approved"]);
     // the same data and spec: the lineage hashes agree
     expect(runs[0].dataSha256).toBe(runs[1].dataSha256);
+    // the same data, spec and seed: nothing moved, every P(up) is exactly one half
+    const diff = capture();
+    expect(await main(["runs", "diff", runs[1].id, runs[0].id, "--workspace", ws], diff.io)).toBe(0);
+    const text = diff.out.join("\n");
+    expect(text).toMatch(/weeks added none; dropped none/);
+    expect(text).toMatch(/Model spec: unchanged/);
+    expect(text.match(/ROI .* P\(up\) 0\.50\n/g)?.length).toBeGreaterThan(0);
+    expect(text).not.toMatch(/moved (up|down)/);
   }, 120_000);
 
   it("refuses to approve an approximate fit, and reports a folder deleted by hand", async () => {
     const c = capture();
-    expect(await main(fitArgs(join(ws, "runs", "fast"), "--method", "fast", "--note", "quick look"), c.io)).toBe(0);
+    expect(
+      await main(fitArgs(join(ws, "runs", "fast"), "--method", "fast", "--note", "quick look"), c.io),
+    ).toBe(0);
     const id = (c.out.find((l) => l.startsWith("Registered ")) as string).split(" ")[1];
     const a = capture();
     expect(await main(["runs", "approve", id, "--workspace", ws, "--note", "ok"], a.io)).not.toBe(0);
