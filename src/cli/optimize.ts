@@ -12,6 +12,7 @@ import { type PlanResult, planBudget } from "../planning/plan.js";
 import type { CliIo } from "./io.js";
 import { type OptimizeOptions, parsePlanOptions } from "./planOptions.js";
 import { readRun } from "./runReader.js";
+import { draftNotice } from "./runRegistration.js";
 
 export type { OptimizeOptions } from "./planOptions.js";
 export { parseObjective, parsePlanOptions } from "./planOptions.js";
@@ -114,6 +115,7 @@ export function runOptimize(runDir: string, o: OptimizeOptions, io: CliIo): Plan
   const inputs = planInputs(runDir, fileOptions);
   if (o.out !== undefined) checkOutputPath(o.out, { kind: "file", inputs });
   const run = readRun(runDir);
+  draftNotice(runDir, io);
   const result = planBudget(run.model, run.draws, options);
   // returns in the fit's display units, so fit, optimize and the report agree
   io.out(planTable(result, run.summary.roi_display ?? result.returnUnits));

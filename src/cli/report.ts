@@ -14,12 +14,14 @@ import { writeFileAtomic } from "../data/atomicDir.js";
 import { checkOutputPath } from "../data/outputPath.js";
 import type { SampleOptions } from "../inference/sample.js";
 import { type PlanResult, planBudget } from "../planning/plan.js";
+import { registeredRun } from "../registry/workspace.js";
 import { buildReportData } from "../report/build.js";
 import { renderReport } from "../report/html.js";
-import type { ValidationData } from "../report/reportData.js";
+import type { ReportData, ValidationData } from "../report/reportData.js";
 import type { CliIo } from "./io.js";
 import { readPlatform } from "./platformFile.js";
 import { readRun } from "./runReader.js";
+import { draftNotice } from "./runRegistration.js";
 import { WorkerExecutor } from "./workerExecutor.js";
 
 export interface ReportOptions {
@@ -35,6 +37,12 @@ export interface ReportOptions {
   /** Platform claims per channel (the CSV `mmm triangulate --platform` reads), for the evidence page. */
   platform?: string;
   quiet?: boolean;
+}
+
+/** The run's registry entry for the report's draft banner, when it is registered. */
+function registryStatus(runDir: string): ReportData["registry"] {
+  const r = registeredRun(runDir);
+  return r ? { id: r.id, status: r.status, note: r.note } : undefined;
 }
 
 export async function runReport(runDir: string, o: ReportOptions, io: CliIo): Promise<string> {
@@ -78,6 +86,7 @@ export async function runReport(runDir: string, o: ReportOptions, io: CliIo): Pr
   ];
   checkOutputPath(o.out, { kind: "file", inputs });
   const run = readRun(runDir);
+  draftNotice(runDir, io);
   const platform = o.platform
     ? readPlatform(
         o.platform,
@@ -138,6 +147,7 @@ export async function runReport(runDir: string, o: ReportOptions, io: CliIo): Pr
     plan,
     experiments: run.experiments,
     calibration: run.calibration,
+    registry: registryStatus(runDir),
     platform,
   });
   const html = await renderReport(data);

@@ -6,7 +6,13 @@ import { dirname, join, resolve } from "node:path";
 import { MmmError } from "../core/errors.js";
 import type { RunKind, RunRecord } from "../registry/registry.js";
 import { newRunId, runFromFolder } from "../registry/runFolder.js";
-import { findWorkspace, openRegistry, ownerOf, type Workspace } from "../registry/workspace.js";
+import {
+  findWorkspace,
+  openRegistry,
+  ownerOf,
+  registeredRun,
+  type Workspace,
+} from "../registry/workspace.js";
 import type { CliIo } from "./io.js";
 
 export interface RegistrationOptions {
@@ -91,4 +97,13 @@ export function completeRegistration(plan: PlannedRegistration, io: CliIo): RunR
   } finally {
     registry.close();
   }
+}
+
+/** A registered run that is not approved: said first, so no one takes its plan as final. */
+export function draftNotice(runDir: string, io: CliIo): void {
+  const r = registeredRun(runDir);
+  if (r && r.status !== "approved")
+    io.out(
+      `${r.status === "retired" ? "RETIRED RUN" : "DRAFT"}: run ${r.id} is ${r.status}, not approved; these figures are provisional (mmm runs approve ${r.id} --note …).`,
+    );
 }

@@ -17,6 +17,7 @@ import { planInputs } from "./optimize.js";
 import { readPlanFile } from "./planFile.js";
 import { type HorizonOptions, parseHorizonSettings } from "./planOptions.js";
 import { readRun } from "./runReader.js";
+import { draftNotice } from "./runRegistration.js";
 
 export interface ScenarioOptions extends HorizonOptions {
   plan: string[];
@@ -92,6 +93,7 @@ export function runScenario(runDir: string, o: ScenarioOptions, io: CliIo): Scen
   const inputs = planInputs(runDir, files);
   if (o.out !== undefined) checkOutputPath(o.out, { kind: "file", inputs });
   const run = readRun(runDir);
+  draftNotice(runDir, io);
   const channels = run.model.data.channels.map((c) => c.name);
   // every plan is checked before any work, so a typo in the third plan fails fast
   const plans = [

@@ -218,6 +218,14 @@ export class Registry {
     );
   }
 
+  /** The newest run registered with this folder, if any. */
+  findByFolder(folder: string): RunRecord | undefined {
+    const row = this.db
+      .prepare("SELECT * FROM runs WHERE folder = ? ORDER BY created_at DESC, id DESC LIMIT 1")
+      .get(this.storedFolder(folder)) as RunRow | undefined;
+    return row ? this.record(row) : undefined;
+  }
+
   /** Runs, newest first. */
   list(filter: ListFilter = {}): RunRecord[] {
     const where: string[] = [];

@@ -7,7 +7,7 @@ import { dirname, join, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { MmmError } from "../core/errors.js";
-import { Registry } from "./registry.js";
+import { Registry, type RunRecord } from "./registry.js";
 
 export const WORKSPACE_FILE = "mmm.yaml";
 
@@ -66,6 +66,22 @@ export function loadWorkspace(file: string): Workspace {
 
 export function openRegistry(ws: Workspace): Registry {
   return new Registry(resolve(ws.root, ws.config.registry), ws.root);
+}
+
+/**
+ * The registry entry of a run folder, when the folder belongs to a workspace whose registry lists
+ * it (found from the current folder, else from the run folder's); undefined otherwise. Never
+ * creates a registry.
+ */
+export function registeredRun(runDir: string): RunRecord | undefined {
+  const ws = findWorkspace() ?? findWorkspace(dirname(resolve(runDir)));
+  if (!ws || !existsSync(resolve(ws.root, ws.config.registry))) return undefined;
+  const registry = openRegistry(ws);
+  try {
+    return registry.findByFolder(runDir);
+  } finally {
+    registry.close();
+  }
 }
 
 /** Who a command acts as: --owner, the workspace's owner, then the OS user. */

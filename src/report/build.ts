@@ -38,6 +38,8 @@ export interface ReportInputs {
   calibration?: "likelihood" | "roi_prior";
   /** What each ad platform claims for its channel (triangulation only, never a model input). */
   platform?: PlatformClaim[];
+  /** The run's registry entry (unapproved runs get a draft banner). */
+  registry?: ReportData["registry"];
 }
 
 export function buildReportData(inp: ReportInputs): ReportData {
@@ -91,6 +93,7 @@ export function buildReportData(inp: ReportInputs): ReportData {
           },
         }
       : {}),
+    ...(inp.registry ? { registry: inp.registry } : {}),
     ...((inp.experiments && inp.experiments.length > 0) || inp.platform
       ? { evidence: evidenceData(inp, inp.experiments ?? []) }
       : {}),

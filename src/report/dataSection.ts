@@ -5,7 +5,7 @@ import { compact } from "../analysis/numberFormat.js";
 import { describeLocation } from "../core/errors.js";
 import type { Lineage } from "../data/lineage.js";
 import type { QaFinding, QaReport } from "../data/qaReport.js";
-import { approximateBanner, badge, type Tone } from "./elements.js";
+import { badge, statusBanners, type Tone } from "./elements.js";
 import type { ReportData } from "./reportData.js";
 import { html, type SafeHtml } from "./safeHtml.js";
 import { type Cell, keyValueTable, table } from "./tables.js";
@@ -111,7 +111,7 @@ ${params.length > 0 ? keyValueTable(params, "Parameters") : ""}`;
 
 export function dataSection(data: ReportData): SafeHtml {
   return html`<section class="page" id="data">
-${approximateBanner(data)}
+${statusBanners(data)}
 <h2>Data</h2>
 ${qa(data.data.qa)}
 ${lineage(data.data.lineage)}

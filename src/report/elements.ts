@@ -6,8 +6,20 @@ import type { Interval } from "../analysis/summaries.js";
 import type { ReportData } from "./reportData.js";
 import { html, type SafeHtml } from "./safeHtml.js";
 
+/** The banners every section opens with: an approximate fit, a run not approved in the registry. */
+export function statusBanners(data: ReportData): SafeHtml {
+  return html`${approximateBanner(data)}${draftBanner(data)}`;
+}
+
+/** Amber: the run is registered but not approved, so its figures are provisional. */
+function draftBanner(data: ReportData): SafeHtml {
+  const r = data.registry;
+  if (!r || r.status === "approved") return html``;
+  return html`<div class="banner-draft" role="note">${r.status === "retired" ? "RETIRED RUN" : "DRAFT"} — run ${r.id} is ${r.status}, not approved: figures are provisional. <span>Note: ${r.note}</span></div>`;
+}
+
 /** The red banner every section of an approximate fit opens with; empty for a full fit. */
-export function approximateBanner(data: ReportData): SafeHtml {
+function approximateBanner(data: ReportData): SafeHtml {
   if (!data.fit.approximate) return html``;
   // the fit's own note usually starts with "APPROXIMATE:", which the banner already says
   const note = (

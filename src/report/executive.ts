@@ -3,7 +3,7 @@
 
 import { compact, pct, prob, sig } from "../analysis/numberFormat.js";
 import type { RenderedCharts } from "./chartSet.js";
-import { approximateBanner, badge, figure, intervalCell } from "./elements.js";
+import { badge, figure, intervalCell, statusBanners } from "./elements.js";
 import { channelSentence, diagnosticsInWords, incrementalShare, validationHeadline } from "./findings.js";
 import { planSection } from "./planSection.js";
 import type { ChannelFinding, ReportData } from "./reportData.js";
@@ -146,7 +146,7 @@ ${items}`;
 
 export function executiveSection(data: ReportData, charts: RenderedCharts): SafeHtml {
   return html`<section class="page" id="summary">
-${approximateBanner(data)}
+${statusBanners(data)}
 ${learned(data, charts)}
 ${toDo(data, charts)}
 ${planSection(data, charts)}

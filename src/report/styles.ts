@@ -38,6 +38,9 @@ figure.chart svg { display: block; max-width: 100%; height: auto; }
 .banner-approx { position: sticky; top: 0; z-index: 5; background: #B3261E; color: #fff; font-weight: 700;
   padding: 10px 14px; margin: 0 0 14px; border-radius: 4px; }
 .banner-approx span { font-weight: 400; }
+.banner-draft { background: #FFF4CE; color: #5C4400; border: 1px solid #E0C15A; font-weight: 700;
+  padding: 8px 14px; margin: 0 0 14px; border-radius: 4px; }
+.banner-draft span { font-weight: 400; }
 .badge { display: inline-block; padding: 1px 9px; border-radius: 10px; font-size: 12px; font-weight: 600; vertical-align: 1px; }
 .badge.ok { background: #e2f0e5; color: #1d5e2a; }
 .badge.warn { background: #fbedd2; color: #6f4700; }

@@ -3,7 +3,7 @@
 
 import { isFiniteNumber, pct, range, sharedFormat, sig } from "../analysis/numberFormat.js";
 import type { RenderedCharts } from "./chartSet.js";
-import { approximateBanner, badge, figure } from "./elements.js";
+import { badge, figure, statusBanners } from "./elements.js";
 import type { ForecastMetrics, ReportData } from "./reportData.js";
 import { html, type SafeHtml } from "./safeHtml.js";
 import { table } from "./tables.js";
@@ -119,7 +119,7 @@ function placebo(data: ReportData): SafeHtml {
 
 export function validationSection(data: ReportData, charts: RenderedCharts): SafeHtml {
   return html`<section class="page" id="validation">
-${approximateBanner(data)}
+${statusBanners(data)}
 <h2>Validation</h2>
 ${diagnostics(data)}
 ${ppc(data, charts)}

@@ -2,7 +2,7 @@
 // without one, before any sampling), list/show, approve (refused for an approximate fit), a second
 // fit that follows the approved one, and a run folder deleted by hand.
 
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -97,6 +97,17 @@ describe("a workspace's runs", () => {
     expect(text).toMatch(/Model spec: unchanged/);
     expect(text.match(/ROI .* P\(up\) 0\.50\n/g)?.length).toBeGreaterThan(0);
     expect(text).not.toMatch(/moved (up|down)/);
+    // the unapproved run is marked as a draft in what optimize prints and in the report; the approved one is not
+    const draftPlan = capture();
+    expect(await main(["optimize", join(ws, "runs", "second")], draftPlan.io)).toBe(0);
+    expect(draftPlan.out[0]).toMatch(/^DRAFT: run fit-\S+ is draft, not approved/);
+    const approvedPlan = capture();
+    expect(await main(["optimize", join(ws, "runs", "first")], approvedPlan.io)).toBe(0);
+    expect(approvedPlan.out.join("\n")).not.toMatch(/DRAFT/);
+    const report = join(root, "second.html");
+    expect(await main(["report", join(ws, "runs", "second"), "--out", report, "--validation", "none", "--quiet"], capture().io)).toBe(0);
+    const html = readFileSync(report, "utf8");
+    expect(html).toMatch(/class="banner-draft"[^>]*>DRAFT — run fit-\S+ is draft, not approved/);
   }, 120_000);
 
   it("refuses to approve an approximate fit, and reports a folder deleted by hand", async () => {
