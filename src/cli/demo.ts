@@ -34,7 +34,15 @@ export async function runDemo(opts: { out: string; seed: string }, io: CliIo): P
     io,
   );
   io.out("\n== 2/7  Prepare its raw daily exports into a weekly modeling table");
-  await runPrepare({ config: join(dataDir, "prepare.yaml"), out: tableDir, force: true }, io);
+  await runPrepare(
+    {
+      config: join(dataDir, "prepare.yaml"),
+      out: tableDir,
+      force: true,
+      note: `demo: the lab's clean brand (seed ${opts.seed}), raw exports prepared`,
+    },
+    io,
+  );
   io.out(
     `\n== 3/7  Fit the Bayesian MMM calibrated with the lift tests (NUTS, ${SAMPLE.chains} chains × ${SAMPLE.warmup} warm-up + ${SAMPLE.draws} draws)`,
   );

@@ -57,7 +57,10 @@ function buildProgram(io: CliIo): Command {
     .command("prepare")
     .description("Turn raw exports into the weekly modeling table, with QA report and lineage.")
     .requiredOption("--config <file>", "prepare config (YAML)")
-    .requiredOption("--out <dir>", "output folder (must not exist unless --force)")
+    .option("--out <dir>", "output folder (must not exist unless --force); in a workspace, default runs/<id>")
+    .option("--note <text>", "change note: what this table is and why (required in a workspace)")
+    .option("--owner <name>", "who the table is registered as")
+    .option("--no-register", "in a workspace, write the folder without registering it")
     .option("--force", "replace the output folder if it exists")
     .action(async (opts) => {
       await runPrepare(opts, io);

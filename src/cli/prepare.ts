@@ -12,10 +12,12 @@ import { prepareFiles } from "../data/prepareOutput.js";
 import { renderReport } from "../data/qaReport.js";
 import { type CliIo, processIo } from "./io.js";
 import { ReadProgressLine } from "./readProgress.js";
+import { completeRegistration, planRegistration, type RegistrationOptions } from "./runRegistration.js";
 
-export interface PrepareOptions {
+export interface PrepareOptions extends RegistrationOptions {
   config: string;
-  out: string;
+  /** The table folder; in a workspace it defaults to <runs_dir>/<id>. */
+  out?: string;
   force?: boolean;
 }
 
@@ -61,7 +63,9 @@ export async function runPrepare(opts: PrepareOptions, io: CliIo): Promise<Prepa
   // the config names the inputs the output may not touch; reading it is quick, the work is not
   const loaded = loadPrepareConfig(opts.config);
   const inputs = prepareInputs(loaded);
-  checkOutputDir(opts.out, force, "--out", inputs);
+  const registration = planRegistration("prepare", opts.out, opts);
+  const out = registration?.out ?? (opts.out as string);
+  checkOutputDir(out, force, "--out", inputs);
   // redrawing in place needs raw writes to the terminal; logs get whole lines through io
   const tty = io === processIo && Boolean(process.stderr.isTTY);
   const progress = new ReadProgressLine(tty ? (t) => process.stderr.write(t) : io.err, tty);
@@ -83,10 +87,11 @@ export async function runPrepare(opts: PrepareOptions, io: CliIo): Promise<Prepa
       errors[0].fix ?? "fix the errors listed above (or re-grade a check with qa.severity in the config)",
     );
   }
-  writeDirAtomic(opts.out, prepareFiles(result, loaded), force, inputs);
+  writeDirAtomic(out, prepareFiles(result, loaded), force, inputs);
   io.out(text);
   io.out(
-    `Wrote ${opts.out}/table.csv (+ table.schema.json, qa.json, qa.txt, lineage.json${result.campaigns.length > 0 ? ", campaigns.csv" : ""})`,
+    `Wrote ${out}/table.csv (+ table.schema.json, qa.json, qa.txt, lineage.json${result.campaigns.length > 0 ? ", campaigns.csv" : ""})`,
   );
+  if (registration) completeRegistration(registration, io);
   return result;
 }

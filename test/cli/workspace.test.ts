@@ -105,7 +105,12 @@ describe("a workspace's runs", () => {
     expect(await main(["optimize", join(ws, "runs", "first")], approvedPlan.io)).toBe(0);
     expect(approvedPlan.out.join("\n")).not.toMatch(/DRAFT/);
     const report = join(root, "second.html");
-    expect(await main(["report", join(ws, "runs", "second"), "--out", report, "--validation", "none", "--quiet"], capture().io)).toBe(0);
+    expect(
+      await main(
+        ["report", join(ws, "runs", "second"), "--out", report, "--validation", "none", "--quiet"],
+        capture().io,
+      ),
+    ).toBe(0);
     const html = readFileSync(report, "utf8");
     expect(html).toMatch(/class="banner-draft"[^>]*>DRAFT — run fit-\S+ is draft, not approved/);
   }, 120_000);
@@ -125,4 +130,23 @@ describe("a workspace's runs", () => {
     expect(list.out.join("\n")).toMatch(/quick look {2}⚠ FOLDER MISSING/);
     expect(readdirSync(join(ws, "runs")).sort()).toEqual(["first", "second"]);
   }, 120_000);
+
+  it("mmm prepare in the workspace registers the table, traceable to the fits of it by its data digest", async () => {
+    const c = capture();
+    const out = join(ws, "tables", "march");
+    const config = join(root, "lab", "prepare.yaml");
+    expect(await main(["prepare", "--config", config, "--out", out], c.io)).not.toBe(0);
+    expect(c.err.join("\n")).toMatch(/needs a change note/);
+    const ok = capture();
+    expect(await main(["prepare", "--config", config, "--out", out, "--note", "March exports"], ok.io)).toBe(
+      0,
+    );
+    expect(ok.out.join("\n")).toMatch(/Registered prepare-\d{8}-\d{6}-[0-9a-f]{6} \(draft\)/);
+    const json = capture();
+    expect(await main(["runs", "list", "--workspace", ws, "--json"], json.io)).toBe(0);
+    const runs = JSON.parse(json.out.join("\n")) as { kind: string; dataSha256: string }[];
+    const table = runs.find((r) => r.kind === "prepare");
+    const fits = runs.filter((r) => r.kind === "fit" && r.dataSha256 === table?.dataSha256);
+    expect(fits.length).toBeGreaterThanOrEqual(2);
+  });
 });
