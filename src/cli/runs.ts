@@ -8,6 +8,8 @@ import { channelDraws } from "../analysis/channelMetrics.js";
 import { interval } from "../analysis/numberFormat.js";
 import { diffData, diffLines, diffMeasures, diffSpec } from "../analysis/runDiff.js";
 import { MmmError } from "../core/errors.js";
+import { writeFileAtomic } from "../data/atomicDir.js";
+import { buildModelCard } from "../registry/modelCard.js";
 import {
   RUN_KINDS,
   RUN_STATUSES,
@@ -200,6 +202,25 @@ export function runRunsStatus(
   });
 }
 
+/** `mmm runs card ID`: the model card as JSON, printed or written to a file. */
+export function runRunsCard(id: string, o: { out?: string } & WorkspaceOption, io: CliIo): void {
+  const card = withRegistry(o.workspace, (_ws, registry) => {
+    const run = registry.get(id);
+    if (run.kind !== "fit")
+      throw new MmmError("E_OPTION", `run ${run.id} is a ${run.kind}; model cards describe fits`);
+    if (!run.folderExists)
+      throw new MmmError("E_REGISTRY_FOLDER", `run ${run.id}'s folder is missing`, { file: run.path });
+    return buildModelCard(run, registry.events(run.id));
+  });
+  const text = `${JSON.stringify(card, null, 2)}\n`;
+  if (o.out) {
+    writeFileAtomic(o.out, text);
+    io.out(
+      `Wrote ${o.out}${card.run.status === "approved" ? "" : ` (run ${card.run.id} is ${card.run.status}, not approved)`}`,
+    );
+  } else io.out(text.trimEnd());
+}
+
 /** `mmm runs diff A B`: data, spec and measures of two registered fits. */
 export function runRunsDiff(a: string, b: string, o: { json?: boolean } & WorkspaceOption, io: CliIo): void {
   const [before, after] = withRegistry(o.workspace, (_ws, registry) => [registry.get(a), registry.get(b)]);
@@ -296,6 +317,15 @@ export function addWorkspaceCommands(program: Command, io: CliIo): void {
     .option("--json", "print JSON")
     .option(...WS)
     .action((a, b, opts) => runRunsDiff(a, b, opts, io));
+  runs
+    .command("card")
+    .description(
+      "The model card of a fit (JSON): objective, data, assumptions and priors, evidence, limits, approvals.",
+    )
+    .argument("<id>", "run id (a unique prefix is enough)")
+    .option("--out <file>", "write it to a file instead of printing it")
+    .option(...WS)
+    .action((id, opts) => runRunsCard(id, opts, io));
   for (const action of ["approve", "retire"] as const)
     runs
       .command(action)

@@ -80,6 +80,18 @@ describe("a workspace's runs", () => {
     expect(
       await main(["runs", "approve", first, "--workspace", ws, "--note", "reviewed", "--owner", "ben"], a.io),
     ).toBe(0);
+    const card = capture();
+    expect(await main(["runs", "card", first, "--workspace", ws], card.io)).toBe(0);
+    const mc = JSON.parse(card.out.join("\n"));
+    expect(mc).toMatchObject({
+      format: "mmm-os/model-card@1",
+      run: { id: first, status: "approved", owner: "ana" },
+    });
+    expect(mc.approvals).toMatchObject([{ action: "approved", by: "ben", note: "reviewed" }]);
+    expect(mc.data.sources.length).toBeGreaterThan(0);
+    expect(mc.model.priors.some((p: { group: string }) => p.group === "effect")).toBe(true);
+    expect(mc.evidence.diagnostics.verdict).toBe("ok");
+    expect(mc.known_limits.join(" ")).toMatch(/Not calibrated with experiments/);
     const c = capture();
     expect(await main(fitArgs(join(ws, "runs", "second"), "--note", "refit, same data"), c.io)).toBe(0);
     expect(c.out.join("\n")).toMatch(new RegExp(`follows ${first}`));
