@@ -1,8 +1,8 @@
 // `mmm fit`: modeling table + model spec → run folder with draws (CmdStan CSV), diagnostics and
 // summary.json. Chains run in parallel worker threads; the same seed gives the same draws.
 
-import { existsSync, statSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { channelDraws, organicDraws } from "../analysis/channelMetrics.js";
 import { assessConvergence } from "../analysis/convergence.js";
 import { convergenceLines, roiTable } from "../analysis/fitReport.js";
@@ -11,11 +11,11 @@ import { MmmError } from "../core/errors.js";
 import { finiteJson } from "../core/finiteJson.js";
 import { parseUserNumber } from "../core/userNumber.js";
 import { checkOutputDir, type OutputFile, writeDirAtomic } from "../data/atomicDir.js";
-import { MAX_TEXT_BYTES, readUserFile, readUserText } from "../data/fsErrors.js";
+import { readUserFile, readUserText } from "../data/fsErrors.js";
 import { codeVersion, sha256 } from "../data/lineage.js";
 import type { OutputInput } from "../data/outputPath.js";
 import { buildRunManifest } from "../data/runManifest.js";
-import { parseModelingTable, parseTableSchema, SCHEMA_FILE, TABLE_FILE } from "../data/tableIo.js";
+import { SCHEMA_FILE, TABLE_FILE } from "../data/tableIo.js";
 import { SAMPLER_STATS } from "../inference/chain.js";
 import { cmdstanCsv } from "../inference/cmdstanCsv.js";
 import { buildModel } from "../inference/executor.js";
@@ -32,6 +32,7 @@ import {
 import type { CliIo } from "./io.js";
 import { ChainProgressBars } from "./progress.js";
 import { completeRegistration, planRegistration, type RegistrationOptions } from "./runRegistration.js";
+import { readTable, tableFolder } from "./tableInput.js";
 import { WorkerExecutor } from "./workerExecutor.js";
 
 export interface FitOptions extends RegistrationOptions {
@@ -98,58 +99,6 @@ export function parseSampleOptions(o: FitOptions): SampleOptions {
     metric: o.metric,
     adaptDelta: delta,
     maxDepth: intOption(o.maxDepth, "--max-depth", 1, 15),
-  };
-}
-
-/** The table folder named by --table (which may also name its table.csv). */
-function tableFolder(path: string): string {
-  try {
-    if (statSync(path).isFile() && basename(path) === TABLE_FILE) return dirname(path);
-  } catch {
-    // readTable says what is wrong with the path
-  }
-  return path;
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
-/** The table of a folder, with its two files' bytes (copied into the run) and their hashes. */
-function readTable(dir: string, given: string) {
-  const read = (name: string, what: string) => {
-    try {
-      // both files are parsed as text: refuse one too large for a string before reading it
-      return readUserFile({ path: join(dir, name), what, option: "--table" }, MAX_TEXT_BYTES);
-    } catch (e) {
-      if (!(e instanceof MmmError) || e.code !== "E_FILE_NOT_FOUND") throw e;
-      throw new MmmError(
-        "E_FILE_NOT_FOUND",
-        `Modeling table not found: ${given} (no ${name} in ${dir}).`,
-        { file: given, option: "--table" },
-        "pass the folder written by `mmm prepare` (it holds table.csv and table.schema.json)",
-      );
-    }
-  };
-  if (isFile(dir))
-    throw new MmmError(
-      "E_FILE_NOT_FOUND",
-      `Modeling table not found: ${given} is a file, not a table folder.`,
-      { file: given, option: "--table" },
-      "pass the folder written by `mmm prepare` (it holds table.csv and table.schema.json), or its table.csv",
-    );
-  const schemaBytes = read(SCHEMA_FILE, "the modeling table's schema");
-  const schema = parseTableSchema(schemaBytes.toString("utf8"), join(dir, SCHEMA_FILE));
-  const tableBytes = read(schema.data, "the modeling table");
-  const table = parseModelingTable(schema, tableBytes.toString("utf8"), join(dir, schema.data));
-  return {
-    table,
-    bytes: { [TABLE_FILE]: tableBytes, [SCHEMA_FILE]: schemaBytes },
-    hashes: { [TABLE_FILE]: sha256(tableBytes), [SCHEMA_FILE]: sha256(schemaBytes) },
   };
 }
 

@@ -18,6 +18,7 @@ import { runOptimize } from "./optimize.js";
 import { runPrepare } from "./prepare.js";
 import { runRecover } from "./recover.js";
 import { runReport } from "./report.js";
+import { runReview } from "./review.js";
 import { addWorkspaceCommands } from "./runs.js";
 import { runScenario } from "./scenario.js";
 import { runSimulate } from "./simulate.js";
@@ -305,6 +306,18 @@ function buildProgram(io: CliIo): Command {
     .option("--seed <n>", "random seed", "1")
     .action(async (opts) => {
       await runDemo(opts, io);
+    });
+  program
+    .command("review")
+    .description(
+      "Post-period review: a fit's forecast for weeks it did not see against what happened (coverage, PIT, CRPS, drift alarm).",
+    )
+    .argument("<run>", "run folder written by `mmm fit`")
+    .requiredOption("--table <dir>", "a newer modeling table: the run's weeks and the weeks after them")
+    .option("--out <file>", "also write the review as JSON")
+    .option("--seed <n>", "seed of the predictive draws", "1")
+    .action((run, opts) => {
+      runReview(run, opts, io);
     });
   addWorkspaceCommands(program, io);
   return program;

@@ -61,3 +61,19 @@ export function nationalSeries(table: ModelingTable, name: string): Float64Array
   for (let g = 0; g < table.geos.length; g++) for (let t = 0; t < T; t++) out[t] += v[g * T + t];
   return out;
 }
+
+/** The table's first `weeks` weeks, every geo and column (a copy): the data a past run was fitted on. */
+export function firstWeeks(table: ModelingTable, weeks: number): ModelingTable {
+  const T = table.weeks.length;
+  const n = Math.max(0, Math.min(T, weeks));
+  const G = table.geos.length;
+  return {
+    ...table,
+    weeks: table.weeks.slice(0, n),
+    columns: table.columns.map((c) => {
+      const values = new Float64Array(G * n);
+      for (let g = 0; g < G; g++) values.set(c.values.subarray(g * T, g * T + n), g * n);
+      return { ...c, values };
+    }),
+  };
+}

@@ -98,6 +98,14 @@ export interface DesignOptions {
   holdoutWeeks?: number;
   /** Fixed per-geo KPI scales (simulation studies need a scale that does not depend on y). */
   kpiScale?: Float64Array;
+  /** Fixed per-geo input scales by channel name: a fitted run's, to evaluate its draws on a longer table. */
+  inputScale?: Record<string, ArrayLike<number>>;
+  /**
+   * The weeks that define the time axis (trend position and its centring, changepoints, the
+   * time-varying intercept's knots, holidays that always coincide): default all of them. A
+   * forecast past a fitted window keeps the fitted run's axis, so its draws mean the same thing.
+   */
+  timeAxisWeeks?: number;
 }
 
 export function buildModelData(table: ModelingTable, spec: ModelSpec, opts: DesignOptions = {}): ModelData {
@@ -173,7 +181,10 @@ export function buildModelData(table: ModelingTable, spec: ModelSpec, opts: Desi
       );
     }
     const raw = column(table, inputName).values;
-    const inputScale = Float64Array.from({ length: G }, (_, g) => geoMean(raw, T, g, true, trainWeeks) || 1);
+    const fixedScale = opts.inputScale?.[c.name];
+    const inputScale = fixedScale
+      ? Float64Array.from(fixedScale)
+      : Float64Array.from({ length: G }, (_, g) => geoMean(raw, T, g, true, trainWeeks) || 1);
     const x = new Float64Array(G * T);
     for (let g = 0; g < G; g++) for (let t = 0; t < T; t++) x[g * T + t] = raw[g * T + t] / inputScale[g];
     const adstock = { ...defaults.adstock, ...c.adstock };
@@ -239,9 +250,13 @@ export function buildModelData(table: ModelingTable, spec: ModelSpec, opts: Desi
   }
 
   // baseline design
-  const position = Float64Array.from({ length: T }, (_, t) => (T > 1 ? t / (T - 1) : 0));
+  const axis = Math.min(T, opts.timeAxisWeeks ?? T);
+  const position = Float64Array.from({ length: T }, (_, t) => (axis > 1 ? t / (axis - 1) : 0));
+  // centred over the axis's weeks: later weeks continue the same line
   const centred = (v: Float64Array) => {
-    const m = v.reduce((a, b) => a + b, 0) / v.length;
+    let m = 0;
+    for (let t = 0; t < axis; t++) m += v[t];
+    m /= axis;
     return v.map((x) => x - m);
   };
   const trend = centred(position);
@@ -276,21 +291,22 @@ export function buildModelData(table: ModelingTable, spec: ModelSpec, opts: Desi
         `choose from: ${holidayCols.map((c) => c.name).join(", ") || "(none: set calendar.holidays in the prepare config)"}`,
       );
     const x = col.values.subarray(0, T);
-    if (x.every((v) => v === 0)) continue;
+    if (x.every((v, t) => t >= axis || v === 0)) continue;
     // two holidays always in the same week (Thanksgiving and Black Friday) cannot be told apart: merge them
-    const twin = holidays.find((h) => h.x.every((v, t) => v === x[t]));
+    const twin = holidays.find((h) => h.x.every((v, t) => t >= axis || v === x[t]));
     // "_and_", not "+": parameter names must stay plain identifiers for CmdStan readers
     if (twin) twin.name = `${twin.name}_and_${name.replace(/^holiday_/, "")}`;
     else holidays.push({ name, x: Float64Array.from(x) });
   }
   const knotWeeks = base.tvi_knot_weeks;
-  const tviKnots = base.time_varying_intercept ? Math.ceil((T - 1) / knotWeeks) + 1 : 0;
+  const tviKnots = base.time_varying_intercept ? Math.ceil((axis - 1) / knotWeeks) + 1 : 0;
   const tviLeft = new Int32Array(T);
   const tviWeight = new Float64Array(T);
   for (let t = 0; t < T && tviKnots > 0; t++) {
     const pos = t / knotWeeks;
     tviLeft[t] = Math.min(tviKnots - 2, Math.floor(pos));
-    tviWeight[t] = pos - tviLeft[t];
+    // past the axis (a forecast) the intercept stays at its last knot rather than extrapolate
+    tviWeight[t] = Math.min(1, pos - tviLeft[t]);
   }
   return {
     G,
