@@ -87,6 +87,10 @@ function buildProgram(io: CliIo): Command {
     )
     .option("--parent <id>", "the run this one follows (default: the approved fit)")
     .option("--no-register", "in a workspace, write the folder without registering it")
+    .option(
+      "--warm-start <run>",
+      "start the chains from a previous fit's posterior (a refresh): its draws, metric and step size; warm-up 150 unless --warmup",
+    )
     .option("--chains <n>", "number of chains", String(SAMPLE.chains))
     .option("--warmup <n>", "warm-up iterations per chain", String(SAMPLE.warmup))
     .option("--draws <n>", "saved draws per chain", String(SAMPLE.draws))
@@ -101,8 +105,8 @@ function buildProgram(io: CliIo): Command {
     .option("--max-depth <n>", "maximum NUTS tree depth", String(SAMPLE.maxDepth))
     .option("--force", "replace the run folder if it exists")
     .option("--quiet", "no progress output")
-    .action(async (opts) => {
-      await runFit(opts, io);
+    .action(async (opts, cmd: Command) => {
+      await runFit({ ...opts, warmupDefaulted: cmd.getOptionValueSource("warmup") === "default" }, io);
     });
 
   program

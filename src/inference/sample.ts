@@ -9,6 +9,7 @@ import type { ChainExecutor, ChainJob, ModelRecipe } from "./executor.js";
 import { laplace, laplaceDraws } from "./laplace.js";
 import { maximize } from "./lbfgs.js";
 import type { MetricKind } from "./metric.js";
+import { planWarmStart, type WarmStart, type WarmStartPlan } from "./warmStart.js";
 
 export interface SampleOptions {
   method: "nuts" | "fast";
@@ -50,6 +51,10 @@ export interface Posterior {
   /** NUTS chains (empty for the fast path). */
   chains: ChainResult[];
   mode: { x: Float64Array; lp: number; iterations: number; converged: boolean };
+  /** True when the chains started from a previous fit's posterior (warmStart.ts). */
+  warmStarted?: boolean;
+  /** Why a requested warm start was not possible (the fit then started from scratch). */
+  coldStartReason?: string;
   seconds: { optimize: number; sample: number; total: number };
 }
 
@@ -59,9 +64,16 @@ export async function fitModel(
   opts: SampleOptions,
   executor: ChainExecutor,
   onProgress?: (p: ChainProgress) => void,
+  warm?: WarmStart,
 ): Promise<Posterior> {
   const logDensity = (q: Float64Array, g: Float64Array) => model.logDensity(q, g);
   const t0 = performance.now();
+  let coldStartReason: string | undefined;
+  if (warm && opts.method === "nuts") {
+    const plan = planWarmStart(model, warm, opts.chains, opts.metric);
+    if ("inits" in plan) return warmFit(model, recipe, opts, executor, plan, t0, onProgress);
+    coldStartReason = plan.reason;
+  }
   const opt = maximize(logDensity, model.initialPoint());
   const approx = laplace(logDensity, opt.x);
   const t1 = performance.now();
@@ -106,19 +118,59 @@ export async function fitModel(
       }
     }
     return {
-      settings: {
-        chain,
-        seed: opts.seed,
-        warmup: opts.warmup,
-        draws: opts.draws,
-        metric: opts.metric,
-        maxDepth: opts.maxDepth,
-        adaptDelta: opts.adaptDelta,
-      },
+      settings: settingsFor(opts, chain),
       init: Float64Array.from(init),
       initInverseMetric: Float64Array.from(initial),
     };
   });
+  const posterior = await runJobs(model, recipe, opts, executor, jobs, mode, t0, t1, onProgress);
+  return coldStartReason ? { ...posterior, coldStartReason } : posterior;
+}
+
+function settingsFor(opts: SampleOptions, chain: number, initStepSize?: number): ChainJob["settings"] {
+  return {
+    chain,
+    seed: opts.seed,
+    warmup: opts.warmup,
+    draws: opts.draws,
+    metric: opts.metric,
+    maxDepth: opts.maxDepth,
+    adaptDelta: opts.adaptDelta,
+    ...(initStepSize ? { initStepSize } : {}),
+  };
+}
+
+/** NUTS from a previous posterior (see warmStart.ts): no optimiser, no Laplace approximation. */
+async function warmFit(
+  model: MmmModel,
+  recipe: ModelRecipe,
+  opts: SampleOptions,
+  executor: ChainExecutor,
+  plan: WarmStartPlan,
+  t0: number,
+  onProgress?: (p: ChainProgress) => void,
+): Promise<Posterior> {
+  const jobs: ChainJob[] = plan.inits.map((init, chain) => ({
+    settings: settingsFor(opts, chain, plan.stepSize),
+    init,
+    initInverseMetric: Float64Array.from(plan.inverseMetric),
+  }));
+  const mode = { x: plan.best.u, lp: plan.best.lp, iterations: 0, converged: false };
+  const posterior = await runJobs(model, recipe, opts, executor, jobs, mode, t0, t0, onProgress);
+  return { ...posterior, warmStarted: true };
+}
+
+async function runJobs(
+  model: MmmModel,
+  recipe: ModelRecipe,
+  opts: SampleOptions,
+  executor: ChainExecutor,
+  jobs: ChainJob[],
+  mode: Posterior["mode"],
+  t0: number,
+  t1: number,
+  onProgress?: (p: ChainProgress) => void,
+): Promise<Posterior> {
   const chains = await executor.run(recipe, jobs, onProgress);
   const constrained = chains.map((c) => {
     const out = new Float64Array(c.draws.length);
