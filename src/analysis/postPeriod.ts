@@ -44,8 +44,8 @@ export interface PostPeriodReview {
   reasons: string[];
   /** Weeks outside the 90% band. */
   weeksOutside: string[];
-  /** Channels spending beyond what the run was fitted on (its predictions there are extrapolations). */
-  extrapolated: { channel: string; newMax: number; fittedMax: number }[];
+  /** Channels spending beyond what the run was fitted on (its predictions there are extrapolations), and the weeks. */
+  extrapolated: { channel: string; newMax: number; fittedMax: number; weeks: string[] }[];
 }
 
 /**
@@ -145,6 +145,15 @@ export function postPeriodReview(
   // far too few weeks inside the 90% band for chance: binomial tail below 1%
   if (n > 0 && binomialCdf(in90, n, 0.9) < 0.01)
     reasons.push(`Only ${in90} of ${n} new weeks fell inside the 90% band (chance of so few: below 1%).`);
+  // a miss where spend left the fitted range may be the response curve's extrapolation, not a new world
+  const extrapolated = extrapolatedChannels(model, from);
+  const outside = weeks.filter((w) => w.actual < w.q05 || w.actual > w.q95).map((w) => w.week);
+  const extrapolatedWeeks = new Set(extrapolated.flatMap((e) => e.weeks));
+  const explained = outside.filter((w) => extrapolatedWeeks.has(w)).length;
+  if (reasons.length > 0 && extrapolated.length > 0)
+    reasons.push(
+      `${extrapolated.map((e) => e.channel).join(", ")} spent beyond the run's range in ${extrapolatedWeeks.size} of the new weeks (${explained} of the ${outside.length} weeks outside the band): part of the miss may be the response curve's extrapolation rather than a change in the world.`,
+    );
   const crps = n > 0 ? mean(Float64Array.from(weeks, (w) => w.crps)) : Number.NaN;
   const meanActual = n > 0 ? cumulativeActual / n : Number.NaN;
   return {
@@ -157,24 +166,36 @@ export function postPeriodReview(
     cumulative,
     alarm: reasons.length > 0,
     reasons,
-    weeksOutside: weeks.filter((w) => w.actual < w.q05 || w.actual > w.q95).map((w) => w.week),
-    extrapolated: extrapolatedChannels(model, from),
+    weeksOutside: outside,
+    extrapolated,
   };
 }
 
-/** Channels whose national spend in the new weeks exceeds 1.2× anything in the fitted weeks. */
+/**
+ * Channels whose national spend in the new weeks exceeds 1.2× anything in the fitted weeks, with
+ * the weeks it did so.
+ */
 function extrapolatedChannels(model: MmmModel, from: number): PostPeriodReview["extrapolated"] {
   const { G, T } = model.data;
   return model.data.channels.flatMap((c) => {
-    let fittedMax = 0;
-    let newMax = 0;
-    for (let t = 0; t < T; t++) {
+    const national = Float64Array.from({ length: T }, (_, t) => {
       let s = 0;
       for (let g = 0; g < G; g++) s += c.spend[g * T + t];
-      if (t < from) fittedMax = Math.max(fittedMax, s);
-      else newMax = Math.max(newMax, s);
-    }
-    return newMax > 1.2 * fittedMax ? [{ channel: c.name, newMax, fittedMax }] : [];
+      return s;
+    });
+    const fittedMax = Math.max(0, ...national.subarray(0, from));
+    const beyond = Array.from({ length: T - from }, (_, k) => from + k).filter(
+      (t) => national[t] > 1.2 * fittedMax,
+    );
+    if (beyond.length === 0) return [];
+    return [
+      {
+        channel: c.name,
+        newMax: Math.max(...beyond.map((t) => national[t])),
+        fittedMax,
+        weeks: beyond.map((t) => formatDay(model.data.weeks[t])),
+      },
+    ];
   });
 }
 

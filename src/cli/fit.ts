@@ -328,8 +328,8 @@ export async function runFit(o: FitOptions, io: CliIo): Promise<FitSummary> {
   // a copy of the data, so the run can be reported on and reproduced even if the table folder moves
   files.push({ name: `data/${TABLE_FILE}`, content: tableBytes[TABLE_FILE] });
   files.push({ name: `data/${SCHEMA_FILE}`, content: tableBytes[SCHEMA_FILE] });
-  for (const f of ["qa.json", "lineage.json"]) {
-    // these exist only for tables written by mmm prepare
+  for (const f of ["qa.json", "lineage.json", "campaigns.csv"]) {
+    // these exist only for tables written by mmm prepare (campaigns.csv only with campaign-level media)
     if (existsSync(join(tableDir, f)))
       files.push({
         name: `data/${f}`,

@@ -17,6 +17,7 @@ import { runNextTest } from "./nextTest.js";
 import { runOptimize } from "./optimize.js";
 import { runPrepare } from "./prepare.js";
 import { runRecover } from "./recover.js";
+import { runRefresh } from "./refresh.js";
 import { runReport } from "./report.js";
 import { runReview } from "./review.js";
 import { addWorkspaceCommands } from "./runs.js";
@@ -322,6 +323,21 @@ function buildProgram(io: CliIo): Command {
     .option("--seed <n>", "seed of the predictive draws", "1")
     .action((run, opts) => {
       runReview(run, opts, io);
+    });
+  program
+    .command("refresh")
+    .description(
+      "The monthly refresh in a workspace: re-prepare the exports, check input drift, review the approved fit on the new weeks, refit warm-started.",
+    )
+    .requiredOption("--note <text>", "change note of the refresh (pre-filled further with what it finds)")
+    .option("--config <file>", "the prepare config (default: the workspace's data_config)")
+    .option("--from <id>", "the fit to refresh (default: the approved fit)")
+    .option("--owner <name>", "who the new runs are registered as")
+    .option("--seed <n>", "random seed of the refit", "1")
+    .option("--cold", "refit from scratch instead of warm-starting")
+    .option("--quiet", "no progress output")
+    .action(async (opts) => {
+      await runRefresh(opts, io);
     });
   addWorkspaceCommands(program, io);
   return program;

@@ -58,7 +58,7 @@ function sourceTooLarge(e: unknown, loaded: LoadedConfig): MmmError | null {
   );
 }
 
-export async function runPrepare(opts: PrepareOptions, io: CliIo): Promise<PrepareResult> {
+export async function runPrepare(opts: PrepareOptions, io: CliIo): Promise<PrepareResult & { out: string }> {
   const force = opts.force ?? false;
   // the config names the inputs the output may not touch; reading it is quick, the work is not
   const loaded = loadPrepareConfig(opts.config);
@@ -93,5 +93,5 @@ export async function runPrepare(opts: PrepareOptions, io: CliIo): Promise<Prepa
     `Wrote ${out}/table.csv (+ table.schema.json, qa.json, qa.txt, lineage.json${result.campaigns.length > 0 ? ", campaigns.csv" : ""})`,
   );
   if (registration) completeRegistration(registration, io);
-  return result;
+  return { ...result, out };
 }

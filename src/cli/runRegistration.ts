@@ -23,6 +23,8 @@ export interface RegistrationOptions {
   parent?: string;
   /** false with --no-register: write the folder only. */
   register?: boolean;
+  /** The run id to register under (a caller that names the folder after it, e.g. refresh). */
+  id?: string;
 }
 
 export interface PlannedRegistration {
@@ -69,7 +71,7 @@ export function planRegistration(
   const registry = openRegistry(ws);
   try {
     const parentId = o.parent ? registry.get(o.parent).id : (registry.approved(kind)?.id ?? null);
-    const id = newRunId(kind, new Date().toISOString(), out ?? ws.root);
+    const id = o.id ?? newRunId(kind, new Date().toISOString(), out ?? ws.root);
     return {
       ws,
       id,
