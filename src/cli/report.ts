@@ -1,6 +1,7 @@
 // `mmm report`: a run folder → one self-contained HTML report (executive page with next quarter's
 // plan, validation, data). Validation refits the model with lighter sampling settings.
 
+import { buildModelCard } from "../analysis/modelCard.js";
 import {
   holdoutValidation,
   placeboCheck,
@@ -39,10 +40,15 @@ export interface ReportOptions {
   quiet?: boolean;
 }
 
-/** The run's registry entry for the report's draft banner, when it is registered. */
-function registryStatus(runDir: string): ReportData["registry"] {
-  const r = registeredRun(runDir);
-  return r ? { id: r.id, status: r.status, note: r.note } : undefined;
+/** The run's registry entry (for the draft banner) and model card, when it is registered. */
+function registryParts(runDir: string): Pick<ReportData, "registry" | "modelCard"> {
+  const found = registeredRun(runDir);
+  if (!found) return {};
+  const { run, events } = found;
+  return {
+    registry: { id: run.id, status: run.status, note: run.note },
+    modelCard: buildModelCard(run, events),
+  };
 }
 
 export async function runReport(runDir: string, o: ReportOptions, io: CliIo): Promise<string> {
@@ -147,7 +153,7 @@ export async function runReport(runDir: string, o: ReportOptions, io: CliIo): Pr
     plan,
     experiments: run.experiments,
     calibration: run.calibration,
-    registry: registryStatus(runDir),
+    ...registryParts(runDir),
     platform,
   });
   const html = await renderReport(data);

@@ -103,7 +103,7 @@ export function completeRegistration(plan: PlannedRegistration, io: CliIo): RunR
 
 /** A registered run that is not approved: said first, so no one takes its plan as final. */
 export function draftNotice(runDir: string, io: CliIo): void {
-  const r = registeredRun(runDir);
+  const r = registeredRun(runDir)?.run;
   if (r && r.status !== "approved")
     io.out(
       `${r.status === "retired" ? "RETIRED RUN" : "DRAFT"}: run ${r.id} is ${r.status}, not approved; these figures are provisional (mmm runs approve ${r.id} --note …).`,

@@ -5,11 +5,11 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { channelDraws } from "../analysis/channelMetrics.js";
+import { buildModelCard } from "../analysis/modelCard.js";
 import { interval } from "../analysis/numberFormat.js";
 import { diffData, diffLines, diffMeasures, diffSpec } from "../analysis/runDiff.js";
 import { MmmError } from "../core/errors.js";
 import { writeFileAtomic } from "../data/atomicDir.js";
-import { buildModelCard } from "../registry/modelCard.js";
 import {
   RUN_KINDS,
   RUN_STATUSES,

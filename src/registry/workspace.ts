@@ -7,7 +7,7 @@ import { dirname, join, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { MmmError } from "../core/errors.js";
-import { Registry, type RunRecord } from "./registry.js";
+import { Registry, type RunEvent, type RunRecord } from "./registry.js";
 
 export const WORKSPACE_FILE = "mmm.yaml";
 
@@ -73,12 +73,13 @@ export function openRegistry(ws: Workspace): Registry {
  * it (found from the current folder, else from the run folder's); undefined otherwise. Never
  * creates a registry.
  */
-export function registeredRun(runDir: string): RunRecord | undefined {
+export function registeredRun(runDir: string): { run: RunRecord; events: RunEvent[] } | undefined {
   const ws = findWorkspace() ?? findWorkspace(dirname(resolve(runDir)));
   if (!ws || !existsSync(resolve(ws.root, ws.config.registry))) return undefined;
   const registry = openRegistry(ws);
   try {
-    return registry.findByFolder(runDir);
+    const run = registry.findByFolder(runDir);
+    return run ? { run, events: registry.events(run.id) } : undefined;
   } finally {
     registry.close();
   }

@@ -38,8 +38,9 @@ export interface ReportInputs {
   calibration?: "likelihood" | "roi_prior";
   /** What each ad platform claims for its channel (triangulation only, never a model input). */
   platform?: PlatformClaim[];
-  /** The run's registry entry (unapproved runs get a draft banner). */
+  /** The run's registry entry (unapproved runs get a draft banner) and its model card. */
   registry?: ReportData["registry"];
+  modelCard?: ReportData["modelCard"];
 }
 
 export function buildReportData(inp: ReportInputs): ReportData {
@@ -94,6 +95,7 @@ export function buildReportData(inp: ReportInputs): ReportData {
         }
       : {}),
     ...(inp.registry ? { registry: inp.registry } : {}),
+    ...(inp.modelCard ? { modelCard: inp.modelCard } : {}),
     ...((inp.experiments && inp.experiments.length > 0) || inp.platform
       ? { evidence: evidenceData(inp, inp.experiments ?? []) }
       : {}),

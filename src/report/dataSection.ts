@@ -1,6 +1,7 @@
 // The Data section: the QA findings of `mmm prepare` (qa.json) and the lineage manifest (which
 // input bytes, config and code produced the table), checked at run time since both arrive as JSON.
 
+import type { ModelCard } from "../analysis/modelCard.js";
 import { compact } from "../analysis/numberFormat.js";
 import { describeLocation } from "../core/errors.js";
 import type { Lineage } from "../data/lineage.js";
@@ -109,11 +110,56 @@ ${table(["File", num("Bytes"), "SHA-256"], outputs, "Outputs")}
 ${params.length > 0 ? keyValueTable(params, "Parameters") : ""}`;
 }
 
+/** The model card of a registered run: who approved what, on which data, under which assumptions. */
+function modelCard(card: ModelCard | undefined): SafeHtml {
+  if (!card) return html``;
+  const general: [string, Cell][] = [
+    ["Run", `${card.run.id} (${card.run.status})`],
+    ["Owner", card.run.owner],
+    ["Note", card.run.note],
+    ["Follows", card.run.follows ?? "—"],
+    ["Objective", card.objective],
+    [
+      "KPI",
+      `${card.kpi.name}${card.kpi.value_per_unit !== null ? ` (${card.kpi.value_per_unit} ${card.kpi.currency} per unit)` : ""}; ROI in ${card.kpi.roi_unit}`,
+    ],
+    [
+      "Window",
+      `${card.data.window.first_week} to ${card.data.window.last_week} (${card.data.window.weeks} weeks, ${card.data.window.geos} geo${card.data.window.geos > 1 ? "s" : ""})`,
+    ],
+    ["Sources", card.data.sources.map((s) => s.file).join(", ") || "—"],
+    ["Taxonomy", card.data.taxonomy ?? "—"],
+    [
+      "Model",
+      `${card.model.likelihood} likelihood; ${card.model.channels.map((c) => `${c.name} (${c.adstock}, ${c.saturation})`).join("; ")}; geo effects: ${card.model.geo_effects}`,
+    ],
+    [
+      "Evidence",
+      `${card.evidence.method}; diagnostics ${card.evidence.diagnostics.verdict}; ${card.evidence.lift_tests} lift test(s) in the likelihood`,
+    ],
+    ["Code", card.code ?? "—"],
+  ];
+  const priors = card.model.priors.map((p): Cell[] => [p.group, p.prior, String(p.parameters.length)]);
+  const approvals = card.approvals.map((a): Cell[] => [
+    a.at.slice(0, 16).replace("T", " "),
+    a.action,
+    a.by,
+    a.note,
+  ]);
+  return html`<h3>Model card</h3>
+${keyValueTable(general)}
+<p><strong>Known limits</strong></p>
+<ul>${card.known_limits.map((l) => html`<li>${l}</li>`)}</ul>
+${table(["Group", "Prior", { label: "Parameters", numeric: true }], priors, "Priors")}
+${approvals.length > 0 ? table(["When (UTC)", "Decision", "By", "Note"], approvals, "Approvals") : html`<p class="note">Not approved yet.</p>`}`;
+}
+
 export function dataSection(data: ReportData): SafeHtml {
   return html`<section class="page" id="data">
 ${statusBanners(data)}
 <h2>Data</h2>
 ${qa(data.data.qa)}
 ${lineage(data.data.lineage)}
+${modelCard(data.modelCard)}
 </section>`;
 }

@@ -25,6 +25,8 @@ export type {
   ValidationData,
 } from "../analysis/findings.js";
 
+import type { ModelCard } from "../analysis/modelCard.js";
+
 export interface ReportData {
   title: string;
   generatedAt: string;
@@ -52,6 +54,8 @@ export interface ReportData {
   data: { qa: unknown | null; lineage: unknown | null };
   /** A geo model's per-geo returns (display units) and, when pooled partially, each geo's effect ÷ the national one. */
   geo?: { geos: string[]; channels: GeoChannelMeasures[] };
+  /** The run's model card, when the run is registered in a workspace. */
+  modelCard?: ModelCard;
   /** The run's entry in its workspace's registry, when it has one: unapproved runs are marked as drafts. */
   registry?: { id: string; status: "draft" | "approved" | "retired"; note: string };
   /** The lift tests of a calibrated run, checked against the model with each left out. */

@@ -125,6 +125,8 @@ describe("a workspace's runs", () => {
     ).toBe(0);
     const html = readFileSync(report, "utf8");
     expect(html).toMatch(/class="banner-draft"[^>]*>DRAFT — run fit-\S+ is draft, not approved/);
+    // the model card on the data page: the run's note, and no approval yet
+    expect(html).toMatch(/<h3>Model card<\/h3>[\s\S]*refit, same data[\s\S]*Not approved yet\./);
   }, 120_000);
 
   it("refuses to approve an approximate fit, and reports a folder deleted by hand", async () => {

@@ -5,7 +5,29 @@
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { RunEvent, RunRecord } from "./registry.js";
+
+/** What the card needs of a registered run (the registry's RunRecord has these fields). */
+export interface CardRun {
+  id: string;
+  status: string;
+  owner: string;
+  createdAt: string;
+  note: string;
+  parentId: string | null;
+  /** The run folder. */
+  path: string;
+  dataSha256: string | null;
+  specSha256: string | null;
+  codeVersion: string | null;
+}
+
+/** An entry of the run's history (the registry's RunEvent). */
+export interface CardEvent {
+  at: string;
+  action: string;
+  owner: string;
+  note: string;
+}
 
 export interface ModelCard {
   format: "mmm-os/model-card@1";
@@ -82,7 +104,7 @@ const readJson = <T>(path: string): T | null => {
   }
 };
 
-export function buildModelCard(run: RunRecord, events: RunEvent[]): ModelCard {
+export function buildModelCard(run: CardRun, events: CardEvent[]): ModelCard {
   const fit = readJson<FitJson>(join(run.path, "fit.json"));
   const summary = readJson<SummaryJson>(join(run.path, "summary.json"));
   if (!fit || !summary)
