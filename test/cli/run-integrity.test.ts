@@ -105,6 +105,7 @@ describe("run folder: positive control", () => {
   it("fit.json records every other file with its hash, and draws and columns for draws files", () => {
     const fit = JSON.parse(readFileSync(join(run, "fit.json"), "utf8"));
     expect(Object.keys(fit.files).sort()).toEqual([
+      "data/campaigns.csv",
       "data/lineage.json",
       "data/qa.json",
       "data/table.csv",
