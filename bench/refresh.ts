@@ -44,6 +44,8 @@ interface Row {
   warmEssTail: number;
   warmDivergences: number;
   warmPass: boolean;
+  /** The cold fit's diagnostics on the same bar, in the months it was run. */
+  coldPass: boolean | null;
 }
 
 const passes = (p: Posterior, opts: typeof DEFAULT_SAMPLE_OPTIONS) => {
@@ -93,15 +95,13 @@ for (const seed of seedList(arg("seeds", "1-5"))) {
     });
     const warmSeconds = (performance.now() - t0) / 1000;
     let coldSeconds: number | null = null;
+    let coldPass: boolean | null = null;
     if (m % coldEvery === 0) {
+      const coldOpts = { ...DEFAULT_SAMPLE_OPTIONS, seed: seed * 100 + m };
       const t1 = performance.now();
-      await fitModel(
-        buildModel(nextRecipe),
-        nextRecipe,
-        { ...DEFAULT_SAMPLE_OPTIONS, seed: seed * 100 + m },
-        executor,
-      );
+      const cold = await fitModel(buildModel(nextRecipe), nextRecipe, coldOpts, executor);
       coldSeconds = (performance.now() - t1) / 1000;
+      coldPass = passes(cold, coldOpts).pass;
     }
     const d = passes(warm, warmOpts);
     rows.push({
@@ -119,6 +119,7 @@ for (const seed of seedList(arg("seeds", "1-5"))) {
       warmEssTail: d.tail,
       warmDivergences: d.div,
       warmPass: d.pass,
+      coldPass,
     });
     process.stderr.write(
       `seed ${seed} month ${m}: alarm ${review.alarm} (PIT ${review.cumulative.pit.toFixed(2)}), warm ${warmSeconds.toFixed(1)} s${coldSeconds ? `, cold ${coldSeconds.toFixed(1)} s` : ""}, ${d.pass ? "pass" : "FAIL"}\n`,
@@ -136,6 +137,11 @@ const summary = {
   falseAlarmRate: rows.filter((r) => r.alarm).length / rows.length,
   falseAlarmsWithExtrapolation: rows.filter((r) => r.alarm && r.extrapolated).length,
   warmPassRate: rows.filter((r) => r.warmPass).length / rows.length,
+  coldPassRate:
+    rows.filter((r) => r.coldPass).length / Math.max(1, rows.filter((r) => r.coldPass !== null).length),
+  warmPassRateSameMonths:
+    rows.filter((r) => r.coldPass !== null && r.warmPass).length /
+    Math.max(1, rows.filter((r) => r.coldPass !== null).length),
   warmToColdMedian: median(ratios),
   warmToColdWorst: Math.max(...ratios),
   warmSecondsMedian: median(rows.map((r) => r.warmSeconds)),
@@ -177,7 +183,7 @@ console.log(
   ),
 );
 console.log(
-  `\nfalse alarms ${summary.falseAlarms}/${summary.refreshes} (${(100 * summary.falseAlarmRate).toFixed(1)}%; bar ≤ 10%), ${summary.falseAlarmsWithExtrapolation} of them with extrapolated spend; warm fits passing R̂ ≤ 1.01, ESS ≥ 400, 0 div: ${(100 * summary.warmPassRate).toFixed(0)}%; warm ÷ cold wall time median ${summary.warmToColdMedian.toFixed(2)}, worst ${summary.warmToColdWorst.toFixed(2)} (bar ≤ 0.50)`,
+  `\nfalse alarms ${summary.falseAlarms}/${summary.refreshes} (${(100 * summary.falseAlarmRate).toFixed(1)}%; bar ≤ 10%), ${summary.falseAlarmsWithExtrapolation} of them with extrapolated spend; warm fits passing R̂ ≤ 1.01, ESS ≥ 400, 0 div: ${(100 * summary.warmPassRate).toFixed(0)}% (cold fits of the timed months ${(100 * summary.coldPassRate).toFixed(0)}%, warm fits of those months ${(100 * summary.warmPassRateSameMonths).toFixed(0)}%); warm ÷ cold wall time median ${summary.warmToColdMedian.toFixed(2)}, worst ${summary.warmToColdWorst.toFixed(2)} (bar ≤ 0.50)`,
 );
 console.log(
   `→ ${writeResult(arg("name", "refresh-clean"), { settings: { drops, dropWeeks: DROP_WEEKS, warmWarmup: WARM_WARMUP }, summary, runs: rows })}`,
