@@ -16,13 +16,13 @@ import { readModelingTable } from "../data/tableIo.js";
 import { buildModel } from "../inference/executor.js";
 import { DEFAULT_SAMPLE_OPTIONS as SAMPLE } from "../inference/sample.js";
 import { newRunId } from "../registry/runFolder.js";
-import { findWorkspace, openRegistry, ownerOf, type Workspace } from "../registry/workspace.js";
+import { ownerOf, withRegistry } from "../registry/workspace.js";
 import { runFit } from "./fit.js";
 import type { CliIo } from "./io.js";
 import { runPrepare } from "./prepare.js";
 import { reviewLines } from "./review.js";
 import { readRun } from "./runReader.js";
-import { runRunsDiff } from "./runs.js";
+import { requireFitFolder, runRunsDiff, workspace } from "./runs.js";
 
 export interface RefreshOptions {
   /** The prepare config (default: the workspace's data_config). */
@@ -46,7 +46,7 @@ export interface RefreshResult {
 }
 
 export async function runRefresh(o: RefreshOptions, io: CliIo): Promise<RefreshResult> {
-  const ws = requireWorkspace();
+  const ws = workspace();
   const note = o.note?.trim() ?? "";
   if (!note)
     throw new MmmError(
@@ -65,11 +65,7 @@ export async function runRefresh(o: RefreshOptions, io: CliIo): Promise<RefreshR
         { file: ws.file },
         "approve a fit first (mmm runs approve ID --note …), or name one with --from ID",
       );
-    if (run.kind !== "fit" || !run.folderExists)
-      throw new MmmError("E_REFRESH_FROM", `run ${run.id} is not a fit with its folder in place`, {
-        option: "--from",
-      });
-    return run;
+    return requireFitFolder(run, "a refresh");
   });
   const config = o.config ?? (ws.config.data_config ? resolve(ws.root, ws.config.data_config) : undefined);
   if (!config)
@@ -167,27 +163,6 @@ export async function runRefresh(o: RefreshOptions, io: CliIo): Promise<RefreshR
       : `\nReview before approving ${fitId}:\n${blockers.map((b) => `  - ${b}`).join("\n")}`,
   );
   return { tableId, fitId, drift, review, readyToApprove };
-}
-
-function requireWorkspace(): Workspace {
-  const ws = findWorkspace();
-  if (!ws)
-    throw new MmmError(
-      "E_WORKSPACE",
-      "mmm refresh runs inside a workspace",
-      {},
-      "cd into one, or create it with `mmm init`",
-    );
-  return ws;
-}
-
-function withRegistry<T>(ws: Workspace, f: (r: ReturnType<typeof openRegistry>) => T): T {
-  const registry = openRegistry(ws);
-  try {
-    return f(registry);
-  } finally {
-    registry.close();
-  }
 }
 
 function readLineage(dir: string): unknown {

@@ -8,10 +8,10 @@ import type { RunKind, RunRecord } from "../registry/registry.js";
 import { newRunId, runFromFolder } from "../registry/runFolder.js";
 import {
   findWorkspace,
-  openRegistry,
   ownerOf,
   registeredRun,
   type Workspace,
+  withRegistry,
 } from "../registry/workspace.js";
 import type { CliIo } from "./io.js";
 
@@ -68,37 +68,31 @@ export function planRegistration(
       { option: "--note" },
       "say what changed and why, e.g. --note 'April refresh: 4 new weeks'; or --no-register to write the folder only",
     );
-  const registry = openRegistry(ws);
-  try {
-    const parentId = o.parent ? registry.get(o.parent).id : (registry.approved(kind)?.id ?? null);
-    const id = o.id ?? newRunId(kind, new Date().toISOString(), out ?? ws.root);
-    return {
-      ws,
-      id,
-      out: out ?? join(ws.root, ws.config.runs_dir, id),
-      owner: ownerOf(ws, o.owner),
-      note,
-      parentId,
-    };
-  } finally {
-    registry.close();
-  }
+  const parentId = withRegistry(ws, (registry) =>
+    o.parent ? registry.get(o.parent).id : (registry.approved(kind)?.id ?? null),
+  );
+  const id = o.id ?? newRunId(kind, new Date().toISOString(), out ?? ws.root);
+  return {
+    ws,
+    id,
+    out: out ?? join(ws.root, ws.config.runs_dir, id),
+    owner: ownerOf(ws, o.owner),
+    note,
+    parentId,
+  };
 }
 
 /** Registers the written folder as a draft and says how to approve it. */
 export function completeRegistration(plan: PlannedRegistration, io: CliIo): RunRecord {
-  const registry = openRegistry(plan.ws);
-  try {
-    const run = registry.register(
+  const run = withRegistry(plan.ws, (registry) =>
+    registry.register(
       runFromFolder(plan.out, { id: plan.id, owner: plan.owner, note: plan.note, parentId: plan.parentId }),
-    );
-    io.out(
-      `Registered ${run.id} (draft${run.parentId ? `, follows ${run.parentId}` : ""}) in ${plan.ws.config.registry}. Approve it with: mmm runs approve ${run.id} --note '…'`,
-    );
-    return run;
-  } finally {
-    registry.close();
-  }
+    ),
+  );
+  io.out(
+    `Registered ${run.id} (draft${run.parentId ? `, follows ${run.parentId}` : ""}) in ${plan.ws.config.registry}. Approve it with: mmm runs approve ${run.id} --note '…'`,
+  );
+  return run;
 }
 
 /** A registered run that is not approved: said first, so no one takes its plan as final. */

@@ -11,6 +11,7 @@ import { diffData, diffLines, diffMeasures, diffSpec } from "../analysis/runDiff
 import { MmmError } from "../core/errors.js";
 import { writeFileAtomic } from "../data/atomicDir.js";
 import {
+  type Registry,
   RUN_KINDS,
   RUN_STATUSES,
   type RunKind,
@@ -24,12 +25,13 @@ import {
   ownerOf,
   WORKSPACE_FILE,
   type Workspace,
+  withRegistry,
 } from "../registry/workspace.js";
 import type { CliIo } from "./io.js";
 import { readRun } from "./runReader.js";
 
 /** The workspace of --workspace DIR, else of the current folder (or a folder above it). */
-function workspace(dir?: string): Workspace {
+export function workspace(dir?: string): Workspace {
   const ws = findWorkspace(dir);
   if (!ws)
     throw new MmmError(
@@ -41,17 +43,29 @@ function workspace(dir?: string): Workspace {
   return ws;
 }
 
-function withRegistry<T>(
-  dir: string | undefined,
-  f: (ws: Workspace, r: ReturnType<typeof openRegistry>) => T,
-): T {
+/** Runs `f` on the registry of the workspace of --workspace DIR (or of the current folder). */
+function inWorkspace<T>(dir: string | undefined, f: (ws: Workspace, r: Registry) => T): T {
   const ws = workspace(dir);
-  const registry = openRegistry(ws);
-  try {
-    return f(ws, registry);
-  } finally {
-    registry.close();
-  }
+  return withRegistry(ws, (registry) => f(ws, registry));
+}
+
+/** A fit run whose folder is in place: what diff, card and refresh read. */
+export function requireFitFolder(run: RunRecord, purpose: string): RunRecord {
+  if (run.kind !== "fit")
+    throw new MmmError(
+      "E_OPTION",
+      `run ${run.id} is a ${run.kind}; ${purpose} needs a fit`,
+      {},
+      "give a fit run's id",
+    );
+  if (!run.folderExists)
+    throw new MmmError(
+      "E_REGISTRY_FOLDER",
+      `run ${run.id}'s folder is missing`,
+      { file: run.path },
+      `restore the folder to use it for ${purpose}`,
+    );
+  return run;
 }
 
 export function runInit(
@@ -115,7 +129,7 @@ export function runRunsList(
 ): void {
   const kind = choice(o.kind, RUN_KINDS, "--kind") as RunKind | undefined;
   const status = choice(o.status, RUN_STATUSES, "--status") as RunStatus | undefined;
-  withRegistry(o.workspace, (_ws, registry) => {
+  inWorkspace(o.workspace, (_ws, registry) => {
     const runs = registry.list({ kind, status });
     if (o.json) {
       io.out(JSON.stringify(runs, null, 2));
@@ -138,7 +152,7 @@ export function runRunsList(
 }
 
 export function runRunsShow(id: string, o: { json?: boolean } & WorkspaceOption, io: CliIo): void {
-  withRegistry(o.workspace, (_ws, registry) => {
+  inWorkspace(o.workspace, (_ws, registry) => {
     const r = registry.get(id);
     const events = registry.events(r.id);
     if (o.json) {
@@ -178,7 +192,7 @@ export function runRunsRegister(
   o: { note?: string; owner?: string; parent?: string } & WorkspaceOption,
   io: CliIo,
 ): void {
-  withRegistry(o.workspace, (ws, registry) => {
+  inWorkspace(o.workspace, (ws, registry) => {
     const facts = runFromFolder(folder, { owner: ownerOf(ws, o.owner), note: o.note ?? "" });
     const parentId = o.parent ? registry.get(o.parent).id : (registry.approved(facts.kind)?.id ?? null);
     const run = registry.register({ ...facts, parentId });
@@ -192,7 +206,7 @@ export function runRunsStatus(
   o: { note?: string; owner?: string } & WorkspaceOption,
   io: CliIo,
 ): void {
-  withRegistry(o.workspace, (ws, registry) => {
+  inWorkspace(o.workspace, (ws, registry) => {
     const owner = ownerOf(ws, o.owner);
     const r =
       action === "approve"
@@ -204,12 +218,8 @@ export function runRunsStatus(
 
 /** `mmm runs card ID`: the model card as JSON, printed or written to a file. */
 export function runRunsCard(id: string, o: { out?: string } & WorkspaceOption, io: CliIo): void {
-  const card = withRegistry(o.workspace, (_ws, registry) => {
-    const run = registry.get(id);
-    if (run.kind !== "fit")
-      throw new MmmError("E_OPTION", `run ${run.id} is a ${run.kind}; model cards describe fits`);
-    if (!run.folderExists)
-      throw new MmmError("E_REGISTRY_FOLDER", `run ${run.id}'s folder is missing`, { file: run.path });
+  const card = inWorkspace(o.workspace, (_ws, registry) => {
+    const run = requireFitFolder(registry.get(id), "a model card");
     return buildModelCard(run, registry.events(run.id));
   });
   const text = `${JSON.stringify(card, null, 2)}\n`;
@@ -223,23 +233,9 @@ export function runRunsCard(id: string, o: { out?: string } & WorkspaceOption, i
 
 /** `mmm runs diff A B`: data, spec and measures of two registered fits. */
 export function runRunsDiff(a: string, b: string, o: { json?: boolean } & WorkspaceOption, io: CliIo): void {
-  const [before, after] = withRegistry(o.workspace, (_ws, registry) => [registry.get(a), registry.get(b)]);
-  for (const r of [before, after]) {
-    if (r.kind !== "fit")
-      throw new MmmError(
-        "E_OPTION",
-        `run ${r.id} is a ${r.kind}; diff compares two fits`,
-        {},
-        "give two fit runs",
-      );
-    if (!r.folderExists)
-      throw new MmmError(
-        "E_REGISTRY_FOLDER",
-        `run ${r.id}'s folder is missing`,
-        { file: r.path },
-        "restore the folder to compare it",
-      );
-  }
+  const [before, after] = inWorkspace(o.workspace, (_ws, registry) =>
+    [registry.get(a), registry.get(b)].map((r) => requireFitFolder(r, "a diff")),
+  );
   const runs = [readRun(before.path), readRun(after.path)];
   const measures = runs.map((r) =>
     channelDraws(r.model, r.draws, { valuePerUnit: r.model.data.valuePerUnit ?? 1 }),

@@ -68,6 +68,16 @@ export function openRegistry(ws: Workspace): Registry {
   return new Registry(resolve(ws.root, ws.config.registry), ws.root);
 }
 
+/** Runs `f` on the workspace's registry, closed afterwards whatever happens. */
+export function withRegistry<T>(ws: Workspace, f: (registry: Registry) => T): T {
+  const registry = openRegistry(ws);
+  try {
+    return f(registry);
+  } finally {
+    registry.close();
+  }
+}
+
 /**
  * The registry entry of a run folder, when the folder belongs to a workspace whose registry lists
  * it (found from the current folder, else from the run folder's); undefined otherwise. Never
@@ -76,13 +86,10 @@ export function openRegistry(ws: Workspace): Registry {
 export function registeredRun(runDir: string): { run: RunRecord; events: RunEvent[] } | undefined {
   const ws = findWorkspace() ?? findWorkspace(dirname(resolve(runDir)));
   if (!ws || !existsSync(resolve(ws.root, ws.config.registry))) return undefined;
-  const registry = openRegistry(ws);
-  try {
+  return withRegistry(ws, (registry) => {
     const run = registry.findByFolder(runDir);
     return run ? { run, events: registry.events(run.id) } : undefined;
-  } finally {
-    registry.close();
-  }
+  });
 }
 
 /** Who a command acts as: --owner, the workspace's owner, then the OS user. */
