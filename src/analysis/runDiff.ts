@@ -228,7 +228,11 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 /** The diff as lines for a terminal. */
-export function diffLines(d: RunDiff, names: { before: string; after: string }): string[] {
+export function diffLines(
+  d: RunDiff,
+  names: { before: string; after: string },
+  display: { factor: number; unit: string } = { factor: 1, unit: "KPI value per currency unit" },
+): string[] {
   const out: string[] = [`${names.before} → ${names.after}`, "", "Data"];
   const { data } = d;
   const listed = (xs: string[]) =>
@@ -257,9 +261,11 @@ export function diffLines(d: RunDiff, names: { before: string; after: string }):
   for (const s of d.spec) out.push(`  ${s.key}: ${JSON.stringify(s.before)} → ${JSON.stringify(s.after)}`);
   out.push(
     "",
-    "Measures: mean [5%, 95%] before → after; P(up) = probability the after-run's value is higher",
+    `Measures in ${display.unit}: mean [5%, 95%] before → after; P(up) = probability the after-run's value is higher`,
   );
-  const iv = (s: Stat) => interval(s);
+  const f = display.factor;
+  const iv = (s: Stat) =>
+    interval({ mean: s.mean * f, median: s.median * f, q05: s.q05 * f, q95: s.q95 * f });
   const width = Math.max(8, ...d.measures.map((m) => m.channel.length));
   for (const m of d.measures) {
     out.push(

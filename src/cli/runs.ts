@@ -106,10 +106,16 @@ export function runInit(
   io.out(`Workspace ready: ${file} and ${join(root, ws.config.registry)}`);
 }
 
+/** A headline return as the fit displayed it (raw × factor; e.g. per 1,000 USD for a small KPI). */
+const shown = (r: RunRecord, x: { mean: number; q05: number; q95: number }) => {
+  const f = r.headline?.roi_display?.factor ?? 1;
+  return { mean: x.mean * f, median: x.mean * f, q05: x.q05 * f, q95: x.q95 * f };
+};
+
 const fmtRoi = (r: RunRecord) =>
   r.headline
     ? Object.entries(r.headline.channels)
-        .map(([c, m]) => `${c} ${m.roi.mean.toPrecision(3)}`)
+        .map(([c, m]) => `${c} ${shown(r, m.roi).mean.toPrecision(3)}`)
         .join(", ")
     : "";
 
@@ -146,7 +152,7 @@ export function runRunsList(
         `${r.id.padEnd(30)} ${r.status.padEnd(8)} ${r.createdAt.slice(0, 16).replace("T", " ")}  ${r.owner}${diag}  ${r.note}${extra ? `  ⚠ ${extra}` : ""}`,
       );
       const roi = fmtRoi(r);
-      if (roi) io.out(`${"".padEnd(31)}ROI: ${roi}`);
+      if (roi) io.out(`${"".padEnd(31)}${r.headline?.roi_display?.short ?? "ROI"}: ${roi}`);
     }
   });
 }
@@ -175,11 +181,11 @@ export function runRunsShow(id: string, o: { json?: boolean } & WorkspaceOption,
       );
     }
     if (r.headline) {
-      io.out(`  ${r.headline.kpi}, ${r.headline.window.first_week} .. ${r.headline.window.last_week}`);
+      io.out(
+        `  ${r.headline.kpi}, ${r.headline.window.first_week} .. ${r.headline.window.last_week}; returns in ${r.headline.roi_display?.unit ?? "KPI units per currency unit"}`,
+      );
       for (const [c, m] of Object.entries(r.headline.channels))
-        io.out(
-          `    ${c.padEnd(14)} ROI ${interval({ ...m.roi, median: m.roi.mean })}  mROI ${interval({ ...m.mroi, median: m.mroi.mean })}`,
-        );
+        io.out(`    ${c.padEnd(14)} ROI ${interval(shown(r, m.roi))}  mROI ${interval(shown(r, m.mroi))}`);
     }
     io.out("  history");
     for (const e of events)
@@ -249,7 +255,9 @@ export function runRunsDiff(a: string, b: string, o: { json?: boolean } & Worksp
     measures: diffMeasures(measures[0], measures[1]),
   };
   if (o.json) io.out(JSON.stringify({ before: before.id, after: after.id, ...diff }, null, 2));
-  else for (const line of diffLines(diff, { before: before.id, after: after.id })) io.out(line);
+  else
+    for (const line of diffLines(diff, { before: before.id, after: after.id }, runs[1].summary.roi_display))
+      io.out(line);
 }
 
 function choice(value: string | undefined, allowed: readonly string[], option: string): string | undefined {

@@ -31,6 +31,8 @@ export const HeadlineSchema = z.object({
   kpi: z.string(),
   window: z.object({ first_week: z.string(), last_week: z.string(), weeks: z.number(), geos: z.number() }),
   channels: z.record(z.string(), ChannelHeadlineSchema),
+  /** How the fit displays returns (summary.json's roi_display): raw × factor, in unit. */
+  roi_display: z.object({ factor: z.number(), unit: z.string(), short: z.string() }).optional(),
 });
 export type Headline = z.infer<typeof HeadlineSchema>;
 

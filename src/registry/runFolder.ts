@@ -60,6 +60,7 @@ function fitFacts(dir: string): RunFolderFacts {
     window: Headline["window"];
     channels: Record<string, { spend: number; roi: Stat; mroi: Stat; p_roi_above_1: number | null }>;
     diagnostics: Diagnostics;
+    roi_display?: { factor: number; unit: string; short: string };
   };
   const pick = (s: Stat) => ({ mean: s.mean, q05: s.q05, q95: s.q95 });
   return {
@@ -77,6 +78,15 @@ function fitFacts(dir: string): RunFolderFacts {
       warnings: summary.diagnostics.warnings,
     },
     headline: {
+      ...(summary.roi_display
+        ? {
+            roi_display: {
+              factor: summary.roi_display.factor,
+              unit: summary.roi_display.unit,
+              short: summary.roi_display.short,
+            },
+          }
+        : {}),
       kpi: summary.kpi,
       window: summary.window,
       channels: Object.fromEntries(

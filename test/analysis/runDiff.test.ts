@@ -2,7 +2,13 @@
 // channels, taxonomy) on hand-made tables, and spec keys.
 
 import { describe, expect, it } from "vitest";
-import { diffData, diffMeasures, diffSpec, probabilityGreater } from "../../src/analysis/runDiff.js";
+import {
+  diffData,
+  diffLines,
+  diffMeasures,
+  diffSpec,
+  probabilityGreater,
+} from "../../src/analysis/runDiff.js";
 import type { ModelingTable } from "../../src/core/modelingTable.js";
 import { Rng } from "../../src/core/rng.js";
 
@@ -99,5 +105,22 @@ describe("diffSpec and diffMeasures", () => {
     expect(tv.roi.pUp).toBe(1);
     expect(search.moved).toBe(false);
     expect(search.roi.pUp).toBeCloseTo(0.5, 12);
+  });
+
+  it("prints returns in the fit's display units (a small KPI per 1,000 USD)", () => {
+    const draws = (m: number) => Float64Array.from({ length: 400 }, (_, i) => m + (i - 200) / 1e6);
+    const ch = { channel: "tv", spend: 1, contribution: draws(1), roi: draws(0.0118), mroi: draws(0.0085) };
+    const table0 = table([0, 7], [1, 1], [1, 1]);
+    const lines = diffLines(
+      {
+        data: diffData(table0, table0, { before: null, after: null }),
+        spec: [],
+        measures: diffMeasures([ch], [ch]),
+      },
+      { before: "a", after: "b" },
+      { factor: 1000, unit: "subscriptions per 1,000 USD spent" },
+    );
+    expect(lines.join("\n")).toMatch(/Measures in subscriptions per 1,000 USD spent/);
+    expect(lines.join("\n")).toMatch(/ROI 11\.8 \[/);
   });
 });
