@@ -4,26 +4,20 @@
 // refreshes), the warm-started fits' diagnostics, and their wall time against a cold fit of the
 // same table (bar: ≤ 50%), as median and worst over seeds and months.
 // Run: npm run bench:refresh -- [--seeds 1-5] [--drops 12] [--cold-every 4]  (results/refresh-clean.json)
-// The drift world (an effect that halves, a taxonomy change, a price regime) is still to come.
+// The drift world (an effect that halves, a taxonomy change, a price regime): bench/refreshDrift.ts.
 
-import { assessConvergence } from "../src/analysis/convergence.js";
-import { modelOnLongerTable, postPeriodReview } from "../src/analysis/postPeriod.js";
-import { observedNational } from "../src/analysis/ppc.js";
 import { WorkerExecutor } from "../src/cli/workerExecutor.js";
 import { firstWeeks } from "../src/core/modelingTable.js";
-import { buildModel } from "../src/inference/executor.js";
-import { DEFAULT_SAMPLE_OPTIONS, fitModel, type Posterior, pooledDraws } from "../src/inference/sample.js";
-import type { MmmModel } from "../src/model/mmm.js";
 import { ModelSpecSchema } from "../src/model/spec.js";
 import { simulateScenario } from "../src/simulate/lab.js";
 import { median, seedList, table, writeResult } from "./lib.js";
+import { coldFit, diagnosticsBar, type FittedMonth, reviewOn, WARM_WARMUP, warmFit } from "./refreshLib.js";
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : fallback;
 };
 const DROP_WEEKS = 4;
-const WARM_WARMUP = 150;
 const drops = Number(arg("drops", "12"));
 const coldEvery = Number(arg("cold-every", "4"));
 const spec = ModelSpecSchema.parse({});
@@ -48,62 +42,27 @@ interface Row {
   coldPass: boolean | null;
 }
 
-const passes = (p: Posterior, opts: typeof DEFAULT_SAMPLE_OPTIONS) => {
-  const r = assessConvergence(p, opts).report;
-  return {
-    rhat: r.rhat_max ?? Number.NaN,
-    bulk: r.ess_bulk_min ?? Number.NaN,
-    tail: r.ess_tail_min ?? Number.NaN,
-    div: r.divergences,
-    pass:
-      (r.rhat_max ?? 2) <= 1.01 &&
-      (r.ess_bulk_min ?? 0) >= 400 &&
-      (r.ess_tail_min ?? 0) >= 400 &&
-      r.divergences === 0,
-  };
-};
-
 const rows: Row[] = [];
 for (const seed of seedList(arg("seeds", "1-5"))) {
   const full = simulateScenario("clean", seed).table;
   const T = full.weeks.length;
   const start = T - drops * DROP_WEEKS;
   // month 0: the first model, fitted cold on the history before the first drop
-  let recipe = { table: firstWeeks(full, start), spec };
-  let model: MmmModel = buildModel(recipe);
-  let posterior = await fitModel(model, recipe, { ...DEFAULT_SAMPLE_OPTIONS, seed }, executor);
+  let month: FittedMonth = await coldFit(firstWeeks(full, start), spec, seed, executor);
   for (let m = 1; m <= drops; m++) {
     const weeks = start + m * DROP_WEEKS;
     const next = firstWeeks(full, weeks);
-    // the review: last month's model on the 4 weeks it did not see
-    const review = postPeriodReview(
-      modelOnLongerTable(model, spec, next),
-      pooledDraws(posterior),
-      observedNational(buildModel({ table: next, spec })),
-      model.data.T,
-      seed,
-    );
-    // the refit, warm-started from last month's posterior
-    const nextRecipe = { table: next, spec };
-    const nextModel = buildModel(nextRecipe);
-    const warmOpts = { ...DEFAULT_SAMPLE_OPTIONS, seed: seed * 100 + m, warmup: WARM_WARMUP };
-    const t0 = performance.now();
-    const warm = await fitModel(nextModel, nextRecipe, warmOpts, executor, undefined, {
-      names: model.names,
-      draws: pooledDraws(posterior),
-      stepSizes: posterior.chains.map((c) => c.stepSize),
-    });
-    const warmSeconds = (performance.now() - t0) / 1000;
+    const review = reviewOn(month, spec, next, seed);
+    const warm = await warmFit(month, next, spec, seed * 100 + m, executor);
+    const warmSeconds = warm.seconds;
     let coldSeconds: number | null = null;
     let coldPass: boolean | null = null;
     if (m % coldEvery === 0) {
-      const coldOpts = { ...DEFAULT_SAMPLE_OPTIONS, seed: seed * 100 + m };
-      const t1 = performance.now();
-      const cold = await fitModel(buildModel(nextRecipe), nextRecipe, coldOpts, executor);
-      coldSeconds = (performance.now() - t1) / 1000;
-      coldPass = passes(cold, coldOpts).pass;
+      const cold = await coldFit(next, spec, seed * 100 + m, executor);
+      coldSeconds = cold.seconds;
+      coldPass = diagnosticsBar(cold.posterior, cold.opts).pass;
     }
-    const d = passes(warm, warmOpts);
+    const d = diagnosticsBar(warm.posterior, warm.opts);
     rows.push({
       seed,
       month: m,
@@ -124,9 +83,7 @@ for (const seed of seedList(arg("seeds", "1-5"))) {
     process.stderr.write(
       `seed ${seed} month ${m}: alarm ${review.alarm} (PIT ${review.cumulative.pit.toFixed(2)}), warm ${warmSeconds.toFixed(1)} s${coldSeconds ? `, cold ${coldSeconds.toFixed(1)} s` : ""}, ${d.pass ? "pass" : "FAIL"}\n`,
     );
-    recipe = nextRecipe;
-    model = nextModel;
-    posterior = warm;
+    month = warm;
   }
 }
 

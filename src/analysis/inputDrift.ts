@@ -6,7 +6,11 @@
 // an `alarm` changes what the model measures, a `warning` deserves a look, `info` is for the record.
 
 import type { ModelingTable } from "../core/modelingTable.js";
+import { type CampaignRow, campaignDrift } from "./campaignDrift.js";
 import { compact } from "./numberFormat.js";
+
+export type { CampaignRow } from "./campaignDrift.js";
+
 import type { DataDiff } from "./runDiff.js";
 
 export interface DriftFinding {
@@ -15,6 +19,7 @@ export interface DriftFinding {
     | "channels"
     | "taxonomy"
     | "campaign_moved"
+    | "campaign_renamed"
     | "campaign_unmapped"
     | "campaign_new"
     | "spend_range"
@@ -24,15 +29,6 @@ export interface DriftFinding {
   severity: "alarm" | "warning" | "info";
   message: string;
   channel?: string;
-}
-
-/** One row of a prepared table's campaigns.csv. */
-export interface CampaignRow {
-  platform: string;
-  campaign: string;
-  status: string;
-  channel: string;
-  spend: number;
 }
 
 /** Weeks of history the new weeks are compared with. */
@@ -67,36 +63,6 @@ export function inputDrift(
   if (campaigns) out.push(...campaignDrift(campaigns.prev, campaigns.next));
   out.push(...spendDrift(prev, next));
   out.push(...controlDrift(prev, next));
-  return out;
-}
-
-function campaignDrift(prev: CampaignRow[], next: CampaignRow[]): DriftFinding[] {
-  const key = (c: CampaignRow) => `${c.platform}\u0000${c.campaign}`;
-  const before = new Map(prev.map((c) => [key(c), c]));
-  const out: DriftFinding[] = [];
-  for (const c of next) {
-    const old = before.get(key(c));
-    if (old && old.channel !== c.channel && c.status === "mapped" && old.status === "mapped")
-      out.push({
-        kind: "campaign_moved",
-        severity: "alarm",
-        channel: c.channel,
-        message: `campaign '${c.campaign}' (${c.platform}) moved from ${old.channel} to ${c.channel}: its history now counts as ${c.channel}`,
-      });
-    else if (!old && c.status !== "mapped" && c.spend > 0)
-      out.push({
-        kind: "campaign_unmapped",
-        severity: "alarm",
-        message: `new campaign '${c.campaign}' (${c.platform}) is not mapped to a channel (${compact(c.spend)} spend left out): add it to the taxonomy`,
-      });
-    else if (!old && c.spend > 0)
-      out.push({
-        kind: "campaign_new",
-        severity: "info",
-        channel: c.channel,
-        message: `new campaign '${c.campaign}' (${c.platform}) → ${c.channel}`,
-      });
-  }
   return out;
 }
 
@@ -181,15 +147,43 @@ function controlDrift(prev: ModelingTable, next: ModelingTable): DriftFinding[] 
     if (recent.length < 2 || history.length < 8) continue;
     const m = mean(history);
     const sd = Math.sqrt(history.reduce((s, v) => s + (v - m) ** 2, 0) / (history.length - 1));
-    const z = sd > 0 ? (mean(recent) - m) / sd : mean(recent) === m ? 0 : Number.POSITIVE_INFINITY;
+    const r = mean(recent);
+    // constant up to rounding: any move is a new regime, and a model fitted on it never measured its effect
+    const constant = !(sd > 1e-9 * Math.max(1, Math.abs(m)));
+    if (constant) {
+      if (Math.abs(r - m) <= 1e-9 * Math.max(1, Math.abs(m))) continue;
+      const wholeWindow = constantOver(prev, c.name);
+      out.push({
+        kind: "control_level",
+        severity: wholeWindow ? "alarm" : "warning",
+        message: wholeWindow
+          ? `${c.name} was ${m.toPrecision(4)} in every week the previous run saw and is ${r.toPrecision(4)} in the new weeks: that run never measured its effect, so its predictions ignore the change (the refit can only start to learn it)`
+          : `${c.name} moved to a new level in the new weeks: ${r.toPrecision(4)} against a constant ${m.toPrecision(4)} over the past year (a price or promotion regime change?)`,
+      });
+      continue;
+    }
+    const z = (r - m) / sd;
     if (Math.abs(z) > 3)
       out.push({
         kind: "control_level",
         severity: "warning",
-        message: `${c.name} moved to a new level in the new weeks: ${mean(recent).toPrecision(4)} against ${m.toPrecision(4)} (±${sd.toPrecision(2)}) over the past year, ${Math.abs(z).toFixed(1)} sd (a price or promotion regime change?)`,
+        message: `${c.name} moved to a new level in the new weeks: ${r.toPrecision(4)} against ${m.toPrecision(4)} (±${sd.toPrecision(2)}) over the past year, ${Math.abs(z).toFixed(1)} sd (a price or promotion regime change?)`,
       });
   }
   return out;
+}
+
+/** True when a column holds one value (up to rounding) in every week and geo of the table. */
+function constantOver(table: ModelingTable, column: string): boolean {
+  const values = table.columns.find((c) => c.name === column)?.values ?? [];
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const v of values)
+    if (!Number.isNaN(v)) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+  return hi - lo <= 1e-9 * Math.max(1, Math.abs(hi));
 }
 
 function mean(v: number[]): number {

@@ -12,6 +12,7 @@ import type { OutputFile } from "../data/atomicDir.js";
 import { codeVersion, outputsLineage } from "../data/lineage.js";
 import { csvText, SCHEMA_FILE, TABLE_FILE, tableCsv, tableSchema } from "../data/tableIo.js";
 import { experimentsCsv } from "../experiments/experimentsFile.js";
+import type { ExportDrop } from "../simulate/exportDrops.js";
 import type { RawTable } from "../simulate/exports.js";
 import type { SimulatedDataset } from "../simulate/lab.js";
 
@@ -164,4 +165,22 @@ export function labFiles(ds: SimulatedDataset, format: RawFormat): OutputFile[] 
   };
   files.push({ name: "lineage.json", content: `${JSON.stringify(lineage, null, 2)}\n` });
   return files;
+}
+
+export const dropName = (index: number) => String(index).padStart(2, "0");
+
+/** One monthly drop as a folder of its own: the exports up to its last day, the taxonomy and the prepare config. */
+export function dropFiles(ds: SimulatedDataset, drop: ExportDrop, format: RawFormat): OutputFile[] {
+  const dir = `drops/${dropName(drop.index)}`;
+  const raw = [
+    drop.raw.adSpend,
+    drop.raw.orders,
+    drop.raw.pricing,
+    ...(drop.raw.regions ? [drop.raw.regions] : []),
+  ];
+  return [
+    ...raw.map((t) => rawFile(t, format)),
+    { name: "taxonomy.yaml", content: readFileSync(LAB_TAXONOMY_PATH, "utf8") },
+    { name: "prepare.yaml", content: labPrepareConfig(ds, format) },
+  ].map((f) => ({ ...f, name: `${dir}/${f.name}` }));
 }

@@ -50,6 +50,10 @@ function buildProgram(io: CliIo): Command {
     .requiredOption("--out <dir>", "output folder (must not exist unless --force)")
     .option("--format <csv|parquet>", "file format of the raw exports", "csv")
     .option("--experiments", "also run lift tests inside the history and write experiments.csv")
+    .option(
+      "--drops <n>",
+      "also write the exports as monthly drops: drops/00 (history) … drops/<n>, for refreshes",
+    )
     .option("--force", "replace the output folder if it exists")
     .action((opts) => {
       runSimulate(opts, io);

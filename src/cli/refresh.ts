@@ -12,11 +12,13 @@ import { modelOnLongerTable, type PostPeriodReview, postPeriodReview } from "../
 import { observedNational } from "../analysis/ppc.js";
 import { diffData } from "../analysis/runDiff.js";
 import { MmmError } from "../core/errors.js";
+import { writeFileAtomic } from "../data/atomicDir.js";
 import { readModelingTable } from "../data/tableIo.js";
 import { buildModel } from "../inference/executor.js";
 import { DEFAULT_SAMPLE_OPTIONS as SAMPLE } from "../inference/sample.js";
 import { newRunId } from "../registry/runFolder.js";
 import { ownerOf, withRegistry } from "../registry/workspace.js";
+import { type RefreshRecord, renderRefreshPage } from "../report/refreshPage.js";
 import { runFit } from "./fit.js";
 import type { CliIo } from "./io.js";
 import { runPrepare } from "./prepare.js";
@@ -103,6 +105,7 @@ export async function runRefresh(o: RefreshOptions, io: CliIo): Promise<RefreshR
 
   io.out(`\n== 3/4  Post-period review: ${previous.id} on the weeks it did not see`);
   let review: PostPeriodReview | null = null;
+  let reviewSkipped: string | undefined;
   try {
     const spec = prevRun.recipe.spec;
     const model = modelOnLongerTable(prevRun.model, spec, table);
@@ -115,7 +118,8 @@ export async function runRefresh(o: RefreshOptions, io: CliIo): Promise<RefreshR
     for (const line of reviewLines(review, table.kpi)) io.out(`  ${line}`);
   } catch (e) {
     if (!(e instanceof MmmError)) throw e;
-    io.out(`  No review: ${e.message.split("\n")[0]}`);
+    reviewSkipped = e.message.split("\n")[0];
+    io.out(`  No review: ${reviewSkipped}`);
   }
 
   io.out(`\n== 4/4  Refit${o.cold ? "" : `, warm-started from ${previous.id}`}`);
@@ -150,13 +154,40 @@ export async function runRefresh(o: RefreshOptions, io: CliIo): Promise<RefreshR
   );
 
   io.out(`\nWhat moved (${previous.id} → ${fitId}):`);
-  runRunsDiff(previous.id, fitId, { workspace: ws.root }, { out: (s) => io.out(`  ${s}`), err: io.err });
+  const moved = runRunsDiff(
+    previous.id,
+    fitId,
+    { workspace: ws.root },
+    { out: (s) => io.out(`  ${s}`), err: io.err },
+  );
   const blockers = [
     ...(summary.diagnostics.verdict !== "ok" ? [`diagnostics: ${summary.diagnostics.verdict}`] : []),
     ...(review?.alarm ? ["the post-period review raised an alarm"] : []),
     ...drift.filter((f) => f.severity === "alarm").map((f) => f.message),
   ];
   const readyToApprove = blockers.length === 0;
+  const record: RefreshRecord = {
+    format: "mmm-os/refresh@1",
+    createdAt: new Date().toISOString(),
+    note,
+    previous: { id: previous.id, window: moved.data.before },
+    table: tableId,
+    fit: fitId,
+    kpi: table.kpi,
+    data: diff,
+    drift,
+    review,
+    ...(reviewSkipped ? { reviewSkipped } : {}),
+    measures: moved.measures,
+    roiDisplay: summary.roi_display,
+    plans: moved.plans,
+    diagnostics: { verdict: summary.diagnostics.verdict, warmStarted: !o.cold },
+    blockers,
+    readyToApprove,
+  };
+  writeFileAtomic(join(fitDir, "refresh.json"), `${JSON.stringify(record, null, 1)}\n`);
+  writeFileAtomic(join(fitDir, "refresh.html"), await renderRefreshPage(record));
+  io.out(`\nRefresh page: ${join(fitDir, "refresh.html")} (figures in refresh.json)`);
   io.out(
     readyToApprove
       ? `\nReady to approve: mmm runs approve ${fitId} --note '…'`
@@ -170,26 +201,30 @@ function readLineage(dir: string): unknown {
   return existsSync(path) ? JSON.parse(readFileSync(path, "utf8")) : null;
 }
 
+/** A prepared table's campaign mapping report (campaigns.csv), if it has one. */
+export function readCampaignRows(path: string): CampaignRow[] | undefined {
+  if (!existsSync(path)) return undefined;
+  const rows = parseCsv(readFileSync(path, "utf8"), { columns: true, skip_empty_lines: true }) as Record<
+    string,
+    string
+  >[];
+  return rows.map((r) => ({
+    platform: r.platform,
+    campaign: r.campaign,
+    status: r.status,
+    channel: r.channel,
+    spend: Number(r.spend),
+    ...(r.first_day ? { firstDay: r.first_day } : {}),
+    ...(r.last_day ? { lastDay: r.last_day } : {}),
+  }));
+}
+
 /** Both tables' campaign reports, when both have one (campaign-level media exports). */
 function campaigns(
   runDir: string,
   tableDir: string,
 ): { prev: CampaignRow[]; next: CampaignRow[] } | undefined {
-  const read = (path: string): CampaignRow[] | undefined => {
-    if (!existsSync(path)) return undefined;
-    const rows = parseCsv(readFileSync(path, "utf8"), { columns: true, skip_empty_lines: true }) as Record<
-      string,
-      string
-    >[];
-    return rows.map((r) => ({
-      platform: r.platform,
-      campaign: r.campaign,
-      status: r.status,
-      channel: r.channel,
-      spend: Number(r.spend),
-    }));
-  };
-  const prev = read(join(runDir, "data", "campaigns.csv"));
-  const next = read(join(tableDir, "campaigns.csv"));
+  const prev = readCampaignRows(join(runDir, "data", "campaigns.csv"));
+  const next = readCampaignRows(join(tableDir, "campaigns.csv"));
   return prev && next ? { prev, next } : undefined;
 }

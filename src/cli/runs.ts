@@ -7,9 +7,11 @@ import type { Command } from "commander";
 import { channelDraws } from "../analysis/channelMetrics.js";
 import { buildModelCard } from "../analysis/modelCard.js";
 import { interval } from "../analysis/numberFormat.js";
-import { diffData, diffLines, diffMeasures, diffSpec } from "../analysis/runDiff.js";
+import { diffData, diffLines, diffMeasures, diffSpec, type RunDiff } from "../analysis/runDiff.js";
 import { MmmError } from "../core/errors.js";
 import { writeFileAtomic } from "../data/atomicDir.js";
+import { planBudget } from "../planning/plan.js";
+import { diffPlans, type PlanDiff, planDiffLines } from "../planning/planDiff.js";
 import {
   type Registry,
   RUN_KINDS,
@@ -28,7 +30,7 @@ import {
   withRegistry,
 } from "../registry/workspace.js";
 import type { CliIo } from "./io.js";
-import { readRun } from "./runReader.js";
+import { type RunFolder, readRun } from "./runReader.js";
 
 /** The workspace of --workspace DIR, else of the current folder (or a folder above it). */
 export function workspace(dir?: string): Workspace {
@@ -238,7 +240,19 @@ export function runRunsCard(id: string, o: { out?: string } & WorkspaceOption, i
 }
 
 /** `mmm runs diff A B`: data, spec and measures of two registered fits. */
-export function runRunsDiff(a: string, b: string, o: { json?: boolean } & WorkspaceOption, io: CliIo): void {
+export interface RunsDiffResult extends RunDiff {
+  before: string;
+  after: string;
+  /** Each run's default plan side by side, or why there is none. */
+  plans: PlanDiff | { unavailable: string } | null;
+}
+
+export function runRunsDiff(
+  a: string,
+  b: string,
+  o: { json?: boolean; plans?: boolean } & WorkspaceOption,
+  io: CliIo,
+): RunsDiffResult {
   const [before, after] = inWorkspace(o.workspace, (_ws, registry) =>
     [registry.get(a), registry.get(b)].map((r) => requireFitFolder(r, "a diff")),
   );
@@ -246,18 +260,38 @@ export function runRunsDiff(a: string, b: string, o: { json?: boolean } & Worksp
   const measures = runs.map((r) =>
     channelDraws(r.model, r.draws, { valuePerUnit: r.model.data.valuePerUnit ?? 1 }),
   );
-  const diff = {
+  const diff: RunsDiffResult = {
+    before: before.id,
+    after: after.id,
     data: diffData(runs[0].recipe.table, runs[1].recipe.table, {
       before: runs[0].lineage,
       after: runs[1].lineage,
     }),
     spec: diffSpec(runs[0].fit.config.resolved, runs[1].fit.config.resolved),
     measures: diffMeasures(measures[0], measures[1]),
+    plans: o.plans === false ? null : comparePlans(runs[0], runs[1]),
   };
-  if (o.json) io.out(JSON.stringify({ before: before.id, after: after.id, ...diff }, null, 2));
-  else
+  if (o.json) io.out(JSON.stringify(diff, null, 2));
+  else {
     for (const line of diffLines(diff, { before: before.id, after: after.id }, runs[1].summary.roi_display))
       io.out(line);
+    if (diff.plans && "unavailable" in diff.plans) io.out(`\nPlan: not compared (${diff.plans.unavailable})`);
+    else if (diff.plans) {
+      io.out("");
+      for (const line of planDiffLines(diff.plans)) io.out(line);
+    }
+  }
+  return diff;
+}
+
+/** Both runs' plans with the default settings; a run that cannot be planned says why. */
+function comparePlans(before: RunFolder, after: RunFolder): PlanDiff | { unavailable: string } {
+  try {
+    return diffPlans(planBudget(before.model, before.draws), planBudget(after.model, after.draws));
+  } catch (e) {
+    if (e instanceof MmmError) return { unavailable: e.message.split("\n")[0] };
+    throw e;
+  }
 }
 
 function choice(value: string | undefined, allowed: readonly string[], option: string): string | undefined {
@@ -319,8 +353,11 @@ export function addWorkspaceCommands(program: Command, io: CliIo): void {
     .argument("<before>", "the earlier run's id")
     .argument("<after>", "the later run's id")
     .option("--json", "print JSON")
+    .option("--no-plans", "skip the plan comparison (each run's default plan, a few seconds each)")
     .option(...WS)
-    .action((a, b, opts) => runRunsDiff(a, b, opts, io));
+    .action((a, b, opts) => {
+      runRunsDiff(a, b, opts, io);
+    });
   runs
     .command("card")
     .description(

@@ -4,10 +4,12 @@ import { formatDay } from "../core/dates.js";
 import { MmmError } from "../core/errors.js";
 import { parseUserNumber } from "../core/userNumber.js";
 import { checkOutputDir, writeDirAtomic } from "../data/atomicDir.js";
+import { DROP_WEEKS, type ExportDrop, exportDrops } from "../simulate/exportDrops.js";
 import { type SimulatedDataset, simulateScenario } from "../simulate/lab.js";
 import { SCENARIO_NAMES } from "../simulate/scenarios.js";
+import type { TruthWorldChange } from "../simulate/worldChanges.js";
 import type { CliIo } from "./io.js";
-import { labFiles, type RawFormat } from "./labFiles.js";
+import { dropFiles, dropName, labFiles, type RawFormat } from "./labFiles.js";
 
 export interface SimulateOptions {
   scenario: string;
@@ -17,6 +19,8 @@ export interface SimulateOptions {
   force?: boolean;
   /** Run lift tests inside the history and write them as experiments.csv. */
   experiments?: boolean;
+  /** Also write the exports as this many monthly drops (drops/00 … drops/NN). */
+  drops?: string;
 }
 
 export function parseSeed(text: string, flag = "--seed"): number {
@@ -46,9 +50,28 @@ export function runSimulate(opts: SimulateOptions, io: CliIo): SimulatedDataset 
     );
   }
   const seed = parseSeed(opts.seed);
+  const dropCount =
+    opts.drops === undefined
+      ? 0
+      : parseUserNumber(
+          opts.drops,
+          "--drops",
+          { option: "--drops" },
+          { integer: true, min: 1, max: 26, example: "--drops 12" },
+        );
   checkOutputDir(opts.out, opts.force ?? false);
   const ds = simulateScenario(opts.scenario, seed, { experiments: opts.experiments ?? false });
-  writeDirAtomic(opts.out, labFiles(ds, opts.format as RawFormat), opts.force ?? false);
+  let drops: ExportDrop[] = [];
+  try {
+    drops = dropCount > 0 ? exportDrops(ds, dropCount) : [];
+  } catch (e) {
+    throw new MmmError("E_BAD_OPTION", (e as Error).message, { option: "--drops" }, "ask for fewer drops");
+  }
+  const files = [
+    ...labFiles(ds, opts.format as RawFormat),
+    ...drops.flatMap((d) => dropFiles(ds, d, opts.format as RawFormat)),
+  ];
+  writeDirAtomic(opts.out, files, opts.force ?? false);
   const t = ds.truth;
   io.out(
     [
@@ -60,8 +83,27 @@ export function runSimulate(opts: SimulateOptions, io: CliIo): SimulatedDataset 
             `  experiments: ${ds.experiments.length} lift tests in experiments.csv (${ds.experiments.map((e) => `${e.kind} ${e.channel}`).join(", ")}); true lifts in truth/truth.json`,
           ]
         : []),
+      ...(drops.length > 0
+        ? [
+            `  drops: ${opts.out}/drops/00 holds the history to ${drops[0].lastDay}; drops/01 … drops/${dropName(drops.length - 1)} add ${DROP_WEEKS} weeks each, to ${drops[drops.length - 1].lastDay}`,
+          ]
+        : []),
+      ...(t.changes
+        ? t.changes.map((c) => `  world change (${c.kind}) from the week of ${c.week}: ${describeChange(c)}`)
+        : []),
       `  next: mmm prepare --config ${opts.out}/prepare.yaml --out ${opts.out}/table`,
     ].join("\n"),
   );
   return ds;
+}
+
+function describeChange(c: TruthWorldChange): string {
+  switch (c.kind) {
+    case "effect":
+      return `${c.channel}'s effect × ${c.multiplier} (${c.contributionBefore.toFixed(0)} → ${c.contributionAfter.toFixed(0)} a week)`;
+    case "taxonomy":
+      return `${c.renamedCampaigns} campaigns renamed; '${c.campaignBefore}' (${c.from}) became '${c.campaignAfter}' (${c.to}), ${c.movedPerWeek.toFixed(0)} USD a week`;
+    case "price":
+      return `list price ${c.priceBefore} → ${c.priceAfter}`;
+  }
 }

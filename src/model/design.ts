@@ -238,7 +238,9 @@ export function buildModelData(table: ModelingTable, spec: ModelSpec, opts: Desi
     let ss = 0;
     for (const v of train) ss += (v - center) ** 2;
     const scale = Math.sqrt(ss / Math.max(1, n - 1));
-    if (!(scale > 0)) continue;
+    // constant up to rounding (a price of 34.99 every week leaves an sd of ~1e-15): scaling by that
+    // residue would turn a later change of a cent into millions of standard deviations
+    if (!(scale > 1e-9 * Math.max(1, Math.abs(center)))) continue;
     controls.push({
       name: c.name,
       z: col.values.map((v) => (v - center) / scale),

@@ -178,9 +178,18 @@ export interface RealisedCampaign {
   channel: string;
   platform: string;
   name: string;
+  /** The catalogue name it was dressed from (before prefix and case). */
+  baseName: string;
   /** Name from `renameDay` on, if the campaign is renamed. */
   renamedName?: string;
+  renamedBaseName?: string;
   renameDay?: number;
+  /** The drift world's new naming convention: this name from `conventionDay` on. */
+  conventionName?: string;
+  conventionDay?: number;
+  /** Days the campaign runs (inclusive from, exclusive until); unset = the whole history. */
+  activeFrom?: number;
+  activeUntil?: number;
 }
 
 /** Picks the names one dataset uses: one variant per campaign, one agency prefix and case style per channel. */
@@ -196,17 +205,20 @@ export function realiseCampaigns(
   const style = rng.pick(CASE_STYLES);
   const platform = rng.pick(entry.platforms);
   return entry.campaigns.slice(0, maxCampaigns).map((c) => {
+    const baseName = rng.pick(c.names);
     const realised: RealisedCampaign = {
       channel,
       platform,
-      name: dirtyName(rng.pick(c.names), prefix, style),
+      name: dirtyName(baseName, prefix, style),
+      baseName,
     };
     if (c.renamedTo) {
       // renamed somewhere in the middle third of the history, as agencies do at a re-org
       const span = lastDay - firstDay;
       realised.renameDay = firstDay + Math.floor(span / 3 + rng.uniform() * (span / 3));
+      realised.renamedBaseName = rng.pick(c.renamedTo);
       realised.renamedName = dirtyName(
-        rng.pick(c.renamedTo),
+        realised.renamedBaseName,
         rng.pick(AGENCY_PREFIXES),
         rng.pick(CASE_STYLES),
       );

@@ -8,6 +8,7 @@ import { apportion, type Rng } from "../core/rng.js";
 import { catalogueFor, type RealisedCampaign, realiseCampaigns } from "./campaigns.js";
 import type { DailyCalendars, GeoInfo } from "./lab.js";
 import type { ScenarioSpec } from "./scenarios.js";
+import { campaignActive, campaignNameOn, changeTaxonomy, type WorldChanges } from "./worldChanges.js";
 
 export interface RawTable {
   /** File name the table is written to (inside the dataset's raw/ folder). */
@@ -45,11 +46,14 @@ interface ExportInput {
   platformClaims: Record<string, Float64Array[]>;
   calendars: DailyCalendars;
   rng: Rng;
+  /** The drift world's taxonomy change: from `day` on, `moved` cents (per geo and week) are booked as one new campaign. */
+  taxonomyChange?: { change: WorldChanges["taxonomy"]; day: DayNumber; moved: Float64Array[] };
 }
 
 export function buildRawExports(input: ExportInput): RawExports {
   const { spec, geos, weekStarts, firstDay, lastDay, geoCents, orders, platformClaims, calendars, rng } =
     input;
+  const taxonomyChange = input.taxonomyChange;
   const G = geos.length;
   const W = weekStarts.length;
   const isGeo = G > 1;
@@ -63,6 +67,9 @@ export function buildRawExports(input: ExportInput): RawExports {
       lastDay,
       isGeo ? 2 : Number.POSITIVE_INFINITY,
     );
+  const movedCampaign = taxonomyChange
+    ? changeTaxonomy(campaigns, taxonomyChange.change, taxonomyChange.day, rng.fork("taxonomy-change"))
+    : undefined;
 
   // daily orders per geo: each week's count split over its days
   const orng = rng.fork("orders");
@@ -99,7 +106,18 @@ export function buildRawExports(input: ExportInput): RawExports {
       for (let g = 0; g < G; g++) {
         const total = geoCents[ch.name][g][w];
         if (total === 0) continue;
-        const perCampaign = apportion(total, mix[ch.name]);
+        const list = campaigns[ch.name];
+        // a moved tactic's cents are booked whole to its campaign; the rest split by the mix over the campaigns running
+        const fixed = list.map((c) =>
+          c === movedCampaign && taxonomyChange ? taxonomyChange.moved[g][w] : 0,
+        );
+        const rest = total - fixed.reduce((a, b) => a + b, 0);
+        const weights = mix[ch.name].map((m, k) =>
+          fixed[k] > 0 || list[k] === movedCampaign || !campaignActive(list[k], weekStarts[w]) ? 0 : m,
+        );
+        const perCampaign = (rest > 0 ? apportion(rest, weights) : weights.map(() => 0)).map(
+          (c, k) => c + fixed[k],
+        );
         perCampaign.forEach((cents, k) => {
           if (cents === 0) return;
           const daily = apportion(
@@ -120,7 +138,7 @@ export function buildRawExports(input: ExportInput): RawExports {
         .sort(
           (a, b) =>
             a.campaign.platform.localeCompare(b.campaign.platform) ||
-            nameOn(a.campaign, day).localeCompare(nameOn(b.campaign, day)) ||
+            campaignNameOn(a.campaign, day).localeCompare(campaignNameOn(b.campaign, day)) ||
             a.g - b.g,
         );
       for (const cell of cells) {
@@ -139,7 +157,11 @@ export function buildRawExports(input: ExportInput): RawExports {
         claimCarry.set(key, before + claimed - attributed);
         weeklyImpressions[cell.ch][cell.g][w] += impressions;
         weeklyAttributed[cell.ch][w] += attributed;
-        const row: (string | number)[] = [formatDay(day), cell.campaign.platform, nameOn(cell.campaign, day)];
+        const row: (string | number)[] = [
+          formatDay(day),
+          cell.campaign.platform,
+          campaignNameOn(cell.campaign, day),
+        ];
         if (isGeo) row.push(geos[cell.g].name);
         row.push("USD", usd.toFixed(2), impressions, clicks, attributed);
         rows.push(row);
@@ -207,12 +229,6 @@ export function buildRawExports(input: ExportInput): RawExports {
       .flat()
       .map((c) => (c.renameDay === undefined ? c : { ...c, renameDate: formatDay(c.renameDay) })),
   };
-}
-
-function nameOn(c: RealisedCampaign, day: DayNumber): string {
-  return c.renamedName !== undefined && c.renameDay !== undefined && day >= c.renameDay
-    ? c.renamedName
-    : c.name;
 }
 
 /** A handful of days of an internal test campaign: a few dollars that the taxonomy must ignore. */

@@ -21,6 +21,7 @@ import {
 import { type ScenarioSpec, scenarioSpec } from "./scenarios.js";
 import { simulateSpend } from "./spend.js";
 import type { LabTruth, TruthChannel } from "./truth.js";
+import { currentWorld, moveTactic, shiftPrice, worldChangesTruth } from "./worldChanges.js";
 
 export const LAB_VERSION = "1";
 export const KPI_NAME = "new_subscriptions";
@@ -171,6 +172,8 @@ export function simulateScenario(
       for (let g = 0; g < G; g++) geoCents[ch.name][g][w] = parts[g];
     }
   }
+  // the drift world's moved tactic: its money is the new channel's from the change week on
+  const movedCents = spec.changes ? moveTactic(geoCents, spec.changes.taxonomy) : undefined;
   // lift tests change the spend of their weeks before anything is drawn from it (the data hold them)
   const testPlans = options.experiments
     ? applyLabTests(
@@ -229,6 +232,10 @@ export function simulateScenario(
     }
     const beta = (roi * spend) / (VALUE_PER_SUBSCRIPTION * unitContribution);
     params.beta = params.beta.map((b) => b * beta);
+    // the drift world's effect change comes after the coefficient is set: the target ROI is the old world's
+    const effect = spec.changes?.effect;
+    if (effect?.channel === ch.name)
+      params.effectChange = { week: effect.week, multiplier: effect.multiplier };
     media.push(params);
   }
 
@@ -236,6 +243,8 @@ export function simulateScenario(
   const firstDay = start;
   const lastDay = start + 7 * N + 2; // exports end on the Wednesday of the extra week
   const calendars = drawPriceAndPromos(firstDay, start + 7 * W - 1, rng.fork("pricing"));
+  if (spec.changes)
+    shiftPrice(calendars.price, weekStarts[spec.changes.price.week] - firstDay, spec.changes.price.factor);
   const weeklyPrice = new Float64Array(W);
   const weeklyPromo = new Float64Array(W);
   const weeklyDiscount = new Float64Array(W);
@@ -330,6 +339,15 @@ export function simulateScenario(
     ),
     calendars,
     rng: rng.fork("exports"),
+    ...(spec.changes && movedCents
+      ? {
+          taxonomyChange: {
+            change: spec.changes.taxonomy,
+            day: weekStarts[spec.changes.taxonomy.week],
+            moved: movedCents,
+          },
+        }
+      : {}),
   });
 
   const weeks = weekStarts.slice(0, N);
@@ -396,8 +414,9 @@ export function simulateScenario(
   const mediaTotal = channels.reduce((s, c) => s + c.contribution, 0);
   const meanNational = nationalSum(mean);
   const budget = budgetProblem(media, geos, geoCents, N);
-  const solution = solveBudget(media, budget);
-  const currentValue = planValue(media, budget, budget.currentAllocation);
+  // plans are for the world as it is now: after any change of effect
+  const solution = solveBudget(currentWorld(media, N), budget);
+  const currentValue = planValue(currentWorld(media, N), budget, budget.currentAllocation);
 
   const tests = options.experiments
     ? readLabTests(
@@ -524,6 +543,16 @@ export function simulateScenario(
     }),
   };
   if (tests) truth.experiments = tests.truth;
+  if (spec.changes)
+    truth.changes = worldChangesTruth({
+      changes: spec.changes,
+      weekStarts,
+      weeks: N,
+      channels,
+      campaigns: raw.campaigns,
+      calendars,
+      moved: movedCents ?? [],
+    });
   return { scenario: spec, seed, raw, table, truth, experiments: tests?.experiments };
 }
 

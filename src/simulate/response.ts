@@ -14,6 +14,16 @@ export interface ChannelTruthParams {
   halfSaturation: number[];
   /** Coefficient per geo: weekly KPI at full saturation. */
   beta: number[];
+  /**
+   * The drift world's change of effect: from week `week` of the history on (an index into the
+   * spend paths the functions below receive), the coefficient is multiplied by `multiplier`.
+   */
+  effectChange?: { week: number; multiplier: number };
+}
+
+/** The coefficient's multiplier in week t of the history. */
+function effectAt(p: ChannelTruthParams, t: number): number {
+  return p.effectChange && t >= p.effectChange.week ? p.effectChange.multiplier : 1;
 }
 
 /** Weekly contribution of one channel in one geo for a weekly spend path (USD). */
@@ -24,7 +34,7 @@ export function channelContribution(
 ): Float64Array {
   const a = applyAdstock(spend, adstockWeights(p.adstock));
   const spec = { type: "hill" as const, halfSaturation: p.halfSaturation[geo], slope: p.slope };
-  for (let t = 0; t < a.length; t++) a[t] = p.beta[geo] * saturate(a[t], spec);
+  for (let t = 0; t < a.length; t++) a[t] = p.beta[geo] * effectAt(p, t) * saturate(a[t], spec);
   return a;
 }
 
@@ -43,7 +53,8 @@ export function contributionScaleDerivative(
   const spec = { type: "hill" as const, halfSaturation: p.halfSaturation[geo], slope: p.slope };
   let d = 0;
   // s'(A)·A → 0 as A → 0 for every slope, so weeks without adstock add nothing (and avoid 0·∞)
-  for (let t = from; t < to; t++) if (a[t] > 0) d += p.beta[geo] * saturateDerivative(a[t], spec) * a[t];
+  for (let t = from; t < to; t++)
+    if (a[t] > 0) d += p.beta[geo] * effectAt(p, t) * saturateDerivative(a[t], spec) * a[t];
   return d;
 }
 

@@ -4,6 +4,7 @@
 import { formatDay, parseDay } from "../core/dates.js";
 import { Rng } from "../core/rng.js";
 import type { AdstockSpec } from "../model/adstock.js";
+import type { WorldChanges } from "./worldChanges.js";
 
 export type SpendPattern = "always_on" | "flighted";
 
@@ -60,6 +61,8 @@ export interface ScenarioSpec {
    * log-normal factor, so last quarter's plan differs from the year's (a cut, a new push).
    */
   recentShift?: { weeks: number; logSd: number };
+  /** The drift world: an effect change, a taxonomy change and a price regime at known weeks. */
+  changes?: WorldChanges;
 }
 
 const TEMPLATES: Record<string, ChannelTemplate> = {
@@ -275,6 +278,30 @@ export const SCENARIOS: Record<string, ScenarioSpec> = {
     spendScale: 1,
     noise: { family: "normal", cv: 0.03 },
     geo: { count: 24, populationMin: 400_000, populationMax: 4_000_000, betaSd: 0.2 },
+  },
+  drift: {
+    name: "drift",
+    description:
+      "As clean, but the world changes in the last year: paid search's effect halves (week 123), the agency renames every campaign and moves retargeting from social to display (week 115), and the list price is cut 15% (week 135).",
+    weeks: 156,
+    start: "2023-01-02",
+    channels: SIX,
+    intercept: 6000,
+    spendScale: 1,
+    noise: { family: "normal", cv: 0.03 },
+    // weeks are 0-based; with monthly 4-week drops from week 108 on, each change falls inside a drop
+    changes: {
+      effect: { channel: "paid_search", week: 122, multiplier: 0.5 },
+      taxonomy: {
+        week: 114,
+        from: "paid_social",
+        to: "display",
+        tactic: /retarget/i,
+        movedName: "DISP_Retargeting_DPA_OpenWeb",
+        share: 0.3,
+      },
+      price: { week: 134, factor: 0.85 },
+    },
   },
   large: {
     name: "large",

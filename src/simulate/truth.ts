@@ -6,6 +6,7 @@ import { type BudgetProblem, planValue } from "./budget.js";
 import type { LabTestTruth } from "./labExperiments.js";
 import type { ChannelTruthParams } from "./response.js";
 import type { SpendPattern } from "./scenarios.js";
+import type { TruthWorldChange } from "./worldChanges.js";
 
 export interface TruthChannel {
   name: string;
@@ -93,6 +94,8 @@ export interface LabTruth {
   platform: TruthPlatformClaim[];
   /** The lift tests run inside the history, when the dataset was simulated with them. */
   experiments?: LabTestTruth[];
+  /** The drift world's changes: what changed, from which week. */
+  changes?: TruthWorldChange[];
 }
 
 export interface TruthPlatformClaim {

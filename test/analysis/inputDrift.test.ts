@@ -54,6 +54,16 @@ describe("inputDrift", () => {
     );
   });
 
+  it("raises an alarm when a control the previous run only ever saw at one value changes", () => {
+    const flat = Array.from({ length: 60 }, () => 34.99);
+    const prev = table(history, flat);
+    const next = table([...history, 101, 99, 104, 97], [...flat, 36.99, 36.99, 36.99, 36.99]);
+    const found = inputDrift(prev, next, diffData(prev, next, { before: null, after: null }));
+    expect(found.map((f) => [f.kind, f.severity])).toEqual([["control_level", "alarm"]]);
+    expect(found[0].message).toMatch(/price was 34\.99 in every week the previous run saw and is 36\.99/);
+    expect(found[0].message).not.toMatch(/Infinity/);
+  });
+
   it("finds campaigns that moved channel or arrived unmapped", () => {
     const prev = table(history, prices);
     const next = table([...history, 100], [...prices, 20]);

@@ -3,7 +3,7 @@
 // reviewed on the 13 new weeks, refitted warm-started and registered as a draft that follows it,
 // with a pre-filled note.
 
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -83,6 +83,30 @@ describe("mmm refresh", () => {
       /^November exports \[refresh of fit-\S+: \+13 weeks; .*post-period (ok|ALARM)\]$/,
     );
     expect(runs.some((r) => r.id === result.tableId && r.kind === "prepare")).toBe(true);
+    // what moved in the plan: each run's default plan, side by side
+    expect(text).toMatch(/Plan \(default settings, each run at its own reference budget\)/);
+    // the refresh page and its figures, in the new fit's folder
+    const fitDir = join(ws, "runs", result.fitId);
+    const record = JSON.parse(readFileSync(join(fitDir, "refresh.json"), "utf8"));
+    expect(record).toMatchObject({
+      format: "mmm-os/refresh@1",
+      fit: result.fitId,
+      previous: { id: approved },
+    });
+    expect(record.readyToApprove).toBe(result.readyToApprove);
+    expect(record.review.weeks).toHaveLength(13);
+    expect(record.plans.channels.map((c: { channel: string }) => c.channel)).toContain("tv");
+    const page = readFileSync(join(fitDir, "refresh.html"), "utf8");
+    for (const heading of [
+      "1. What changed in the data",
+      "did on the weeks it had not seen",
+      "3. What moved in the measures",
+      "4. What moved in the plan",
+    ])
+      expect(page).toContain(heading);
+    expect(page).toMatch(/Content-Security-Policy" content="default-src /);
+    expect(page).not.toMatch(/<script|(src|href)="https?:/i);
+    expect(page).toMatch(result.readyToApprove ? /Ready to approve/ : /Review before approving/);
   }, 180_000);
 
   it("refuses without an approved fit to start from", async () => {

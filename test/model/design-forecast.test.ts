@@ -43,3 +43,20 @@ describe("design on a longer table, on the fitted run's time axis", () => {
     });
   }
 });
+
+describe("a control constant in the fitted window", () => {
+  it("is left out even when rounding leaves an sd of 1e-15, so a later change cannot explode the forecast", () => {
+    const spec = ModelSpecSchema.parse({});
+    const full = simulateScenario("clean", 2).table;
+    const T0 = full.weeks.length - 13;
+    // a price of 34.99 every fitted week, then a rise: the mean of 34.99s is not exactly 34.99
+    const price = full.columns.find((c) => c.name === "list_price");
+    if (!price) throw new Error("no list_price");
+    const values = Float64Array.from(price.values, (_, t) => (t < T0 ? 34.99 : 36.99));
+    const table = { ...full, columns: full.columns.map((c) => (c === price ? { ...c, values } : c)) };
+    const past = buildModelData(firstWeeks(table, T0), spec);
+    expect(past.controls.map((c) => c.name)).not.toContain("list_price");
+    const later = buildModelData(table, spec, { holdoutWeeks: 13, timeAxisWeeks: T0, kpiScale: past.yScale });
+    expect(later.controls.map((c) => c.name)).toEqual(past.controls.map((c) => c.name));
+  });
+});

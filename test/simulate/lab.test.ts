@@ -71,6 +71,7 @@ describe("determinism", () => {
       "clean",
       "collinear",
       "counts",
+      "drift",
       "endogenous",
       "geo",
       "large",

@@ -1,0 +1,85 @@
+// What the refresh benchmarks share: the diagnostics bar every fit is judged on, and one month's
+// step — last month's model reviewed on the weeks it did not see, then refitted warm-started.
+
+import { assessConvergence } from "../src/analysis/convergence.js";
+import { modelOnLongerTable, type PostPeriodReview, postPeriodReview } from "../src/analysis/postPeriod.js";
+import { observedNational } from "../src/analysis/ppc.js";
+import type { WorkerExecutor } from "../src/cli/workerExecutor.js";
+import type { ModelingTable } from "../src/core/modelingTable.js";
+import { buildModel } from "../src/inference/executor.js";
+import { DEFAULT_SAMPLE_OPTIONS, fitModel, type Posterior, pooledDraws } from "../src/inference/sample.js";
+import type { MmmModel } from "../src/model/mmm.js";
+import type { ModelSpec } from "../src/model/spec.js";
+
+export const WARM_WARMUP = 150;
+
+/** R̂ ≤ 1.01, bulk and tail ESS ≥ 400, no divergences: the bar cold and warm fits are held to. */
+export function diagnosticsBar(p: Posterior, opts: typeof DEFAULT_SAMPLE_OPTIONS) {
+  const r = assessConvergence(p, opts).report;
+  return {
+    rhat: r.rhat_max ?? Number.NaN,
+    bulk: r.ess_bulk_min ?? Number.NaN,
+    tail: r.ess_tail_min ?? Number.NaN,
+    div: r.divergences,
+    pass:
+      (r.rhat_max ?? 2) <= 1.01 &&
+      (r.ess_bulk_min ?? 0) >= 400 &&
+      (r.ess_tail_min ?? 0) >= 400 &&
+      r.divergences === 0,
+  };
+}
+
+export interface FittedMonth {
+  model: MmmModel;
+  posterior: Posterior;
+}
+
+export async function coldFit(
+  table: ModelingTable,
+  spec: ModelSpec,
+  seed: number,
+  executor: WorkerExecutor,
+): Promise<FittedMonth & { seconds: number; opts: typeof DEFAULT_SAMPLE_OPTIONS }> {
+  const recipe = { table, spec };
+  const model = buildModel(recipe);
+  const opts = { ...DEFAULT_SAMPLE_OPTIONS, seed };
+  const t0 = performance.now();
+  const posterior = await fitModel(model, recipe, opts, executor);
+  return { model, posterior, seconds: (performance.now() - t0) / 1000, opts };
+}
+
+/** Last month's model on the new table's weeks it did not see. */
+export function reviewOn(
+  prev: FittedMonth,
+  spec: ModelSpec,
+  next: ModelingTable,
+  seed: number,
+): PostPeriodReview {
+  return postPeriodReview(
+    modelOnLongerTable(prev.model, spec, next),
+    pooledDraws(prev.posterior),
+    observedNational(buildModel({ table: next, spec })),
+    prev.model.data.T,
+    seed,
+  );
+}
+
+/** The refit of the new table, warm-started from last month's posterior. */
+export async function warmFit(
+  prev: FittedMonth,
+  table: ModelingTable,
+  spec: ModelSpec,
+  seed: number,
+  executor: WorkerExecutor,
+): Promise<FittedMonth & { seconds: number; opts: typeof DEFAULT_SAMPLE_OPTIONS }> {
+  const recipe = { table, spec };
+  const model = buildModel(recipe);
+  const opts = { ...DEFAULT_SAMPLE_OPTIONS, seed, warmup: WARM_WARMUP };
+  const t0 = performance.now();
+  const posterior = await fitModel(model, recipe, opts, executor, undefined, {
+    names: prev.model.names,
+    draws: pooledDraws(prev.posterior),
+    stepSizes: prev.posterior.chains.map((c) => c.stepSize),
+  });
+  return { model, posterior, seconds: (performance.now() - t0) / 1000, opts };
+}
