@@ -145,22 +145,24 @@ ${
 function reviewChart(v: PostPeriodReview, kpi: string): TopLevelSpec {
   const y = (field: string) =>
     ({ field, type: "quantitative", title: `${kpi} per week`, scale: { zero: false } }) as const;
+  // a few weeks: label each week's Monday, not Vega's choice of days
+  const x = { ...WEEK_AXIS, axis: { format: "%d %b %Y", tickCount: { interval: "week", step: 1 } } } as const;
   const layers: Layer[] = [
     {
       mark: { type: "area", color: COLOURS.band, opacity: 0.18 },
-      encoding: { x: WEEK_AXIS, y: y("q05"), y2: { field: "q95" } },
+      encoding: { x, y: y("q05"), y2: { field: "q95" } },
     },
     {
       mark: { type: "area", color: COLOURS.band, opacity: 0.35 },
-      encoding: { x: WEEK_AXIS, y: y("q25"), y2: { field: "q75" } },
+      encoding: { x, y: y("q25"), y2: { field: "q75" } },
     },
     {
       mark: { type: "line", color: COLOURS.estimate, strokeWidth: 1.5 },
-      encoding: { x: WEEK_AXIS, y: y("mean") },
+      encoding: { x, y: y("mean") },
     },
     {
       mark: { type: "point", filled: true, size: 40, color: COLOURS.observed },
-      encoding: { x: WEEK_AXIS, y: y("actual") },
+      encoding: { x, y: y("actual") },
     },
   ];
   const outside = v.weeksOutside.length;
