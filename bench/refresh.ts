@@ -11,7 +11,16 @@ import { firstWeeks } from "../src/core/modelingTable.js";
 import { ModelSpecSchema } from "../src/model/spec.js";
 import { simulateScenario } from "../src/simulate/lab.js";
 import { median, seedList, table, writeResult } from "./lib.js";
-import { coldFit, diagnosticsBar, type FittedMonth, reviewOn, WARM_WARMUP, warmFit } from "./refreshLib.js";
+import {
+  approve,
+  coldFit,
+  diagnosticsBar,
+  type FittedMonth,
+  POLICY,
+  reviewOn,
+  WARM_WARMUP,
+  warmFit,
+} from "./refreshLib.js";
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -28,6 +37,9 @@ interface Row {
   month: number;
   weeks: number;
   alarm: boolean;
+  borderline: boolean;
+  /** Weeks the review judged: 4, or more after a borderline month held the last run approved. */
+  reviewWeeks: number;
   coverage90: number;
   cumulativePit: number;
   extrapolated: string;
@@ -47,13 +59,14 @@ for (const seed of seedList(arg("seeds", "1-5"))) {
   const full = simulateScenario("clean", seed).table;
   const T = full.weeks.length;
   const start = T - drops * DROP_WEEKS;
-  // month 0: the first model, fitted cold on the history before the first drop
-  let month: FittedMonth = await coldFit(firstWeeks(full, start), spec, seed, executor);
+  // month 0: the first model, fitted cold on the history before the first drop, and approved
+  let approved: FittedMonth = await coldFit(firstWeeks(full, start), spec, seed, executor);
   for (let m = 1; m <= drops; m++) {
     const weeks = start + m * DROP_WEEKS;
     const next = firstWeeks(full, weeks);
-    const review = reviewOn(month, spec, next, seed);
-    const warm = await warmFit(month, next, spec, seed * 100 + m, executor);
+    // as `mmm refresh`: the approved run is reviewed on every week since its data ended, and warm-starts the refit
+    const review = reviewOn(approved, spec, next, seed);
+    const warm = await warmFit(approved, next, spec, seed * 100 + m, executor);
     const warmSeconds = warm.seconds;
     let coldSeconds: number | null = null;
     let coldPass: boolean | null = null;
@@ -68,6 +81,8 @@ for (const seed of seedList(arg("seeds", "1-5"))) {
       month: m,
       weeks,
       alarm: review.alarm,
+      borderline: review.borderline,
+      reviewWeeks: review.weeks.length,
       coverage90: review.coverage90,
       cumulativePit: review.cumulative.pit,
       extrapolated: review.extrapolated.map((e) => e.channel).join(" "),
@@ -83,7 +98,7 @@ for (const seed of seedList(arg("seeds", "1-5"))) {
     process.stderr.write(
       `seed ${seed} month ${m}: alarm ${review.alarm} (PIT ${review.cumulative.pit.toFixed(2)}), warm ${warmSeconds.toFixed(1)} s${coldSeconds ? `, cold ${coldSeconds.toFixed(1)} s` : ""}, ${d.pass ? "pass" : "FAIL"}\n`,
     );
-    month = warm;
+    approved = approve(approved, warm, review);
   }
 }
 
@@ -112,7 +127,8 @@ console.log(
     rows.map((r) => [
       r.seed,
       r.month,
-      r.alarm ? "ALARM" : "ok",
+      r.alarm ? "ALARM" : r.borderline ? "borderline" : "ok",
+      r.reviewWeeks,
       r.coverage90.toFixed(2),
       r.cumulativePit.toFixed(2),
       r.extrapolated || "—",
@@ -127,6 +143,7 @@ console.log(
       "seed",
       "month",
       "review",
+      "weeks",
       "cov90",
       "cum PIT",
       "extrapolated",
@@ -143,5 +160,5 @@ console.log(
   `\nfalse alarms ${summary.falseAlarms}/${summary.refreshes} (${(100 * summary.falseAlarmRate).toFixed(1)}%; bar ≤ 10%), ${summary.falseAlarmsWithExtrapolation} of them with extrapolated spend; warm fits passing R̂ ≤ 1.01, ESS ≥ 400, 0 div: ${(100 * summary.warmPassRate).toFixed(0)}% (cold fits of the timed months ${(100 * summary.coldPassRate).toFixed(0)}%, warm fits of those months ${(100 * summary.warmPassRateSameMonths).toFixed(0)}%); warm ÷ cold wall time median ${summary.warmToColdMedian.toFixed(2)}, worst ${summary.warmToColdWorst.toFixed(2)} (bar ≤ 0.50)`,
 );
 console.log(
-  `→ ${writeResult(arg("name", "refresh-clean"), { settings: { drops, dropWeeks: DROP_WEEKS, warmWarmup: WARM_WARMUP }, summary, runs: rows })}`,
+  `→ ${writeResult(arg("name", "refresh-clean"), { settings: { drops, dropWeeks: DROP_WEEKS, warmWarmup: WARM_WARMUP, approvalPolicy: POLICY }, summary, runs: rows })}`,
 );

@@ -26,7 +26,15 @@ import { DROP_WEEKS, exportDrops } from "../src/simulate/exportDrops.js";
 import { simulateScenario } from "../src/simulate/lab.js";
 import type { TruthWorldChange } from "../src/simulate/worldChanges.js";
 import { median, seedList, table, writeResult } from "./lib.js";
-import { coldFit, diagnosticsBar, type FittedMonth, reviewOn, warmFit } from "./refreshLib.js";
+import {
+  approve,
+  coldFit,
+  diagnosticsBar,
+  type FittedMonth,
+  POLICY,
+  reviewOn,
+  warmFit,
+} from "./refreshLib.js";
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -47,6 +55,7 @@ interface Row {
   /** The truth's changes whose first week falls in this month's new weeks. */
   changes: string;
   alarm: boolean;
+  borderline: boolean;
   cumulativePit: number;
   coverage90: number;
   driftAlarms: string;
@@ -95,22 +104,25 @@ for (const seed of seedList(arg("seeds", "1-5"))) {
   const dir = mkdtempSync(join(tmpdir(), "mmm-drift-"));
   try {
     const { changes, first, tables } = await prepareDrops(seed, dir);
-    let month: FittedMonth = await coldFit(tables[0].table, spec, seed, executor);
+    let approved: FittedMonth = await coldFit(tables[0].table, spec, seed, executor);
     for (let m = 1; m <= DROPS; m++) {
       const prev = tables[m - 1];
       const next = tables[m];
-      const from = first + (m - 1) * DROP_WEEKS;
-      const to = from + DROP_WEEKS;
-      const review = reviewOn(month, spec, next.table, seed);
+      const to = first + m * DROP_WEEKS;
+      // as `mmm refresh`: the approved run is reviewed on every week since its data ended, and warm-starts the refit
+      const review = reviewOn(approved, spec, next.table, seed);
+      const from = to - review.weeks.length;
       const diff = diffData(prev.table, next.table, { before: null, after: null });
       const campaigns = {
         prev: readCampaignRows(join(prev.dir, "campaigns.csv")) ?? [],
         next: readCampaignRows(join(next.dir, "campaigns.csv")) ?? [],
       };
       const findings = inputDrift(prev.table, next.table, diff, campaigns);
-      const warm = await warmFit(month, next.table, spec, seed * 100 + m, executor);
+      const warm = await warmFit(approved, next.table, spec, seed * 100 + m, executor);
       const d = diagnosticsBar(warm.posterior, warm.opts);
-      const here = changes.filter((c: TruthWorldChange) => c.weekIndex >= from && c.weekIndex < to);
+      const here = changes.filter(
+        (c: TruthWorldChange) => c.weekIndex >= to - DROP_WEEKS && c.weekIndex < to,
+      );
       rows.push({
         seed,
         month: m,
@@ -118,6 +130,7 @@ for (const seed of seedList(arg("seeds", "1-5"))) {
         to,
         changes: here.map((c) => c.kind).join(" "),
         alarm: review.alarm,
+        borderline: review.borderline,
         cumulativePit: review.cumulative.pit,
         coverage90: review.coverage90,
         driftAlarms: [...new Set(findings.filter((f) => f.severity === "alarm").map((f) => f.kind))].join(
@@ -131,9 +144,9 @@ for (const seed of seedList(arg("seeds", "1-5"))) {
       });
       const r = rows[rows.length - 1];
       process.stderr.write(
-        `seed ${seed} month ${m} (weeks ${from}–${to - 1}${r.changes ? `, ${r.changes}` : ""}): review ${r.alarm ? "ALARM" : "ok"} (PIT ${r.cumulativePit.toFixed(3)}), drift alarms [${r.driftAlarms}], warm ${r.warmSeconds.toFixed(1)} s ${d.pass ? "pass" : "FAIL"}\n`,
+        `seed ${seed} month ${m} (weeks ${from}–${to - 1}${r.changes ? `, ${r.changes}` : ""}): review ${r.alarm ? "ALARM" : r.borderline ? "borderline" : "ok"} (PIT ${r.cumulativePit.toFixed(3)}), drift alarms [${r.driftAlarms}], warm ${r.warmSeconds.toFixed(1)} s ${d.pass ? "pass" : "FAIL"}\n`,
       );
-      month = warm;
+      approved = approve(approved, warm, review);
     }
     scores.push(
       score(
@@ -192,7 +205,7 @@ console.log(
       r.month,
       `${r.from}–${r.to - 1}`,
       r.changes || "—",
-      r.alarm ? "ALARM" : "ok",
+      r.alarm ? "ALARM" : r.borderline ? "borderline" : "ok",
       r.cumulativePit.toFixed(3),
       r.coverage90.toFixed(2),
       r.driftAlarms || "—",
@@ -232,5 +245,5 @@ console.log(
   `\neffect change alarmed within ${DETECT_WITHIN_WEEKS} weeks: ${detected}/${scores.length} seeds (delay median ${summary.effectDelayMedian}, worst ${summary.effectDelayWorst} weeks); taxonomy change flagged at its first refresh: ${summary.taxonomyAtFirstRefresh}/${scores.length} (moves flagged before it: ${summary.taxonomyFalseFlags}); review alarms before any change ${summary.alarmsBeforeChanges}/${summary.monthsBeforeChanges}; warm fits passing the bar ${(100 * summary.warmPassRate).toFixed(0)}%`,
 );
 console.log(
-  `→ ${writeResult(arg("name", "refresh-drift"), { settings: { drops: DROPS, dropWeeks: DROP_WEEKS, detectWithinWeeks: DETECT_WITHIN_WEEKS }, summary, scores, runs: rows })}`,
+  `→ ${writeResult(arg("name", "refresh-drift"), { settings: { drops: DROPS, dropWeeks: DROP_WEEKS, detectWithinWeeks: DETECT_WITHIN_WEEKS, approvalPolicy: POLICY }, summary, scores, runs: rows })}`,
 );

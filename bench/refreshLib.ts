@@ -83,3 +83,15 @@ export async function warmFit(
   });
   return { model, posterior, seconds: (performance.now() - t0) / 1000, opts };
 }
+
+/**
+ * Which refits become the approved run, the one the next month is reviewed against and warm-starts
+ * from. `hold` (the default, what `mmm refresh` recommends): every refit except after a borderline
+ * review, which keeps the last run approved so that the next review spans both months; an alarm
+ * is acted on (the analyst investigates and approves the refit). `every`: every refit.
+ */
+export const POLICY: "hold" | "every" = process.argv.includes("--approve-every") ? "every" : "hold";
+
+export function approve(approved: FittedMonth, refit: FittedMonth, review: PostPeriodReview): FittedMonth {
+  return POLICY === "hold" && review.borderline ? approved : refit;
+}

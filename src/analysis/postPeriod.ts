@@ -2,9 +2,10 @@
 // predictive for the new weeks (its own draws, on the new weeks' actual spend, prices and
 // calendar) against what happened: coverage of the 50% and 90% bands, the PIT of each week and its
 // histogram, the CRPS, and the cumulative gap between actual and predicted with its own predictive
-// band. Actuals that fall systematically outside — the cumulative gap beyond its 95% band, or far
-// too few weeks inside the 90% band — raise an alarm: the relationships the run learned no longer
-// hold (relationship drift), and the weeks and channels that explain it are named.
+// band. Actuals that fall systematically outside — some recent stretch of weeks departing from its
+// forecast further than the model's own predictive paths do in 95% of cases (see changeScan.ts),
+// or far too few weeks inside the 90% band — raise an alarm: the relationships the run learned no
+// longer hold (relationship drift), and the weeks and channels that explain it are named.
 
 import { formatDay } from "../core/dates.js";
 import { MmmError } from "../core/errors.js";
@@ -13,6 +14,7 @@ import { quantile } from "../core/stats.js";
 import { buildModelData } from "../model/design.js";
 import { MmmModel } from "../model/mmm.js";
 import type { ModelSpec } from "../model/spec.js";
+import { type ChangeScan, scanRecentChange } from "./changeScan.js";
 import { compact } from "./numberFormat.js";
 import { predictiveDraws } from "./ppc.js";
 
@@ -29,6 +31,11 @@ export interface ReviewedWeek {
   crps: number;
 }
 
+/** The scan's p-value below which the review raises an alarm. */
+export const ALARM_P = 0.05;
+/** …and below which, without an alarm, it is borderline (see `borderline`). */
+export const BORDERLINE_P = 0.2;
+
 export interface PostPeriodReview {
   weeks: ReviewedWeek[];
   coverage50: number;
@@ -42,6 +49,15 @@ export interface PostPeriodReview {
   cumulative: { actual: number; mean: number; q05: number; q95: number; pit: number };
   alarm: boolean;
   reasons: string[];
+  /** The recent stretch of weeks that departs most from its forecast, and how often the model's own paths depart as far. */
+  scan: ChangeScan | null;
+  /**
+   * No alarm, but some recent stretch departs from its forecast further than the model's own
+   * paths do in 80% of cases (scan p below 0.2): too weak to act on, too strong to forget. Holding
+   * the new run back from approval lets the next review judge the approved run on these weeks and
+   * the next together.
+   */
+  borderline: boolean;
   /** Weeks outside the 90% band. */
   weeksOutside: string[];
   /** Channels spending beyond what the run was fitted on (its predictions there are extrapolations), and the weeks. */
@@ -107,8 +123,10 @@ export function postPeriodReview(
   const weeks: ReviewedWeek[] = [];
   const cumulativeDraws = new Float64Array(S);
   let cumulativeActual = 0;
+  const reviewed: number[] = [];
   for (let t = from; t < T; t++) {
     if (Number.isNaN(actual[t])) continue;
+    reviewed.push(t);
     const column = Float64Array.from(pred, (p) => p[t]);
     for (let s = 0; s < S; s++) cumulativeDraws[s] += column[s];
     cumulativeActual += actual[t];
@@ -137,10 +155,18 @@ export function postPeriodReview(
     q95: quantile(sortedCum, 0.95),
     pit: pitOf(sortedCum, cumulativeActual),
   };
+  const scan =
+    n > 0
+      ? scanRecentChange(
+          pred.map((p) => Float64Array.from(reviewed, (t) => p[t])),
+          reviewed.map((t) => actual[t]),
+          weeks.map((w) => w.week),
+        )
+      : null;
   const reasons: string[] = [];
-  if (n > 0 && (cumulative.pit < 0.025 || cumulative.pit > 0.975))
+  if (scan && scan.p < ALARM_P)
     reasons.push(
-      `Over the ${n} new weeks the KPI came in ${cumulative.actual < cumulative.mean ? "below" : "above"} the run's forecast: ${compact(cumulative.actual)} against ${compact(cumulative.mean)} [90%: ${compact(cumulative.q05)} to ${compact(cumulative.q95)}], outside its 95% band (PIT ${cumulative.pit.toFixed(3)}).`,
+      `${scan.weeks === n ? `Over the ${n} new weeks` : `Over the last ${scan.weeks} of the ${n} new weeks (from ${scan.from})`} the KPI came in ${scan.actual < scan.mean ? "below" : "above"} the run's forecast: ${compact(scan.actual)} against ${compact(scan.mean)} [90%: ${compact(scan.q05)} to ${compact(scan.q95)}], ${Math.abs(scan.z).toFixed(1)} sd; the run's own forecasts stray that far over some recent stretch in only ${(100 * scan.p).toFixed(1)}% of cases.`,
     );
   // far too few weeks inside the 90% band for chance: binomial tail below 1%
   if (n > 0 && binomialCdf(in90, n, 0.9) < 0.01)
@@ -166,6 +192,8 @@ export function postPeriodReview(
     cumulative,
     alarm: reasons.length > 0,
     reasons,
+    scan,
+    borderline: reasons.length === 0 && scan !== null && scan.p < BORDERLINE_P,
     weeksOutside: outside,
     extrapolated,
   };

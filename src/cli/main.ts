@@ -132,6 +132,8 @@ function buildProgram(io: CliIo): Command {
     .option("--holdout-weeks <n>", "weeks held out (and the CV test horizon)", "13")
     .option("--cv-folds <n>", "rolling-origin CV folds (full validation)", "3")
     .option("--no-plan", "leave out next quarter's budget plan (default options of `mmm optimize`)")
+    .option("--note <text>", "record the report in the workspace's registry, with this change note")
+    .option("--owner <name>", "who the recorded report is registered as")
     .option(
       "--platform <file>",
       "platform-attributed results for the evidence page: CSV with channel, spend, attributed",
@@ -253,6 +255,11 @@ function buildProgram(io: CliIo): Command {
     )
     .option("--allow-extrapolation", "allow weekly spend above the largest week seen in the data")
     .option("--out <file>", "also write the plan as JSON")
+    .option(
+      "--note <text>",
+      "record the plan in the workspace's registry (runs/plan-…), with this change note",
+    )
+    .option("--owner <name>", "who the recorded plan is registered as")
     .action((run, opts) => {
       runOptimize(run, opts, io);
     });

@@ -2,6 +2,7 @@
 // guardrails and constraints — against the neutral plan (the reference mix at this budget), with
 // its expected gain, P(gain > 0), marginal ROI per channel and the budget frontier.
 
+import { join } from "node:path";
 import { compact, sharedFormat } from "../analysis/numberFormat.js";
 import type { ReturnUnits } from "../analysis/returnUnits.js";
 import { finiteJson } from "../core/finiteJson.js";
@@ -12,7 +13,7 @@ import { type PlanResult, planBudget } from "../planning/plan.js";
 import type { CliIo } from "./io.js";
 import { type OptimizeOptions, parsePlanOptions } from "./planOptions.js";
 import { readRun } from "./runReader.js";
-import { draftNotice } from "./runRegistration.js";
+import { completeArtefact, draftNotice, planArtefact } from "./runRegistration.js";
 
 export type { OptimizeOptions } from "./planOptions.js";
 export { parseObjective, parsePlanOptions } from "./planOptions.js";
@@ -114,15 +115,26 @@ export function runOptimize(runDir: string, o: OptimizeOptions, io: CliIo): Plan
   );
   const inputs = planInputs(runDir, fileOptions);
   if (o.out !== undefined) checkOutputPath(o.out, { kind: "file", inputs });
+  const record = planArtefact("plan", runDir, o);
   const run = readRun(runDir);
   draftNotice(runDir, io);
   const result = planBudget(run.model, run.draws, options);
   // returns in the fit's display units, so fit, optimize and the report agree
-  io.out(planTable(result, run.summary.roi_display ?? result.returnUnits));
+  const text = planTable(result, run.summary.roi_display ?? result.returnUnits);
+  io.out(text);
   if (run.fit.method === "fast") io.out("(approximate: from a Laplace fit)");
   if (o.out) {
     writeFileAtomic(o.out, finiteJson(result, o.out), inputs);
     io.out(`Wrote ${o.out}`);
   }
+  if (record)
+    completeArtefact(
+      record,
+      [
+        { name: "plan.json", content: finiteJson(result, join(record.dir, "plan.json")) },
+        { name: "plan.txt", content: `${text}\n` },
+      ],
+      io,
+    );
   return result;
 }

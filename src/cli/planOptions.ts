@@ -31,6 +31,10 @@ export interface OptimizeOptions extends HorizonOptions {
   group?: string[];
   allowExtrapolation?: boolean;
   out?: string;
+  /** Record the plan in the workspace's registry, with this change note. */
+  note?: string;
+  owner?: string;
+  register?: boolean;
 }
 
 const num = (text: string, option: string, rule: NumberRule) =>

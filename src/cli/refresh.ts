@@ -128,7 +128,13 @@ export async function runRefresh(o: RefreshOptions, io: CliIo): Promise<RefreshR
     ...drift
       .filter((f) => f.severity !== "info")
       .map((f) => `${f.kind}${f.channel ? ` (${f.channel})` : ""}`),
-    review ? (review.alarm ? "post-period ALARM" : "post-period ok") : "no post-period review",
+    review
+      ? review.alarm
+        ? "post-period ALARM"
+        : review.borderline
+          ? "post-period borderline"
+          : "post-period ok"
+      : "no post-period review",
   ];
   const summary = await runFit(
     {
@@ -163,6 +169,11 @@ export async function runRefresh(o: RefreshOptions, io: CliIo): Promise<RefreshR
   const blockers = [
     ...(summary.diagnostics.verdict !== "ok" ? [`diagnostics: ${summary.diagnostics.verdict}`] : []),
     ...(review?.alarm ? ["the post-period review raised an alarm"] : []),
+    ...(review?.borderline
+      ? [
+          `the post-period review is borderline (scan p = ${review.scan?.p.toFixed(3)}): keep ${previous.id} approved for now, so that next month's refresh reviews it on these weeks and the next together`,
+        ]
+      : []),
     ...drift.filter((f) => f.severity === "alarm").map((f) => f.message),
   ];
   const readyToApprove = blockers.length === 0;

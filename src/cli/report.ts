@@ -22,7 +22,7 @@ import type { ReportData, ValidationData } from "../report/reportData.js";
 import type { CliIo } from "./io.js";
 import { readPlatform } from "./platformFile.js";
 import { readRun } from "./runReader.js";
-import { draftNotice } from "./runRegistration.js";
+import { completeArtefact, draftNotice, planArtefact } from "./runRegistration.js";
 import { WorkerExecutor } from "./workerExecutor.js";
 
 export interface ReportOptions {
@@ -38,6 +38,10 @@ export interface ReportOptions {
   /** Platform claims per channel (the CSV `mmm triangulate --platform` reads), for the evidence page. */
   platform?: string;
   quiet?: boolean;
+  /** Record the report in the workspace's registry, with this change note. */
+  note?: string;
+  owner?: string;
+  register?: boolean;
 }
 
 /** The run's registry entry (for the draft banner) and model card, when it is registered. */
@@ -91,6 +95,7 @@ export async function runReport(runDir: string, o: ReportOptions, io: CliIo): Pr
     ...(o.platform ? [{ path: o.platform, what: "the platform file" }] : []),
   ];
   checkOutputPath(o.out, { kind: "file", inputs });
+  const record = planArtefact("report", runDir, o);
   const run = readRun(runDir);
   draftNotice(runDir, io);
   const platform = o.platform
@@ -159,5 +164,6 @@ export async function runReport(runDir: string, o: ReportOptions, io: CliIo): Pr
   const html = await renderReport(data);
   const out = writeFileAtomic(o.out, html, inputs);
   io.out(`Wrote ${o.out} (${(html.length / 1024).toFixed(0)} KB, self-contained)`);
+  if (record) completeArtefact(record, [{ name: "report.html", content: html }], io);
   return out;
 }

@@ -3,7 +3,13 @@
 // what happened, and whether the relationships it learned still hold.
 
 import { compact } from "../analysis/numberFormat.js";
-import { modelOnLongerTable, type PostPeriodReview, postPeriodReview } from "../analysis/postPeriod.js";
+import {
+  ALARM_P,
+  BORDERLINE_P,
+  modelOnLongerTable,
+  type PostPeriodReview,
+  postPeriodReview,
+} from "../analysis/postPeriod.js";
 import { observedNational } from "../analysis/ppc.js";
 import { finiteJson } from "../core/finiteJson.js";
 import { writeFileAtomic } from "../data/atomicDir.js";
@@ -69,6 +75,10 @@ export function reviewLines(r: PostPeriodReview, kpi: string): string[] {
     `CRPS ${compact(r.crps)} per week (${(100 * r.crpsRelative).toFixed(1)}% of the mean weekly ${kpi})`,
     `Cumulative: actual ${compact(r.cumulative.actual)} against the forecast ${compact(r.cumulative.mean)} [90%: ${compact(r.cumulative.q05)} to ${compact(r.cumulative.q95)}], PIT ${r.cumulative.pit.toFixed(2)}`,
   );
+  if (r.scan)
+    out.push(
+      `Largest departure of a recent stretch: the last ${r.scan.weeks} week(s) from ${r.scan.from}, ${r.scan.z >= 0 ? "+" : ""}${r.scan.z.toFixed(1)} sd (p = ${r.scan.p.toFixed(3)}: how often the run's own forecasts stray as far; alarm below ${ALARM_P}, borderline below ${BORDERLINE_P})`,
+    );
   for (const e of r.extrapolated)
     out.push(
       `Note: ${e.channel} spent up to ${compact(e.newMax)} a week, beyond the run's largest week (${compact(e.fittedMax)}): its forecast there extrapolates the response curve.`,
@@ -80,6 +90,11 @@ export function reviewLines(r: PostPeriodReview, kpi: string): string[] {
     out.push(
       "  Refit on the new data before planning with this run, and look for what changed in those weeks.",
     );
-  } else out.push("", "No alarm: the new weeks are consistent with the run's forecast.");
+  } else if (r.borderline && r.scan)
+    out.push(
+      "",
+      `Borderline: no alarm, but ${r.scan.weeks === n ? `the ${n} new weeks` : `the last ${r.scan.weeks} weeks (from ${r.scan.from})`} came in ${r.scan.actual < r.scan.mean ? "below" : "above"} the forecast by ${Math.abs(r.scan.z).toFixed(1)} sd (the run's own forecasts stray that far in ${(100 * r.scan.p).toFixed(0)}% of cases). Keep this run approved a month longer: the next review then judges its forecast on these weeks and the next together.`,
+    );
+  else out.push("", "No alarm: the new weeks are consistent with the run's forecast.");
   return out;
 }

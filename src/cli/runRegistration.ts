@@ -1,11 +1,13 @@
-// How a command that writes a run (prepare, fit) joins the workspace's registry: before any work,
+// How a command that writes a run (prepare, fit; and a plan or report given a note) joins the workspace's registry: before any work,
 // decide the run's id, folder, owner, change note and parent (checked now, not after minutes of
 // sampling); after the folder is written, register it as a draft.
 
 import { dirname, join, resolve } from "node:path";
 import { MmmError } from "../core/errors.js";
+import { type OutputFile, writeDirAtomic } from "../data/atomicDir.js";
+import { codeVersion } from "../data/lineage.js";
 import type { RunKind, RunRecord } from "../registry/registry.js";
-import { newRunId, runFromFolder } from "../registry/runFolder.js";
+import { ARTEFACT_FILE, ARTEFACT_FORMAT, newRunId, runFromFolder } from "../registry/runFolder.js";
 import {
   findWorkspace,
   ownerOf,
@@ -102,4 +104,87 @@ export function draftNotice(runDir: string, io: CliIo): void {
     io.out(
       `${r.status === "retired" ? "RETIRED RUN" : "DRAFT"}: run ${r.id} is ${r.status}, not approved; these figures are provisional (mmm runs approve ${r.id} --note …).`,
     );
+}
+
+/** A plan or report about to be recorded in the workspace: checked before any work is done. */
+export interface PlannedArtefact {
+  ws: Workspace;
+  kind: "plan" | "report";
+  id: string;
+  dir: string;
+  owner: string;
+  note: string;
+  /** The fit it was made from, when that fit is registered. */
+  source: { id: string | null; folder: string; dataSha256: string | null; specSha256: string | null };
+}
+
+/**
+ * A plan or report is recorded when it is given a change note (`--note`): the decision record a
+ * team takes to a meeting. Printing a plan to look at it records nothing. Found from the current
+ * folder or the source run's; without a workspace, --note is an error rather than ignored.
+ */
+export function planArtefact(
+  kind: "plan" | "report",
+  runDir: string,
+  o: RegistrationOptions,
+): PlannedArtefact | undefined {
+  const note = o.note?.trim();
+  if (o.register === false || note === undefined) return undefined;
+  const ws = findWorkspace() ?? findWorkspace(resolve(runDir));
+  if (!ws)
+    throw new MmmError(
+      "E_WORKSPACE",
+      `--note records the ${kind} in a workspace's registry, and there is none here or around ${runDir}`,
+      { option: "--note" },
+      "run inside a workspace (`mmm init` creates one), or leave out --note",
+    );
+  if (!note)
+    throw new MmmError(
+      "E_REGISTRY_NOTE",
+      `the ${kind}'s change note is empty`,
+      { option: "--note" },
+      "say what it is for",
+    );
+  const sourceRun = registeredRun(runDir)?.run ?? null;
+  const facts = runFromFolder(runDir, { owner: "", note: "" });
+  const id = o.id ?? newRunId(kind, new Date().toISOString(), runDir);
+  return {
+    ws,
+    kind,
+    id,
+    dir: join(ws.root, ws.config.runs_dir, id),
+    owner: ownerOf(ws, o.owner),
+    note,
+    source: {
+      id: sourceRun?.id ?? null,
+      folder: resolve(runDir),
+      dataSha256: facts.dataSha256 ?? null,
+      specSha256: facts.specSha256 ?? null,
+    },
+  };
+}
+
+/** Writes the artefact's run folder (its files and run.json) and registers it as a draft that follows its fit. */
+export function completeArtefact(plan: PlannedArtefact, files: OutputFile[], io: CliIo): RunRecord {
+  const runJson = {
+    format: ARTEFACT_FORMAT,
+    kind: plan.kind,
+    created_at: new Date().toISOString(),
+    code: codeVersion(),
+    source: plan.source,
+    files: files.map((f) => f.name),
+  };
+  writeDirAtomic(plan.dir, [
+    ...files,
+    { name: ARTEFACT_FILE, content: `${JSON.stringify(runJson, null, 2)}\n` },
+  ]);
+  const run = withRegistry(plan.ws, (registry) =>
+    registry.register(
+      runFromFolder(plan.dir, { id: plan.id, owner: plan.owner, note: plan.note, parentId: plan.source.id }),
+    ),
+  );
+  io.out(
+    `Registered ${run.id} (draft${run.parentId ? `, from ${run.parentId}` : ""}) in ${plan.ws.config.registry}: ${plan.dir}`,
+  );
+  return run;
 }

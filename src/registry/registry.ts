@@ -300,6 +300,19 @@ export class Registry {
         {},
         "refit with more draws (or fix the model) until R̂, ESS and divergences pass; an approximate fit cannot be approved",
       );
+    // a plan or report stands on its fit: it can be approved only once the fit is
+    if (run.kind === "plan" || run.kind === "report") {
+      const source = run.parentId ? this.get(run.parentId) : null;
+      if (source?.kind !== "fit" || source.status !== "approved")
+        throw new MmmError(
+          "E_REGISTRY_SOURCE",
+          `${run.kind} ${run.id} was made from ${source ? `${source.kind} ${source.id}, which is ${source.status}` : "a fit that is not registered"}; a ${run.kind} can be approved only when the fit it was made from is`,
+          {},
+          source
+            ? `approve ${source.id} first (mmm runs approve ${source.id} --note …)`
+            : "make it again from a registered, approved fit",
+        );
+    }
     this.db
       .transaction(() => {
         const previous = this.db

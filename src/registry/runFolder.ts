@@ -130,15 +130,48 @@ function prepareFacts(dir: string): RunFolderFacts {
   };
 }
 
-/** Reads a run folder: a fit (fit.json) or a prepared table (lineage.json). */
+/** The file that makes a folder a recorded plan or report. */
+export const ARTEFACT_FILE = "run.json";
+export const ARTEFACT_FORMAT = "mmm-os/run@1";
+
+/** The facts of a plan or report folder (run.json): it carries its source fit's data and spec digests. */
+function artefactFacts(dir: string): RunFolderFacts {
+  const r = readJson(join(dir, ARTEFACT_FILE)) as {
+    format?: string;
+    kind?: string;
+    created_at?: string;
+    code?: unknown;
+    source?: { dataSha256?: string | null; specSha256?: string | null };
+  };
+  if (r.format !== ARTEFACT_FORMAT || (r.kind !== "plan" && r.kind !== "report"))
+    throw new MmmError(
+      "E_REGISTRY_FOLDER",
+      `${ARTEFACT_FILE} in ${dir} is not a plan or report record (format ${String(r.format)}, kind ${String(r.kind)})`,
+      { file: join(dir, ARTEFACT_FILE) },
+      "register the folder `mmm optimize --note` or `mmm report --note` wrote",
+    );
+  return {
+    kind: r.kind,
+    createdAt: r.created_at ?? new Date().toISOString(),
+    dataSha256: r.source?.dataSha256 ?? null,
+    specSha256: r.source?.specSha256 ?? null,
+    spec: null,
+    codeVersion: codeText(r.code),
+    diagnostics: null,
+    headline: null,
+  };
+}
+
+/** Reads a run folder: a fit (fit.json), a prepared table (lineage.json), a plan or report (run.json). */
 export function readRunFolder(dir: string): RunFolderFacts {
   if (!existsSync(dir))
     throw new MmmError("E_REGISTRY_FOLDER", `run folder ${dir} does not exist`, { file: dir });
   if (existsSync(join(dir, "fit.json"))) return fitFacts(dir);
+  if (existsSync(join(dir, ARTEFACT_FILE))) return artefactFacts(dir);
   if (existsSync(join(dir, "lineage.json"))) return prepareFacts(dir);
   throw new MmmError(
     "E_REGISTRY_FOLDER",
-    `${dir} is neither a fit run (fit.json) nor a prepared table (lineage.json)`,
+    `${dir} is neither a fit run (fit.json), a prepared table (lineage.json), nor a plan or report (run.json)`,
     { file: dir },
     "register the folder `mmm fit --out` or `mmm prepare --out` wrote",
   );

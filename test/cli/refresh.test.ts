@@ -80,7 +80,7 @@ describe("mmm refresh", () => {
     const fit = runs.find((r) => r.id === result.fitId);
     expect(fit).toMatchObject({ kind: "fit", status: "draft", parentId: approved });
     expect(fit?.note).toMatch(
-      /^November exports \[refresh of fit-\S+: \+13 weeks; .*post-period (ok|ALARM)\]$/,
+      /^November exports \[refresh of fit-\S+: \+13 weeks; .*post-period (ok|ALARM|borderline)\]$/,
     );
     expect(runs.some((r) => r.id === result.tableId && r.kind === "prepare")).toBe(true);
     // what moved in the plan: each run's default plan, side by side

@@ -145,6 +145,70 @@ describe("a workspace's runs", () => {
     expect(readdirSync(join(ws, "runs")).sort()).toEqual(["first", "second"]);
   }, 120_000);
 
+  it("records a plan or report given a note, and approves it only once its fit is approved", async () => {
+    const registered = (lines: string[]) =>
+      (lines.find((l) => l.startsWith("Registered ")) as string).split(" ")[1];
+    // a plan printed to look at records nothing; with --note it is a run of its own, from its fit
+    const look = capture();
+    expect(await main(["optimize", join(ws, "runs", "first")], look.io)).toBe(0);
+    expect(look.out.join("\n")).not.toMatch(/Registered/);
+    const p = capture();
+    expect(await main(["optimize", join(ws, "runs", "first"), "--note", "Q1 plan for finance"], p.io)).toBe(
+      0,
+    );
+    const planId = registered(p.out);
+    expect(planId).toMatch(/^plan-\d{8}-\d{6}-[0-9a-f]{6}$/);
+    const shown = capture();
+    expect(await main(["runs", "show", planId, "--workspace", ws, "--json"], shown.io)).toBe(0);
+    const plan = JSON.parse(shown.out.join("\n"));
+    const fitList = capture();
+    await main(
+      ["runs", "list", "--workspace", ws, "--kind", "fit", "--status", "approved", "--json"],
+      fitList.io,
+    );
+    const approvedFit = JSON.parse(fitList.out.join("\n"))[0];
+    expect(plan.run ?? plan).toMatchObject({
+      kind: "plan",
+      parentId: approvedFit.id,
+      dataSha256: approvedFit.dataSha256,
+    });
+    const folder = join(ws, "runs", planId);
+    expect(readdirSync(folder).sort()).toEqual(["plan.json", "plan.txt", "run.json"]);
+    expect(await main(["runs", "approve", planId, "--workspace", ws, "--note", "agreed"], capture().io)).toBe(
+      0,
+    );
+    // a plan of the draft fit cannot be approved before the fit is
+    const d = capture();
+    expect(await main(["optimize", join(ws, "runs", "second"), "--note", "what-if"], d.io)).toBe(0);
+    const refused = capture();
+    expect(
+      await main(["runs", "approve", registered(d.out), "--workspace", ws, "--note", "x"], refused.io),
+    ).toBe(2);
+    expect(refused.err.join("\n")).toMatch(/E_REGISTRY_SOURCE[\s\S]*which is draft/);
+    // a report with a note is kept in its own run folder too
+    const r = capture();
+    const out = join(root, "first.html");
+    expect(
+      await main(
+        [
+          "report",
+          join(ws, "runs", "first"),
+          "--out",
+          out,
+          "--validation",
+          "none",
+          "--no-plan",
+          "--quiet",
+          "--note",
+          "board pack",
+        ],
+        r.io,
+      ),
+    ).toBe(0);
+    const reportId = registered(r.out);
+    expect(readFileSync(join(ws, "runs", reportId, "report.html"), "utf8")).toBe(readFileSync(out, "utf8"));
+  }, 120_000);
+
   it("mmm prepare in the workspace registers the table, traceable to the fits of it by its data digest", async () => {
     const c = capture();
     const out = join(ws, "tables", "march");
