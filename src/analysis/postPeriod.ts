@@ -53,9 +53,7 @@ export interface PostPeriodReview {
   scan: ChangeScan | null;
   /**
    * No alarm, but some recent stretch departs from its forecast further than the model's own
-   * paths do in 80% of cases (scan p below 0.2): too weak to act on, too strong to forget. Holding
-   * the new run back from approval lets the next review judge the approved run on these weeks and
-   * the next together.
+   * paths do in 80% of cases (scan p below 0.2): too weak to act on, worth watching next month.
    */
   borderline: boolean;
   /** Weeks outside the 90% band. */

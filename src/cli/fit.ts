@@ -20,6 +20,7 @@ import { SAMPLER_STATS } from "../inference/chain.js";
 import { cmdstanCsv } from "../inference/cmdstanCsv.js";
 import { buildModel } from "../inference/executor.js";
 import { DEFAULT_SAMPLE_OPTIONS, fitModel, pooledDraws, type SampleOptions } from "../inference/sample.js";
+import { DEFAULT_STOP_AT_BAR } from "../inference/segments.js";
 import type { WarmStart } from "../inference/warmStart.js";
 import { describePrior } from "../model/priors.js";
 import { type ModelSpec, parseModelSpec } from "../model/spec.js";
@@ -158,6 +159,9 @@ export async function runFit(o: FitOptions, io: CliIo): Promise<FitSummary> {
   const opts = parseSampleOptions(o);
   const warm = o.warmStart ? readWarmStart(o.warmStart) : undefined;
   if (warm && o.warmupDefaulted) opts.warmup = WARM_WARMUP;
+  // a warm start samples until the diagnostics bar is met; --draws is then the most per chain
+  const maxDraws = opts.draws;
+  if (warm && opts.method === "nuts") opts.stopAtBar = DEFAULT_STOP_AT_BAR;
   // in a workspace: the run's id, folder, note and parent, settled before minutes of sampling
   const registration = planRegistration("fit", o.out, o);
   const out = registration?.out ?? (o.out as string);
@@ -192,10 +196,12 @@ export async function runFit(o: FitOptions, io: CliIo): Promise<FitSummary> {
     o.quiet ? undefined : (p) => bars.update(p),
     warm,
   );
+  // what was drawn, for the record (a warm start may stop before --draws)
+  if (posterior.chains.length > 0) opts.draws = posterior.chains[0].draws.length / model.dim;
   if (o.warmStart)
     io.out(
       posterior.warmStarted
-        ? `Warm start from ${o.warmStart}: chains began at its posterior, ${opts.warmup} warm-up iterations.`
+        ? `Warm start from ${o.warmStart}: chains began at its posterior, ${opts.warmup} warm-up iterations, ${opts.draws} draws per chain (sampling stops once R̂ ≤ ${DEFAULT_STOP_AT_BAR.rhat} and bulk and tail ESS ≥ ${DEFAULT_STOP_AT_BAR.ess}, at most ${maxDraws}).`
         : `Warm start from ${o.warmStart} not possible (${posterior.coldStartReason}): fitted from scratch.`,
     );
   const convergence = assessConvergence(posterior, opts);

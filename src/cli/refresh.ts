@@ -169,11 +169,7 @@ export async function runRefresh(o: RefreshOptions, io: CliIo): Promise<RefreshR
   const blockers = [
     ...(summary.diagnostics.verdict !== "ok" ? [`diagnostics: ${summary.diagnostics.verdict}`] : []),
     ...(review?.alarm ? ["the post-period review raised an alarm"] : []),
-    ...(review?.borderline
-      ? [
-          `the post-period review is borderline (scan p = ${review.scan?.p.toFixed(3)}): keep ${previous.id} approved for now, so that next month's refresh reviews it on these weeks and the next together`,
-        ]
-      : []),
+
     ...drift.filter((f) => f.severity === "alarm").map((f) => f.message),
   ];
   const readyToApprove = blockers.length === 0;

@@ -93,7 +93,7 @@ export function reviewLines(r: PostPeriodReview, kpi: string): string[] {
   } else if (r.borderline && r.scan)
     out.push(
       "",
-      `Borderline: no alarm, but ${r.scan.weeks === n ? `the ${n} new weeks` : `the last ${r.scan.weeks} weeks (from ${r.scan.from})`} came in ${r.scan.actual < r.scan.mean ? "below" : "above"} the forecast by ${Math.abs(r.scan.z).toFixed(1)} sd (the run's own forecasts stray that far in ${(100 * r.scan.p).toFixed(0)}% of cases). Keep this run approved a month longer: the next review then judges its forecast on these weeks and the next together.`,
+      `Borderline: no alarm, but ${r.scan.weeks === n ? `the ${n} new weeks` : `the last ${r.scan.weeks} weeks (from ${r.scan.from})`} came in ${r.scan.actual < r.scan.mean ? "below" : "above"} the forecast by ${Math.abs(r.scan.z).toFixed(1)} sd (the run's own forecasts stray that far in ${(100 * r.scan.p).toFixed(0)}% of cases). Too weak to act on; watch whether next month's weeks continue it.`,
     );
   else out.push("", "No alarm: the new weeks are consistent with the run's forecast.");
   return out;

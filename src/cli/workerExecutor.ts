@@ -20,7 +20,19 @@ function workerEntry(): URL {
   return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
 }
 
+/** Ids for recipes, so a worker that has built a recipe's model is not sent the recipe again. */
+const recipeIds = new WeakMap<ModelRecipe, number>();
+let nextRecipeId = 1;
+
+interface Lane {
+  worker: Worker;
+  recipeId: number;
+}
+
 export class WorkerExecutor implements ChainExecutor {
+  /** Workers kept between runs (and unref'd while idle, so they never hold the process open). */
+  private readonly lanes: Lane[] = [];
+
   constructor(private readonly maxWorkers = availableParallelism()) {}
 
   async run(
@@ -30,11 +42,15 @@ export class WorkerExecutor implements ChainExecutor {
   ): Promise<ChainResult[]> {
     const results: ChainResult[] = new Array(jobs.length);
     let next = 0;
-    const url = workerEntry();
-    // one worker per lane, reused for the lane's chains: starting a worker (and, from sources,
-    // its TypeScript loader) costs about half a second
-    const runOne = (worker: Worker, job: ChainJob, index: number) =>
+    let recipeId = recipeIds.get(recipe);
+    if (recipeId === undefined) {
+      recipeId = nextRecipeId++;
+      recipeIds.set(recipe, recipeId);
+    }
+    const id = recipeId;
+    const runOne = (lane: Lane, job: ChainJob, index: number) =>
       new Promise<void>((resolve, reject) => {
+        const { worker } = lane;
         const onMessage = (msg: {
           type: string;
           progress?: ChainProgress;
@@ -52,26 +68,52 @@ export class WorkerExecutor implements ChainExecutor {
             reject(new Error(`chain ${job.settings.chain + 1} failed: ${msg.message}`));
           }
         };
+        const onError = (e: Error) => {
+          done();
+          this.drop(lane);
+          reject(e);
+        };
         const done = () => {
           worker.off("message", onMessage);
-          worker.off("error", reject);
+          worker.off("error", onError);
         };
         worker.on("message", onMessage);
-        worker.on("error", reject);
-        worker.postMessage({ recipe, job });
+        worker.on("error", onError);
+        // the recipe goes only to a worker that has not built its model yet
+        worker.postMessage(lane.recipeId === id ? { recipeId: id, job } : { recipeId: id, recipe, job });
+        lane.recipeId = id;
       });
-    const lanes = Array.from({ length: Math.min(this.maxWorkers, jobs.length) }, async () => {
-      const worker = new Worker(url);
-      try {
-        while (next < jobs.length) {
-          const i = next++;
-          await runOne(worker, jobs[i], i);
+    const count = Math.min(this.maxWorkers, jobs.length);
+    // one lane per core, reused for the lane's chains and kept for the next run: starting a worker
+    // (and, from sources, its TypeScript loader) costs about half a second, and a fresh worker's
+    // JIT has to learn the model again
+    while (this.lanes.length < count) this.lanes.push({ worker: new Worker(workerEntry()), recipeId: 0 });
+    const lanes = this.lanes.slice(0, count);
+    await Promise.all(
+      lanes.map(async (lane) => {
+        lane.worker.ref();
+        try {
+          while (next < jobs.length) {
+            const i = next++;
+            await runOne(lane, jobs[i], i);
+          }
+        } finally {
+          lane.worker.unref();
         }
-      } finally {
-        void worker.terminate();
-      }
-    });
-    await Promise.all(lanes);
+      }),
+    );
     return results;
+  }
+
+  /** Stops the workers (they are unref'd while idle, so this is only needed to free them early). */
+  async close(): Promise<void> {
+    const lanes = this.lanes.splice(0);
+    await Promise.all(lanes.map((l) => l.worker.terminate()));
+  }
+
+  private drop(lane: Lane): void {
+    const i = this.lanes.indexOf(lane);
+    if (i >= 0) this.lanes.splice(i, 1);
+    void lane.worker.terminate();
   }
 }

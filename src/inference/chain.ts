@@ -19,6 +19,16 @@ export interface ChainSettings {
   initStepSize?: number;
   /** Report progress every this many iterations. */
   progressEvery?: number;
+  /**
+   * A further segment of a chain that already ran (warm-up 0): its step size (initStepSize) and
+   * metric are kept as adapted, and its random stream is the segment's own.
+   */
+  segment?: number;
+  /**
+   * Warm-up iterations before the first metric window (Stan's init buffer, 75). A chain started
+   * at a previous posterior's draw is already in the typical set and needs fewer.
+   */
+  initBuffer?: number;
 }
 
 export interface ChainProgress {
@@ -66,17 +76,22 @@ export function runChain(
   initInverseMetric?: Float64Array,
 ): ChainResult {
   const dim = init.length;
-  const rng = new Rng(`nuts:${settings.seed}:${settings.chain}`);
+  const rng = new Rng(
+    settings.segment
+      ? `nuts:${settings.seed}:${settings.chain}:${settings.segment}`
+      : `nuts:${settings.seed}:${settings.chain}`,
+  );
   const metric = new Metric(settings.metric, dim, initInverseMetric);
   const nuts = new Nuts(logDensity, metric, rng, settings.maxDepth);
   const lp0 = nuts.setPosition(init);
   if (!Number.isFinite(lp0))
     throw new Error(`chain ${settings.chain}: the initial point has log density ${lp0}`);
   nuts.stepSize = settings.initStepSize ?? 1;
-  nuts.initStepSize();
+  // a continued chain keeps the step size its warm-up adapted
+  if (!settings.segment) nuts.initStepSize();
   const dual = new DualAveraging(settings.adaptDelta);
   dual.restart(nuts.stepSize);
-  const schedule = new WindowSchedule(settings.warmup);
+  const schedule = new WindowSchedule(settings.warmup, settings.initBuffer);
   const estimator = new WelfordEstimator(dim, settings.metric);
   const every = settings.progressEvery ?? 50;
   const total = settings.warmup + settings.draws;

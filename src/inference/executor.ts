@@ -56,13 +56,13 @@ export function buildModel(recipe: ModelRecipe): MmmModel {
   return model;
 }
 
-/** Runs one chain job on a freshly built model: the body of every worker. */
+/** Runs one chain job: the body of every worker. `model` is the recipe's, if already built. */
 export function runChainJob(
   recipe: ModelRecipe,
   job: ChainJob,
   onProgress?: (p: ChainProgress) => void,
+  model: MmmModel = buildModel(recipe),
 ): ChainResult {
-  const model = buildModel(recipe);
   return runChain(
     (q, g) => model.logDensity(q, g),
     job.init,

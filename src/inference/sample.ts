@@ -9,6 +9,7 @@ import type { ChainExecutor, ChainJob, ModelRecipe } from "./executor.js";
 import { laplace, laplaceDraws } from "./laplace.js";
 import { maximize } from "./lbfgs.js";
 import type { MetricKind } from "./metric.js";
+import { type StopAtBar, sampleUntilBar } from "./segments.js";
 import { planWarmStart, type WarmStart, type WarmStartPlan } from "./warmStart.js";
 
 export interface SampleOptions {
@@ -20,6 +21,11 @@ export interface SampleOptions {
   metric: MetricKind;
   maxDepth: number;
   adaptDelta: number;
+  /**
+   * Stop sampling once the diagnostics bar is met, checking after a first segment and then every
+   * few draws; `draws` is then the most per chain (see segments.ts). Used by warm starts.
+   */
+  stopAtBar?: StopAtBar;
 }
 
 /**
@@ -123,7 +129,7 @@ export async function fitModel(
       initInverseMetric: Float64Array.from(initial),
     };
   });
-  const posterior = await runJobs(model, recipe, opts, executor, jobs, mode, t0, t1, onProgress);
+  const posterior = posteriorOf(model, await executor.run(recipe, jobs, onProgress), mode, t0, t1);
   return coldStartReason ? { ...posterior, coldStartReason } : posterior;
 }
 
@@ -140,6 +146,9 @@ function settingsFor(opts: SampleOptions, chain: number, initStepSize?: number):
   };
 }
 
+/** Warm-up iterations before a warm chain's first metric window (a cold chain's is 75). */
+const WARM_INIT_BUFFER = 25;
+
 /** NUTS from a previous posterior (see warmStart.ts): no optimiser, no Laplace approximation. */
 async function warmFit(
   model: MmmModel,
@@ -151,30 +160,29 @@ async function warmFit(
   onProgress?: (p: ChainProgress) => void,
 ): Promise<Posterior> {
   const jobs: ChainJob[] = plan.inits.map((init, chain) => ({
-    settings: settingsFor(opts, chain, plan.stepSize),
+    // the chains start in the previous posterior's typical set: a short first buffer, then the metric windows
+    settings: { ...settingsFor(opts, chain, plan.stepSize), initBuffer: WARM_INIT_BUFFER },
     init,
     initInverseMetric: Float64Array.from(plan.inverseMetric),
   }));
   const mode = { x: plan.best.u, lp: plan.best.lp, iterations: 0, converged: false };
-  const posterior = await runJobs(model, recipe, opts, executor, jobs, mode, t0, t0, onProgress);
-  return { ...posterior, warmStarted: true };
+  const chains = opts.stopAtBar
+    ? await sampleUntilBar(model, recipe, executor, jobs, opts.draws, opts.stopAtBar, onProgress)
+    : await executor.run(recipe, jobs, onProgress);
+  return { ...posteriorOf(model, chains, mode, t0, t0), warmStarted: true };
 }
 
-async function runJobs(
+/** The posterior of finished chains: their draws constrained, and the time taken. */
+function posteriorOf(
   model: MmmModel,
-  recipe: ModelRecipe,
-  opts: SampleOptions,
-  executor: ChainExecutor,
-  jobs: ChainJob[],
+  chains: ChainResult[],
   mode: Posterior["mode"],
   t0: number,
   t1: number,
-  onProgress?: (p: ChainProgress) => void,
-): Promise<Posterior> {
-  const chains = await executor.run(recipe, jobs, onProgress);
+): Posterior {
   const constrained = chains.map((c) => {
     const out = new Float64Array(c.draws.length);
-    for (let k = 0; k < opts.draws; k++)
+    for (let k = 0; k < c.draws.length / model.dim; k++)
       model.constrain(
         c.draws.subarray(k * model.dim, (k + 1) * model.dim),
         out.subarray(k * model.dim, (k + 1) * model.dim),

@@ -125,7 +125,7 @@ function reviewBlock(r: RefreshRecord, chart: SafeHtml | undefined): SafeHtml {
   const c = v.cumulative;
   const gap = c.actual - c.mean;
   return html`<section class="page"><h2>2. How ${r.previous.id} did on the weeks it had not seen</h2>
-<p>${v.alarm ? badge("ALARM", "bad") : v.borderline ? badge("borderline", "warn") : badge("no alarm", "ok")} ${v.alarm ? v.reasons.join(" ") : v.borderline && v.scan ? `No alarm, but the last ${v.scan.weeks} week(s) came in ${v.scan.actual < v.scan.mean ? "below" : "above"} the forecast by ${Math.abs(v.scan.z).toFixed(1)} sd (scan p = ${v.scan.p.toFixed(3)}): keep ${r.previous.id} approved a month longer, so that the next review judges it on these weeks and the next together.` : "The new weeks fall where the previous run said they would, within chance."}</p>
+<p>${v.alarm ? badge("ALARM", "bad") : v.borderline ? badge("borderline", "warn") : badge("no alarm", "ok")} ${v.alarm ? v.reasons.join(" ") : v.borderline && v.scan ? `No alarm, but the last ${v.scan.weeks} week(s) came in ${v.scan.actual < v.scan.mean ? "below" : "above"} the forecast by ${Math.abs(v.scan.z).toFixed(1)} sd (scan p = ${v.scan.p.toFixed(3)}): too weak to act on; watch whether next month's weeks continue it.` : "The new weeks fall where the previous run said they would, within chance."}</p>
 <div class="figures">
 <div><b>${(100 * v.coverage90).toFixed(0)}%</b><span>weeks inside the 90% band</span></div>
 <div><b>${(100 * v.coverage50).toFixed(0)}%</b><span>inside the 50% band</span></div>
