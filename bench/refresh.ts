@@ -3,7 +3,7 @@
 // posterior. Measures the post-period review's false-alarm rate (the issue's bar: ≤ 10% of
 // refreshes), the warm-started fits' diagnostics, and their wall time against a cold fit of the
 // same table (bar: ≤ 50%), as median and worst over seeds and months.
-// Run: npm run bench:refresh -- [--seeds 1-5] [--drops 12] [--cold-every 4]  (results/refresh-clean.json)
+// Run: npm run bench:refresh -- [--seeds 1-5] [--drops 12] [--cold-every 4] [--hold-borderline]  (results/refresh-clean.json)
 // The drift world (an effect that halves, a taxonomy change, a price regime): bench/refreshDrift.ts.
 
 import { WorkerExecutor } from "../src/cli/workerExecutor.js";

@@ -7,7 +7,7 @@
 // - the taxonomy change (renames, retargeting moved from social to display) must be flagged at
 //   the first refresh that contains it, and no moved tactic flagged before it;
 // - months before any change are false-alarm opportunities, as on the clean brand.
-// Run: npm run bench:refresh:drift -- [--seeds 1-5]   (results/refresh-drift.json)
+// Run: npm run bench:refresh:drift -- [--seeds 1-5] [--hold-borderline]   (results/refresh-drift.json)
 
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -4,11 +4,10 @@
 
 import { compact } from "../analysis/numberFormat.js";
 import {
-  ALARM_P,
-  BORDERLINE_P,
   modelOnLongerTable,
   type PostPeriodReview,
   postPeriodReview,
+  SCAN_P,
 } from "../analysis/postPeriod.js";
 import { observedNational } from "../analysis/ppc.js";
 import { finiteJson } from "../core/finiteJson.js";
@@ -77,7 +76,7 @@ export function reviewLines(r: PostPeriodReview, kpi: string): string[] {
   );
   if (r.scan)
     out.push(
-      `Largest departure of a recent stretch: the last ${r.scan.weeks} week(s) from ${r.scan.from}, ${r.scan.z >= 0 ? "+" : ""}${r.scan.z.toFixed(1)} sd (p = ${r.scan.p.toFixed(3)}: how often the run's own forecasts stray as far; alarm below ${ALARM_P}, borderline below ${BORDERLINE_P})`,
+      `Largest departure of a recent stretch: the last ${r.scan.weeks} week(s) from ${r.scan.from}, ${r.scan.z >= 0 ? "+" : ""}${r.scan.z.toFixed(1)} sd (p = ${r.scan.p.toFixed(3)}: how often the run's own forecasts stray as far; below ${SCAN_P} the review is borderline)`,
     );
   for (const e of r.extrapolated)
     out.push(
@@ -90,10 +89,12 @@ export function reviewLines(r: PostPeriodReview, kpi: string): string[] {
     out.push(
       "  Refit on the new data before planning with this run, and look for what changed in those weeks.",
     );
-  } else if (r.borderline && r.scan)
+  } else if (r.borderline)
     out.push(
       "",
-      `Borderline: no alarm, but ${r.scan.weeks === n ? `the ${n} new weeks` : `the last ${r.scan.weeks} weeks (from ${r.scan.from})`} came in ${r.scan.actual < r.scan.mean ? "below" : "above"} the forecast by ${Math.abs(r.scan.z).toFixed(1)} sd (the run's own forecasts stray that far in ${(100 * r.scan.p).toFixed(0)}% of cases). Too weak to act on; watch whether next month's weeks continue it.`,
+      r.scan && r.scan.p < SCAN_P
+        ? `Borderline: no alarm, but the last ${r.scan.weeks} week(s) (from ${r.scan.from}) came in ${r.scan.actual < r.scan.mean ? "below" : "above"} the forecast by ${Math.abs(r.scan.z).toFixed(1)} sd (the run's own forecasts stray that far in ${(100 * r.scan.p).toFixed(1)}% of cases). Too weak to act on; watch whether next month's weeks continue it.`
+        : `Borderline: no alarm, but the new weeks came in ${r.cumulative.actual < r.cumulative.mean ? "below" : "above"} the forecast in its outer 10% (PIT ${r.cumulative.pit.toFixed(3)}). Too weak to act on; watch whether next month's weeks continue it.`,
     );
   else out.push("", "No alarm: the new weeks are consistent with the run's forecast.");
   return out;

@@ -125,13 +125,19 @@ function reviewBlock(r: RefreshRecord, chart: SafeHtml | undefined): SafeHtml {
   const c = v.cumulative;
   const gap = c.actual - c.mean;
   return html`<section class="page"><h2>2. How ${r.previous.id} did on the weeks it had not seen</h2>
-<p>${v.alarm ? badge("ALARM", "bad") : v.borderline ? badge("borderline", "warn") : badge("no alarm", "ok")} ${v.alarm ? v.reasons.join(" ") : v.borderline && v.scan ? `No alarm, but the last ${v.scan.weeks} week(s) came in ${v.scan.actual < v.scan.mean ? "below" : "above"} the forecast by ${Math.abs(v.scan.z).toFixed(1)} sd (scan p = ${v.scan.p.toFixed(3)}): too weak to act on; watch whether next month's weeks continue it.` : "The new weeks fall where the previous run said they would, within chance."}</p>
+<p>${v.alarm ? badge("ALARM", "bad") : v.borderline ? badge("borderline", "warn") : badge("no alarm", "ok")} ${
+    v.alarm
+      ? v.reasons.join(" ")
+      : v.borderline
+        ? `No alarm, but the new weeks lean ${c.actual < c.mean ? "below" : "above"} the forecast (PIT ${c.pit.toFixed(3)}${v.scan ? `; the last ${v.scan.weeks} week(s) ${v.scan.z >= 0 ? "+" : ""}${v.scan.z.toFixed(1)} sd, scan p ${v.scan.p.toFixed(3)}` : ""}): too weak to act on; watch whether next month's weeks continue it.`
+        : "The new weeks fall where the previous run said they would, within chance."
+  }</p>
 <div class="figures">
 <div><b>${(100 * v.coverage90).toFixed(0)}%</b><span>weeks inside the 90% band</span></div>
 <div><b>${(100 * v.coverage50).toFixed(0)}%</b><span>inside the 50% band</span></div>
 <div><b>${gap >= 0 ? "+" : ""}${compact(gap)}</b><span>actual − predicted, summed (90% band ${compact(c.q05 - c.mean)} to +${compact(c.q95 - c.mean)})</span></div>
-<div><b>${c.pit.toFixed(3)}</b><span>where the summed actual falls in its predictive distribution (PIT)</span></div>
-${v.scan ? html`<div><b>${v.scan.p.toFixed(3)}</b><span>scan p: the last ${v.scan.weeks} week(s) depart ${v.scan.z >= 0 ? "+" : ""}${v.scan.z.toFixed(1)} sd; how often the run's own forecasts stray as far (alarm below 0.05, borderline below 0.2)</span></div>` : ""}
+<div><b>${c.pit.toFixed(3)}</b><span>where the summed actual falls in its predictive distribution (alarm below 0.025 or above 0.975)</span></div>
+${v.scan ? html`<div><b>${v.scan.p.toFixed(3)}</b><span>scan p: the last ${v.scan.weeks} week(s) depart ${v.scan.z >= 0 ? "+" : ""}${v.scan.z.toFixed(1)} sd; how often the run's own forecasts stray as far over some recent stretch (borderline below 0.05)</span></div>` : ""}
 <div><b>${sig(v.crps)}</b><span>mean CRPS (${(100 * v.crpsRelative).toFixed(1)}% of the mean actual)</span></div>
 </div>
 ${figure(chart, "Actual KPI against the previous run's predictive bands on the new weeks")}

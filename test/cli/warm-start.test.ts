@@ -40,8 +40,16 @@ describe("mmm fit --warm-start", () => {
     const fit = JSON.parse(readFileSync(join(out, "fit.json"), "utf8"));
     expect(fit.warm_start).toMatchObject({ used: true, reason: null });
     expect(fit.settings.warmup).toBe(150);
+    // it samples until the bar is met: 200 draws per chain, then 50 at a time, at most --draws (500)
+    const drawn = fit.settings.draws;
+    expect(drawn).toBeGreaterThanOrEqual(200);
+    expect(drawn).toBeLessThanOrEqual(500);
+    expect((drawn - 200) % 50).toBe(0);
+    expect(c.out.join("\n")).toMatch(new RegExp(`${drawn} draws per chain \\(sampling stops once R̂ ≤ 1.01`));
     const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
     expect(summary.diagnostics.verdict).toBe("ok");
+    expect(summary.diagnostics.ess_bulk_min).toBeGreaterThanOrEqual(400);
+    expect(summary.diagnostics.ess_tail_min).toBeGreaterThanOrEqual(400);
   }, 120_000);
 
   it("falls back to a cold start when the model has parameters the previous run lacks", async () => {
