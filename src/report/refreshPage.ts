@@ -51,7 +51,7 @@ const PAGE_CSS = `
 .verdict ul { margin: 6px 0 0 18px; padding: 0; font-size: 14px; }
 .verdict code { font-size: 13px; }
 .figures { display: flex; flex-wrap: wrap; gap: 10px 28px; margin: 8px 0 14px; }
-.figures div { min-width: 120px; }
+.figures div { flex: 0 1 200px; }
 .figures b { display: block; font-size: 20px; }
 .figures span { color: #555; font-size: 12px; }
 `;
