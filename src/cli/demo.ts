@@ -97,4 +97,5 @@ export async function runDemo(opts: { out: string; seed: string }, io: CliIo): P
   io.out(
     `The fit is registered as a draft in ${opts.out}/registry.sqlite: cd ${opts.out} && mmm runs list (npx mmm from the repository).`,
   );
+  io.out(`Open the dashboard: npx mmm serve --workspace ${opts.out}   (then http://127.0.0.1:8080/)`);
 }

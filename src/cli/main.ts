@@ -22,6 +22,7 @@ import { runReport } from "./report.js";
 import { runReview } from "./review.js";
 import { addWorkspaceCommands } from "./runs.js";
 import { runScenario } from "./scenario.js";
+import { runServe } from "./serve.js";
 import { runSimulate } from "./simulate.js";
 import { runTriangulate } from "./triangulate.js";
 
@@ -323,6 +324,18 @@ function buildProgram(io: CliIo): Command {
     .action(async (opts) => {
       await runDemo(opts, io);
     });
+  program
+    .command("serve")
+    .description(
+      "The dashboard: a workspace's runs, their history and executive pages, in the browser (read-only).",
+    )
+    .option("--workspace <dir>", "the workspace folder (default: found from the current folder upwards)")
+    .option("--port <n>", "port to listen on (0: any free port)", "8080")
+    .option("--host <address>", "address to bind (default: this machine only)", "127.0.0.1")
+    .action(async (opts) => {
+      await runServe(opts, io);
+    });
+
   program
     .command("review")
     .description(

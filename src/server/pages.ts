@@ -1,0 +1,110 @@
+// The dashboard's pages, rendered on the server from the registry and the report's own sections:
+// the runs of the workspace, one run with its history and the report's executive page, and an
+// error page that says what is wrong and how to fix it. Same look as the report (its CSS).
+
+import type { RunEvent, RunRecord } from "../registry/registry.js";
+import { badge, type Tone } from "../report/elements.js";
+import { html, type SafeHtml, trusted } from "../report/safeHtml.js";
+import { REPORT_CSS } from "../report/styles.js";
+import { table } from "../report/tables.js";
+
+const PAGE_CSS = `
+nav.top { display: flex; gap: 18px; align-items: baseline; border-bottom: 1px solid #ddd; padding: 10px 0; margin-bottom: 8px; }
+nav.top a { text-decoration: none; }
+nav.top .brand { font-weight: 700; }
+td a { text-decoration: none; }
+.history li { margin: 2px 0; }
+.muted { color: #666; }
+`;
+
+const STATUS_TONE: Record<RunRecord["status"], Tone> = { draft: "warn", approved: "ok", retired: "info" };
+
+function page(title: string, body: SafeHtml, workspaceName: string): string {
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light">
+<title>${title} · MMM-OS</title>
+<style>${trusted(REPORT_CSS)}${trusted(PAGE_CSS)}</style>
+</head>
+<body>
+<main>
+<nav class="top"><a class="brand" href="/">MMM-OS</a><span class="muted">workspace ${workspaceName}</span><a href="/">Runs</a></nav>
+${body}
+</main>
+</body>
+</html>
+`.value;
+}
+
+const roiLine = (r: RunRecord) => {
+  const channels = r.headline?.channels;
+  if (!channels) return "";
+  const f = r.headline?.roi_display?.factor ?? 1;
+  return Object.entries(channels)
+    .map(([name, c]) => `${name} ${(c.roi.mean * f).toPrecision(3)}`)
+    .join(", ");
+};
+
+export function runsPage(runs: RunRecord[], workspaceName: string): string {
+  const rows = runs.map((r) => [
+    html`<a href="/runs/${r.id}">${r.id}</a>`,
+    r.kind,
+    badge(r.status, STATUS_TONE[r.status]),
+    r.createdAt.slice(0, 16).replace("T", " "),
+    r.owner,
+    r.note,
+    r.diagnostics ? r.diagnostics.verdict : "",
+    roiLine(r),
+    r.problem ? badge("damaged row", "bad") : r.folderExists ? "" : badge("folder missing", "bad"),
+  ]);
+  return page(
+    "Runs",
+    html`<h1>Runs</h1>
+<p class="muted">Every prepare, fit, plan and report registered in this workspace, newest first. Approved runs are the ones plans and refreshes start from.</p>
+${table(["run", "kind", "status", "created", "owner", "note", "diagnostics", `ROI (${runs.find((r) => r.headline?.roi_display)?.headline?.roi_display?.short ?? "as fitted"})`, ""], rows)}`,
+    workspaceName,
+  );
+}
+
+export function runPage(
+  run: RunRecord,
+  events: RunEvent[],
+  report: SafeHtml | null,
+  reportNote: string,
+  workspaceName: string,
+): string {
+  const history = events.map(
+    (e) =>
+      html`<li>${e.at.slice(0, 16).replace("T", " ")} · ${e.action}${e.statusTo ? ` → ${e.statusTo}` : ""} · ${e.owner}: ${e.note}</li>`,
+  );
+  return page(
+    run.id,
+    html`<h1>${run.id} ${badge(run.status, STATUS_TONE[run.status])}</h1>
+<p>${run.kind} · created ${run.createdAt.slice(0, 16).replace("T", " ")} by ${run.owner}${run.parentId ? html` · follows <a href="/runs/${run.parentId}">${run.parentId}</a>` : ""} · folder <code>${run.folder}</code></p>
+<p>Note: ${run.note}</p>
+<h2>History</h2>
+<ul class="history">${history}</ul>
+${report ?? html`<p class="muted">${reportNote}</p>`}`,
+    workspaceName,
+  );
+}
+
+export function errorPage(
+  status: number,
+  title: string,
+  message: string,
+  fix: string,
+  workspaceName: string,
+): string {
+  return page(
+    title,
+    html`<h1>${title}</h1>
+<p>${message}</p>
+<p><b>How to fix it:</b> ${fix}</p>
+<p class="muted">HTTP ${status}</p>`,
+    workspaceName,
+  );
+}

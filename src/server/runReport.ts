@@ -1,0 +1,55 @@
+// A fit's executive page for the dashboard: the report's own data and sections (buildReportData,
+// executiveSection and its charts), without the validation refits a full `mmm report` runs —
+// the measures are the report's, computed by the same code, never a copy. Built once per run
+// and kept while the server runs: a fit folder does not change after it is written.
+
+import { buildModelCard } from "../analysis/modelCard.js";
+import { readRun } from "../cli/runReader.js";
+import { MmmError } from "../core/errors.js";
+import { type PlanResult, planBudget } from "../planning/plan.js";
+import type { RunEvent, RunRecord } from "../registry/registry.js";
+import { buildReportData } from "../report/build.js";
+import { renderCharts } from "../report/chartSet.js";
+import { executiveSection } from "../report/executive.js";
+import type { SafeHtml } from "../report/safeHtml.js";
+
+const NO_VALIDATION = { holdout: null, cv: null, loo: null, sensitivity: null, placebo: null };
+const cache = new Map<string, Promise<SafeHtml>>();
+
+export function executivePage(run: RunRecord, events: RunEvent[]): Promise<SafeHtml> {
+  const key = `${run.id}:${run.status}`;
+  let page = cache.get(key);
+  if (!page) {
+    page = build(run, events);
+    cache.set(key, page);
+    // a failure is not kept: the next request tries again
+    page.catch(() => cache.delete(key));
+  }
+  return page;
+}
+
+async function build(run: RunRecord, events: RunEvent[]): Promise<SafeHtml> {
+  const fit = readRun(run.path);
+  let plan: PlanResult | undefined;
+  try {
+    plan = planBudget(fit.model, fit.draws);
+  } catch (e) {
+    if (!(e instanceof MmmError)) throw e;
+  }
+  const data = buildReportData({
+    model: fit.model,
+    draws: fit.draws,
+    summary: fit.summary,
+    validation: NO_VALIDATION,
+    qa: fit.qa,
+    lineage: fit.lineage,
+    hurdle: 1,
+    margin: fit.recipe.spec.margin ?? null,
+    plan,
+    experiments: fit.experiments,
+    calibration: fit.calibration,
+    registry: { id: run.id, status: run.status, note: run.note },
+    modelCard: buildModelCard(run, events),
+  });
+  return executiveSection(data, await renderCharts(data, () => {}));
+}
