@@ -4,60 +4,22 @@
 // every response carries the content security policy; anything but GET and HEAD is refused; an
 // unknown run or a folder deleted by hand gets a page that says so.
 
-import { mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
 import { runServe } from "../../src/cli/serve.js";
 import { loadWorkspace } from "../../src/registry/workspace.js";
 import { CSP, createApp } from "../../src/server/app.js";
 import { capture } from "../cli/helpers.js";
+import { dashboardWorkspace } from "./fixture.js";
 
-const root = mkdtempSync(join(tmpdir(), "mmm-serve-"));
-const ws = join(root, "brand");
+let root = "";
+let ws = "";
 let fitId = "";
 let app: ReturnType<typeof createApp>;
 
 beforeAll(async () => {
-  const c = capture();
-  expect(await main(["simulate", "--scenario", "clean", "--seed", "2", "--out", join(ws, "lab")], c.io)).toBe(
-    0,
-  );
-  expect(await main(["init", ws, "--owner", "ana"], c.io)).toBe(0);
-  expect(
-    await main(
-      [
-        "prepare",
-        "--config",
-        join(ws, "lab", "prepare.yaml"),
-        "--out",
-        join(ws, "table"),
-        "--note",
-        "exports",
-      ],
-      c.io,
-    ),
-  ).toBe(0);
-  const f = capture();
-  expect(
-    await main(
-      [
-        "fit",
-        "--table",
-        join(ws, "table"),
-        "--out",
-        join(ws, "runs", "first"),
-        "--method",
-        "fast",
-        "--note",
-        "first look",
-        "--quiet",
-      ],
-      f.io,
-    ),
-  ).toBe(0);
-  fitId = (f.out.find((l) => l.startsWith("Registered ")) as string).split(" ")[1];
+  ({ root, ws, fitId } = await dashboardWorkspace());
   writeFileSync(join(root, "secret.txt"), "outside the workspace");
   symlinkSync(join(root, "secret.txt"), join(ws, "link-out.txt"));
   app = createApp(loadWorkspace(join(ws, "mmm.yaml")));
