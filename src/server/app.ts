@@ -4,13 +4,15 @@
 // writable (every method but GET and HEAD is refused), no scripts, and a content security policy
 // on every response.
 
-import { readFileSync } from "node:fs";
-import { extname, resolve } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { extname, join, resolve } from "node:path";
 import { Hono } from "hono";
 import { MmmError } from "../core/errors.js";
-import type { Registry } from "../registry/registry.js";
+import type { Registry, RunRecord } from "../registry/registry.js";
 import { type Workspace, withRegistry } from "../registry/workspace.js";
-import { errorPage, runPage, runsPage } from "./pages.js";
+import type { RefreshRecord } from "../report/refreshPage.js";
+import { comparisonChart, comparisonRows } from "./compare.js";
+import { comparePage, errorPage, refreshPanel, runPage, runsPage } from "./pages.js";
 import { executivePage } from "./runReport.js";
 import { workspaceFile } from "./safePath.js";
 
@@ -28,6 +30,18 @@ const CONTENT_TYPES: Record<string, string> = {
   ".svg": "image/svg+xml",
   ".png": "image/png",
 };
+
+/** The refresh record a `mmm refresh` left in a fit's folder, if any (unreadable: none). */
+function refreshOf(run: RunRecord): RefreshRecord | null {
+  const file = join(run.path, "refresh.json");
+  if (!run.folderExists || !existsSync(file)) return null;
+  try {
+    const r = JSON.parse(readFileSync(file, "utf8")) as RefreshRecord;
+    return r.format === "mmm-os/refresh@1" ? r : null;
+  } catch {
+    return null;
+  }
+}
 
 export function createApp(ws: Workspace): Hono {
   const app = new Hono();
@@ -56,14 +70,19 @@ export function createApp(ws: Workspace): Hono {
     c.header("Cache-Control", "no-store");
   });
 
-  app.get("/", (c) =>
-    c.html(
-      runsPage(
-        read((r) => r.list()),
-        name,
-      ),
-    ),
-  );
+  app.get("/", (c) => {
+    const runs = read((r) => r.list());
+    // the newest fit a refresh wrote: what it found is the first thing to see
+    const refreshed = runs
+      .filter((r) => r.kind === "fit")
+      .map((r) => ({ r, rec: refreshOf(r) }))
+      .find((x) => x.rec);
+    return c.html(runsPage(runs, name, refreshed?.rec ? refreshPanel(refreshed.r, refreshed.rec) : null));
+  });
+  app.get("/compare", async (c) => {
+    const runs = read((r) => r.list());
+    return c.html(comparePage(await comparisonChart(runs), comparisonRows(runs).rows, name));
+  });
   app.get("/api/runs", (c) => c.json(read((r) => r.list())));
   app.get("/api/runs/:id", (c) =>
     c.json(read((r) => ({ run: r.get(c.req.param("id")), events: r.events(r.get(c.req.param("id")).id) }))),
@@ -88,7 +107,17 @@ export function createApp(ws: Workspace): Hono {
           name,
         ),
       );
-    return c.html(runPage(run, events, await executivePage(run, events), "", name));
+    const refresh = refreshOf(run);
+    return c.html(
+      runPage(
+        run,
+        events,
+        await executivePage(run, events),
+        "",
+        name,
+        refresh ? refreshPanel(run, refresh) : null,
+      ),
+    );
   });
 
   app.get("/files/*", (c) => {

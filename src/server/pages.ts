@@ -4,6 +4,7 @@
 
 import type { RunEvent, RunRecord } from "../registry/registry.js";
 import { badge, type Tone } from "../report/elements.js";
+import type { RefreshRecord } from "../report/refreshPage.js";
 import { html, type SafeHtml, trusted } from "../report/safeHtml.js";
 import { REPORT_CSS } from "../report/styles.js";
 import { table } from "../report/tables.js";
@@ -31,7 +32,7 @@ function page(title: string, body: SafeHtml, workspaceName: string): string {
 </head>
 <body>
 <main>
-<nav class="top"><a class="brand" href="/">MMM-OS</a><span class="muted">workspace ${workspaceName}</span><a href="/">Runs</a></nav>
+<nav class="top"><a class="brand" href="/">MMM-OS</a><span class="muted">workspace ${workspaceName}</span><a href="/">Runs</a><a href="/compare">Compare fits</a></nav>
 ${body}
 </main>
 </body>
@@ -48,7 +49,80 @@ const roiLine = (r: RunRecord) => {
     .join(", ");
 };
 
-export function runsPage(runs: RunRecord[], workspaceName: string): string {
+const SEVERITY_TONE: Record<"alarm" | "warning" | "info", Tone> = {
+  alarm: "bad",
+  warning: "warn",
+  info: "info",
+};
+
+/** What the newest refresh found: its verdict, the review, and the drift findings worth a look. */
+export function refreshPanel(run: RunRecord, r: RefreshRecord): SafeHtml {
+  const review = r.review;
+  const findings = r.drift.filter((f) => f.severity !== "info");
+  return html`<section class="refresh"><h2>Refresh ${r.previous.id} → <a href="/runs/${run.id}">${run.id}</a></h2>
+<p>${r.readyToApprove ? badge("ready to approve", "ok") : badge("review before approving", "bad")} ${
+    review
+      ? review.alarm
+        ? html`${badge("post-period alarm", "bad")} ${review.reasons[0] ?? ""}`
+        : review.borderline
+          ? html`${badge("borderline", "warn")} the new weeks lean ${review.cumulative.actual < review.cumulative.mean ? "below" : "above"} the forecast (PIT ${review.cumulative.pit.toFixed(3)})`
+          : "The previous run's forecast held on the new weeks."
+      : `No post-period review${r.reviewSkipped ? `: ${r.reviewSkipped}` : ""}.`
+  } <a href="/files/${run.folder}/refresh.html">Refresh page</a></p>
+${
+  findings.length > 0
+    ? table(
+        ["", "input drift"],
+        findings.map((f) => [badge(f.severity, SEVERITY_TONE[f.severity]), f.message]),
+      )
+    : html`<p class="muted">No input drift worth a look.</p>`
+}
+</section>`;
+}
+
+export function comparePage(
+  svg: string | null,
+  rows: {
+    id: string;
+    run: string;
+    channel: string;
+    mean: number | null;
+    q05: number | null;
+    q95: number | null;
+  }[],
+  workspaceName: string,
+): string {
+  const fmt = (x: number | null) => (x === null ? "—" : x.toPrecision(3));
+  return page(
+    "Compare fits",
+    html`<h1>Compare fits</h1>
+<p class="muted">Each channel's ROI in every registered fit, oldest first, from the headline the registry keeps for each. A move that matters shows as intervals that stop overlapping; <code>mmm runs diff A B</code> gives the probability of each move.</p>
+${svg ? html`<figure class="chart">${trusted(svg)}</figure>` : html`<p>No fits with measures are registered yet.</p>`}
+${table(
+  [
+    "fit",
+    "channel",
+    { label: "ROI", numeric: true },
+    { label: "5%", numeric: true },
+    { label: "95%", numeric: true },
+  ],
+  rows.map((r) => [
+    html`<a href="/runs/${r.id}">${r.run}</a>`,
+    r.channel,
+    fmt(r.mean),
+    fmt(r.q05),
+    fmt(r.q95),
+  ]),
+)}`,
+    workspaceName,
+  );
+}
+
+export function runsPage(
+  runs: RunRecord[],
+  workspaceName: string,
+  latestRefresh: SafeHtml | null = null,
+): string {
   const rows = runs.map((r) => [
     html`<a href="/runs/${r.id}">${r.id}</a>`,
     r.kind,
@@ -64,7 +138,8 @@ export function runsPage(runs: RunRecord[], workspaceName: string): string {
     "Runs",
     html`<h1>Runs</h1>
 <p class="muted">Every prepare, fit, plan and report registered in this workspace, newest first. Approved runs are the ones plans and refreshes start from.</p>
-${table(["run", "kind", "status", "created", "owner", "note", "diagnostics", `ROI (${runs.find((r) => r.headline?.roi_display)?.headline?.roi_display?.short ?? "as fitted"})`, ""], rows)}`,
+${latestRefresh ?? ""}
+${table(["run", "kind", "status", "created", "owner", "note", "diagnostics", runs.find((r) => r.headline?.roi_display)?.headline?.roi_display?.short ?? "ROI", ""], rows)}`,
     workspaceName,
   );
 }
@@ -75,6 +150,7 @@ export function runPage(
   report: SafeHtml | null,
   reportNote: string,
   workspaceName: string,
+  refresh: SafeHtml | null = null,
 ): string {
   const history = events.map(
     (e) =>
@@ -87,6 +163,7 @@ export function runPage(
 <p>Note: ${run.note}</p>
 <h2>History</h2>
 <ul class="history">${history}</ul>
+${refresh ?? ""}
 ${report ?? html`<p class="muted">${reportNote}</p>`}`,
     workspaceName,
   );

@@ -73,6 +73,44 @@ describe("mmm serve", () => {
     }
   });
 
+  it("compares the fits' ROI, and puts the newest refresh's findings first", async () => {
+    const compare = await app.request("/compare");
+    expect(compare.status).toBe(200);
+    const page = await compare.text();
+    expect(page).toMatch(/ROI of each channel across 1 fit\(s\)/);
+    expect(page).toContain(`href="/runs/${fitId}"`);
+    expect(page).toContain("<svg");
+    // what `mmm refresh` leaves in the new fit's folder
+    writeFileSync(
+      join(ws, "runs", "first", "refresh.json"),
+      JSON.stringify({
+        format: "mmm-os/refresh@1",
+        previous: { id: "fit-older" },
+        review: null,
+        reviewSkipped: "the new table's geos differ from the run's",
+        drift: [
+          {
+            kind: "campaign_moved",
+            severity: "alarm",
+            message: "a tactic moved from paid_social to display",
+          },
+          { kind: "campaign_new", severity: "info", message: "new campaign x" },
+        ],
+        readyToApprove: false,
+      }),
+    );
+    try {
+      const runs = await (await app.request("/")).text();
+      expect(runs).toMatch(/Refresh fit-older → <a href="\/runs\/fit-[^"]+">/);
+      expect(runs).toContain("a tactic moved from paid_social to display");
+      expect(runs).not.toContain("new campaign x");
+      expect(runs).toContain(`href="/files/runs/first/refresh.html"`);
+      expect(runs).toMatch(/No post-period review: the new table&#39;s geos differ/);
+    } finally {
+      rmSync(join(ws, "runs", "first", "refresh.json"));
+    }
+  });
+
   it("is read-only, and explains an unknown run or a folder deleted by hand", async () => {
     for (const method of ["POST", "PUT", "DELETE", "PATCH"]) {
       const res = await app.request("/api/runs", { method });
