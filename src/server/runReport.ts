@@ -1,5 +1,5 @@
 // A fit's executive page for the dashboard: the report's own data and sections (buildReportData,
-// executiveSection and its charts), without the validation refits a full `mmm report` runs —
+// executiveSection, evidenceSection — lift tests against the model — and their charts), without the validation refits a full `mmm report` runs —
 // the measures are the report's, computed by the same code, never a copy. Built once per run
 // and kept while the server runs: a fit folder does not change after it is written.
 
@@ -10,8 +10,9 @@ import { type PlanResult, planBudget } from "../planning/plan.js";
 import type { RunEvent, RunRecord } from "../registry/registry.js";
 import { buildReportData } from "../report/build.js";
 import { renderCharts } from "../report/chartSet.js";
+import { evidenceSection } from "../report/evidenceSection.js";
 import { executiveSection } from "../report/executive.js";
-import type { SafeHtml } from "../report/safeHtml.js";
+import { html, type SafeHtml } from "../report/safeHtml.js";
 
 const NO_VALIDATION = { holdout: null, cv: null, loo: null, sensitivity: null, placebo: null };
 const cache = new Map<string, Promise<SafeHtml>>();
@@ -51,5 +52,7 @@ async function build(run: RunRecord, events: RunEvent[]): Promise<SafeHtml> {
     registry: { id: run.id, status: run.status, note: run.note },
     modelCard: buildModelCard(run, events),
   });
-  return executiveSection(data, await renderCharts(data, () => {}));
+  const charts = await renderCharts(data, () => {});
+  // the experiments page of the report (lift tests against the model), when the fit has any
+  return html`${executiveSection(data, charts)}${evidenceSection(data, charts)}`;
 }
