@@ -27,7 +27,12 @@ let nextRecipeId = 1;
 interface Lane {
   worker: Worker;
   recipeId: number;
+  /** Stops the worker after a while unused: a finished fit does not keep its workers' memory. */
+  idle?: NodeJS.Timeout;
 }
+
+/** How long an unused worker is kept for the next run (a segment, a refit) before it is stopped. */
+const IDLE_MS = 20_000;
 
 export class WorkerExecutor implements ChainExecutor {
   /** Workers kept between runs (and unref'd while idle, so they never hold the process open). */
@@ -91,6 +96,7 @@ export class WorkerExecutor implements ChainExecutor {
     const lanes = this.lanes.slice(0, count);
     await Promise.all(
       lanes.map(async (lane) => {
+        clearTimeout(lane.idle);
         lane.worker.ref();
         try {
           while (next < jobs.length) {
@@ -99,6 +105,8 @@ export class WorkerExecutor implements ChainExecutor {
           }
         } finally {
           lane.worker.unref();
+          lane.idle = setTimeout(() => this.drop(lane), IDLE_MS);
+          lane.idle.unref();
         }
       }),
     );
@@ -108,10 +116,12 @@ export class WorkerExecutor implements ChainExecutor {
   /** Stops the workers (they are unref'd while idle, so this is only needed to free them early). */
   async close(): Promise<void> {
     const lanes = this.lanes.splice(0);
+    for (const l of lanes) clearTimeout(l.idle);
     await Promise.all(lanes.map((l) => l.worker.terminate()));
   }
 
   private drop(lane: Lane): void {
+    clearTimeout(lane.idle);
     const i = this.lanes.indexOf(lane);
     if (i >= 0) this.lanes.splice(i, 1);
     void lane.worker.terminate();
