@@ -11,12 +11,8 @@
 import { checkExperimentsAgainstModel } from "../src/analysis/experimentEvidence.js";
 import { pooledDraws } from "../src/inference/sample.js";
 import { simulateScenario } from "../src/simulate/lab.js";
-import { benchFit, defaultPlanRegret, median, seedList, table, writeResult } from "./lib.js";
+import { arg, benchFit, defaultPlanRegret, median, seedList, table, writeResult } from "./lib.js";
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 
 async function fitPair(scenario: string, seed: number) {

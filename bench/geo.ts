@@ -10,12 +10,8 @@
 import { geoMeasures } from "../src/analysis/geoMeasures.js";
 import { pooledDraws } from "../src/inference/sample.js";
 import { simulateScenario } from "../src/simulate/lab.js";
-import { benchFit, median, seedList, table, writeResult } from "./lib.js";
+import { arg, benchFit, median, seedList, table, writeResult } from "./lib.js";
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 function correlation(a: number[], b: number[]): number {
   const ma = mean(a);

@@ -8,12 +8,8 @@
 
 import { spawnSync } from "node:child_process";
 import { simulateScenario } from "../src/simulate/lab.js";
-import { benchFit, table, writeResult } from "./lib.js";
+import { arg, benchFit, table, writeResult } from "./lib.js";
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
 const weeks = Number(arg("weeks", "156"));
 const hierarchy = arg("hierarchy", "pooled");
 

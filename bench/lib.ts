@@ -131,6 +131,12 @@ export function defaultPlanRegret(
 }
 
 /** Parses seeds: "1-5", "1,3,7" or a mix ("1-3,9"). */
+/** The value after `--name` on the command line, else the fallback. */
+export function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+}
+
 export function seedList(text: string): number[] {
   return text.split(",").flatMap((part) => {
     const m = /^(\d+)-(\d+)$/.exec(part.trim());

@@ -9,12 +9,8 @@
 import { resolve } from "node:path";
 import { loadPrepareConfig } from "../src/data/config.js";
 import { prepare } from "../src/data/prepare.js";
-import { benchFit, table, writeResult } from "./lib.js";
+import { arg, benchFit, table, writeResult } from "./lib.js";
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
 const CONFIG = resolve(import.meta.dirname, "..", "examples", "datasets", "meridian-geo-all-channels.yaml");
 const TARGET_SECONDS = 180;
 

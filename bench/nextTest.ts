@@ -12,12 +12,8 @@ import type { LiftTest } from "../src/model/experimentLift.js";
 import { simulateScenario } from "../src/simulate/lab.js";
 import { channelContribution } from "../src/simulate/response.js";
 import { truthMediaParams } from "../src/simulate/truth.js";
-import { benchFit, defaultPlanRegret, table, writeResult } from "./lib.js";
+import { arg, benchFit, defaultPlanRegret, table, writeResult } from "./lib.js";
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
 const m = /^(\d+)-(\d+)$/.exec(arg("seeds", "1-10"));
 const seeds = m
   ? Array.from({ length: Number(m[2]) - Number(m[1]) + 1 }, (_, i) => Number(m[1]) + i)

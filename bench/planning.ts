@@ -14,18 +14,13 @@ import { planBudget } from "../src/planning/plan.js";
 import { simulateScenario } from "../src/simulate/lab.js";
 import { type PlanningProblem, planningProblems } from "../src/simulate/planningProblems.js";
 import { trueAllocationValue } from "../src/simulate/truth.js";
-import { benchFit, seedList, table, writeResult } from "./lib.js";
+import { arg, benchFit, seedList, table, writeResult } from "./lib.js";
 
 // section names are the arguments that are neither an --option nor its value
 const which = process.argv
   .slice(2)
   .filter((a, i, all) => !a.startsWith("-") && !(i > 0 && all[i - 1].startsWith("--")));
 const want = (name: string) => which.length === 0 || which.includes(name);
-
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
 
 if (want("regret")) {
   // brand: a brand drawn from each seed (channels, size, returns, noise), never tuned on

@@ -9,8 +9,9 @@
 import { WorkerExecutor } from "../src/cli/workerExecutor.js";
 import { firstWeeks } from "../src/core/modelingTable.js";
 import { ModelSpecSchema } from "../src/model/spec.js";
+import { DROP_WEEKS } from "../src/simulate/exportDrops.js";
 import { simulateScenario } from "../src/simulate/lab.js";
-import { median, seedList, table, writeResult } from "./lib.js";
+import { arg, median, seedList, table, writeResult } from "./lib.js";
 import {
   approve,
   coldFit,
@@ -22,11 +23,6 @@ import {
   warmFit,
 } from "./refreshLib.js";
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
-const DROP_WEEKS = 4;
 const drops = Number(arg("drops", "12"));
 const coldEvery = Number(arg("cold-every", "4"));
 const spec = ModelSpecSchema.parse({});

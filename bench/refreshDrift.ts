@@ -25,7 +25,7 @@ import { ModelSpecSchema } from "../src/model/spec.js";
 import { DROP_WEEKS, exportDrops } from "../src/simulate/exportDrops.js";
 import { simulateScenario } from "../src/simulate/lab.js";
 import type { TruthWorldChange } from "../src/simulate/worldChanges.js";
-import { median, seedList, table, writeResult } from "./lib.js";
+import { arg, median, seedList, table, writeResult } from "./lib.js";
 import {
   approve,
   coldFit,
@@ -36,10 +36,6 @@ import {
   warmFit,
 } from "./refreshLib.js";
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
 const DROPS = 12;
 const DETECT_WITHIN_WEEKS = 8;
 const spec = ModelSpecSchema.parse({});

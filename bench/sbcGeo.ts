@@ -14,12 +14,8 @@ import { MmmModel } from "../src/model/mmm.js";
 import { samplePrior } from "../src/model/priors.js";
 import { ModelSpecSchema } from "../src/model/spec.js";
 import { simulateScenario } from "../src/simulate/lab.js";
-import { table, writeResult } from "./lib.js";
+import { arg, table, writeResult } from "./lib.js";
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
 const REPLICATES = Number(arg("replicates", "120"));
 const THIN = 2;
 const DRAWS = 200;

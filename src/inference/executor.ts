@@ -56,6 +56,15 @@ export function buildModel(recipe: ModelRecipe): MmmModel {
   return model;
 }
 
+/** Unconstrained draws (row-major, draws × dim) mapped to the constrained scale. */
+export function constrainDraws(model: MmmModel, draws: Float64Array): Float64Array {
+  const d = model.dim;
+  const out = new Float64Array(draws.length);
+  for (let k = 0; k < draws.length / d; k++)
+    model.constrain(draws.subarray(k * d, (k + 1) * d), out.subarray(k * d, (k + 1) * d));
+  return out;
+}
+
 /** Runs one chain job: the body of every worker. `model` is the recipe's, if already built. */
 export function runChainJob(
   recipe: ModelRecipe,

@@ -5,7 +5,7 @@
 import { Rng } from "../core/rng.js";
 import type { MmmModel } from "../model/mmm.js";
 import type { ChainProgress, ChainResult } from "./chain.js";
-import type { ChainExecutor, ChainJob, ModelRecipe } from "./executor.js";
+import { type ChainExecutor, type ChainJob, constrainDraws, type ModelRecipe } from "./executor.js";
 import { laplace, laplaceDraws } from "./laplace.js";
 import { maximize } from "./lbfgs.js";
 import type { MetricKind } from "./metric.js";
@@ -88,12 +88,7 @@ export async function fitModel(
   if (opts.method === "fast") {
     const n = opts.chains * opts.draws;
     const u = laplaceDraws(approx, n, new Rng(`laplace:${opts.seed}`));
-    const constrained = new Float64Array(n * model.dim);
-    for (let k = 0; k < n; k++)
-      model.constrain(
-        u.subarray(k * model.dim, (k + 1) * model.dim),
-        constrained.subarray(k * model.dim, (k + 1) * model.dim),
-      );
+    const constrained = constrainDraws(model, u);
     const t2 = performance.now();
     return {
       method: "fast",
@@ -180,15 +175,7 @@ function posteriorOf(
   t0: number,
   t1: number,
 ): Posterior {
-  const constrained = chains.map((c) => {
-    const out = new Float64Array(c.draws.length);
-    for (let k = 0; k < c.draws.length / model.dim; k++)
-      model.constrain(
-        c.draws.subarray(k * model.dim, (k + 1) * model.dim),
-        out.subarray(k * model.dim, (k + 1) * model.dim),
-      );
-    return out;
-  });
+  const constrained = chains.map((c) => constrainDraws(model, c.draws));
   const t2 = performance.now();
   return {
     method: "nuts",

@@ -5,10 +5,9 @@
 // requested draws are reached. The bar is the one every fit is judged on; only the cost moves.
 
 import type { MmmModel } from "../model/mmm.js";
-import type { ChainProgress } from "./chain.js";
-import { type ChainResult, type ChainSettings, SAMPLER_STATS } from "./chain.js";
+import { type ChainProgress, type ChainResult, type ChainSettings, SAMPLER_STATS } from "./chain.js";
 import { summariseParameter } from "./diagnostics.js";
-import type { ChainExecutor, ChainJob, ModelRecipe } from "./executor.js";
+import { type ChainExecutor, type ChainJob, constrainDraws, type ModelRecipe } from "./executor.js";
 
 /** When to stop: the bar (Vehtari et al. 2021's thresholds) and the segment sizes. */
 export interface StopAtBar {
@@ -29,13 +28,7 @@ export function meetsBar(model: MmmModel, chains: ChainResult[], bar: StopAtBar)
   const d = model.dim;
   for (const c of chains)
     for (let k = DIVERGENT; k < c.stats.length; k += SAMPLER_STATS.length) if (c.stats[k] !== 0) return false;
-  const constrained = chains.map((c) => {
-    const n = c.draws.length / d;
-    const out = new Float64Array(c.draws.length);
-    for (let k = 0; k < n; k++)
-      model.constrain(c.draws.subarray(k * d, (k + 1) * d), out.subarray(k * d, (k + 1) * d));
-    return { n, out };
-  });
+  const constrained = chains.map((c) => ({ n: c.draws.length / d, out: constrainDraws(model, c.draws) }));
   for (let j = 0; j < d; j++) {
     const columns = constrained.map(({ n, out }) =>
       Float64Array.from({ length: n }, (_, k) => out[k * d + j]),

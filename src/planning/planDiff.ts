@@ -68,12 +68,25 @@ export function diffPlans(before: PlanResult, after: PlanResult): PlanDiff {
   return { valueUnit: after.valueUnit, before: side(before), after: side(after), channels };
 }
 
+/** A share as a whole percentage ("—" when absent), signed for a move. */
+export function percentText(x: number | null, signed = false): string {
+  return x === null ? "—" : `${signed && x > 0 ? "+" : ""}${(100 * x).toFixed(0)}%`;
+}
+
+/** A plan's decision in words. */
+export function decisionWords(d: PlanSide["decision"]): string {
+  return d === "optimum"
+    ? "move to the optimised plan"
+    : d === "partial"
+      ? "move part way"
+      : "hold the neutral plan";
+}
+
 export function planDiffLines(p: PlanDiff): string[] {
   const valueUnit = p.valueUnit;
-  const pct = (x: number | null, signed = false) =>
-    x === null ? "—" : `${signed && x > 0 ? "+" : ""}${(100 * x).toFixed(0)}%`;
+  const pct = percentText;
   const decision = (s: PlanSide) =>
-    `${s.decision === "optimum" ? "move to the optimised plan" : s.decision === "partial" ? "move part way" : "hold the neutral plan"} (gain ${compact(s.gain.mean)} ${valueUnit}, P(gain > 0) ${s.pGain.toFixed(2)}, budget ${compact(s.total)} over ${s.horizonWeeks} weeks)`;
+    `${decisionWords(s.decision)} (gain ${compact(s.gain.mean)} ${valueUnit}, P(gain > 0) ${s.pGain.toFixed(2)}, budget ${compact(s.total)} over ${s.horizonWeeks} weeks)`;
   const width = Math.max(8, ...p.channels.map((c) => c.channel.length));
   const out = [
     "Plan (default settings, each run at its own reference budget): recommended share of budget, and move on the reference, before → after",

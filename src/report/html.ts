@@ -17,7 +17,7 @@ export interface RenderReportOptions {
 }
 
 // no fetches of any kind; inline styles only; images only as data URIs (none today)
-const CSP =
+export const REPORT_CSP =
   "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
 export async function renderReport(data: ReportData, options: RenderReportOptions = {}): Promise<string> {
@@ -32,7 +32,7 @@ export async function renderReport(data: ReportData, options: RenderReportOption
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${CSP}">
+<meta http-equiv="Content-Security-Policy" content="${REPORT_CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light">
 <title>${data.title}</title>

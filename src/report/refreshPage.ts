@@ -9,9 +9,10 @@ import type { DriftFinding } from "../analysis/inputDrift.js";
 import { compact, sig } from "../analysis/numberFormat.js";
 import type { PostPeriodReview } from "../analysis/postPeriod.js";
 import type { DataDiff, MeasureChange } from "../analysis/runDiff.js";
-import type { PlanDiff } from "../planning/planDiff.js";
+import { decisionWords, type PlanDiff, percentText } from "../planning/planDiff.js";
 import { chartTitle, type Layer, WEEK_AXIS } from "./chartKit.js";
 import { badge, figure, type Tone } from "./elements.js";
+import { REPORT_CSP } from "./html.js";
 import { renderSvg } from "./render.js";
 import { html, type SafeHtml, trusted } from "./safeHtml.js";
 import { REPORT_CSS } from "./styles.js";
@@ -41,9 +42,6 @@ export interface RefreshRecord {
   readyToApprove: boolean;
 }
 
-const CSP =
-  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
-
 const PAGE_CSS = `
 .verdict { padding: 12px 16px; border-radius: 6px; margin: 16px 0; font-size: 16px; }
 .verdict.ok { background: #E6F4EA; border: 1px solid #7BC18A; }
@@ -62,7 +60,7 @@ export async function renderRefreshPage(r: RefreshRecord): Promise<string> {
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${CSP}">
+<meta http-equiv="Content-Security-Policy" content="${REPORT_CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light">
 <title>Refresh ${r.previous.id} → ${r.fit}</title>
@@ -93,7 +91,12 @@ function verdictBlock(r: RefreshRecord): SafeHtml {
   return html`<div class="verdict bad"><b>Review before approving ${r.fit}:</b><ul>${r.blockers.map((b) => html`<li>${b}</li>`)}</ul></div>`;
 }
 
-const SEVERITY_TONE: Record<DriftFinding["severity"], Tone> = { alarm: "bad", warning: "warn", info: "info" };
+/** How each input-drift severity is badged, on the refresh page and in the dashboard. */
+export const SEVERITY_TONE: Record<DriftFinding["severity"], Tone> = {
+  alarm: "bad",
+  warning: "warn",
+  info: "info",
+};
 
 function dataBlock(r: RefreshRecord): SafeHtml {
   const d = r.data;
@@ -208,10 +211,9 @@ function planBlock(r: RefreshRecord): SafeHtml {
   if (!p) return html``;
   if ("unavailable" in p)
     return html`<section class="page"><h2>4. What moved in the plan</h2><p>Not compared: ${p.unavailable}.</p></section>`;
-  const pct = (x: number | null, signed = false) =>
-    x === null ? "—" : `${signed && x > 0 ? "+" : ""}${(100 * x).toFixed(0)}%`;
+  const pct = percentText;
   const decision = (s: PlanDiff["before"]) =>
-    `${s.decision === "optimum" ? "move to the optimised plan" : s.decision === "partial" ? "move part way" : "hold the neutral plan"}: expected gain ${compact(s.gain.mean)} ${p.valueUnit} (P(gain > 0) ${s.pGain.toFixed(2)}) on ${compact(s.total)} over ${s.horizonWeeks} weeks`;
+    `${decisionWords(s.decision)}: expected gain ${compact(s.gain.mean)} ${p.valueUnit} (P(gain > 0) ${s.pGain.toFixed(2)}) on ${compact(s.total)} over ${s.horizonWeeks} weeks`;
   const flips = p.channels.filter((c) => c.flipped).map((c) => c.channel);
   return html`<section class="page"><h2>4. What moved in the plan</h2>
 <p>Each run's plan with the default settings, at its own reference budget. Before: ${decision(p.before)}. After: ${decision(p.after)}.${flips.length > 0 ? html` ${badge(`direction flipped: ${flips.join(", ")}`, "warn")}` : ""}</p>

@@ -4,7 +4,7 @@
 
 import type { RunEvent, RunRecord } from "../registry/registry.js";
 import { badge, type Tone } from "../report/elements.js";
-import type { RefreshRecord } from "../report/refreshPage.js";
+import { type RefreshRecord, SEVERITY_TONE } from "../report/refreshPage.js";
 import { html, type SafeHtml, trusted } from "../report/safeHtml.js";
 import { REPORT_CSS } from "../report/styles.js";
 import { table } from "../report/tables.js";
@@ -47,12 +47,6 @@ const roiLine = (r: RunRecord) => {
   return Object.entries(channels)
     .map(([name, c]) => `${name} ${(c.roi.mean * f).toPrecision(3)}`)
     .join(", ");
-};
-
-const SEVERITY_TONE: Record<"alarm" | "warning" | "info", Tone> = {
-  alarm: "bad",
-  warning: "warn",
-  info: "info",
 };
 
 /** What the newest refresh found: its verdict, the review, and the drift findings worth a look. */
