@@ -20,7 +20,7 @@ import { readCampaignRows } from "../src/cli/refresh.js";
 import { WorkerExecutor } from "../src/cli/workerExecutor.js";
 import type { ModelingTable } from "../src/core/modelingTable.js";
 import { writeDirAtomic } from "../src/data/atomicDir.js";
-import { readModelingTable } from "../src/data/tableIo.js";
+import { readModelingTable } from "../src/data/tableFolder.js";
 import { ModelSpecSchema } from "../src/model/spec.js";
 import { DROP_WEEKS, exportDrops } from "../src/simulate/exportDrops.js";
 import { simulateScenario } from "../src/simulate/lab.js";

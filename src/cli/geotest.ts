@@ -9,7 +9,7 @@ import { MmmError } from "../core/errors.js";
 import { finiteJson } from "../core/finiteJson.js";
 import { writeFileAtomic } from "../data/atomicDir.js";
 import { readUserText } from "../data/fsErrors.js";
-import { readModelingTable } from "../data/tableIo.js";
+import { readModelingTable } from "../data/tableFolder.js";
 import { experimentsCsv } from "../experiments/experimentsFile.js";
 import { analyzeGeoTest, experimentRow, type GeoTestResult } from "../experiments/geo/analyze.js";
 import { type DesignRow, designTests } from "../experiments/geo/design.js";

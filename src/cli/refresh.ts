@@ -13,7 +13,7 @@ import { observedNational } from "../analysis/ppc.js";
 import { diffData } from "../analysis/runDiff.js";
 import { MmmError } from "../core/errors.js";
 import { writeFileAtomic } from "../data/atomicDir.js";
-import { readModelingTable } from "../data/tableIo.js";
+import { readModelingTable } from "../data/tableFolder.js";
 import { buildModel } from "../inference/executor.js";
 import { DEFAULT_SAMPLE_OPTIONS as SAMPLE } from "../inference/sample.js";
 import { newRunId } from "../registry/runFolder.js";

@@ -1,12 +1,11 @@
-// The modeling table on disk: table.csv (one row per geo and week) and table.schema.json, a
-// sidecar naming every column's role, unit and aggregation, plus a JSON Schema of a row.
+// The modeling table as text: table.csv (one row per geo and week) and table.schema.json, a
+// sidecar naming every column's role, unit and aggregation, plus a JSON Schema of a row. No file
+// access here (tableFolder.ts reads a folder), so a browser can parse a dropped table with it.
 
-import { dirname, join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { type DayNumber, formatDay, parseDay, WEEKDAYS, type Weekday } from "../core/dates.js";
 import { MmmError } from "../core/errors.js";
 import type { ColumnRole, ModelingTable, TableColumn } from "../core/modelingTable.js";
-import { readUserText } from "./fsErrors.js";
 
 export const TABLE_FORMAT = "mmm-os/modeling-table@1";
 export const TABLE_FILE = "table.csv";
@@ -118,30 +117,6 @@ export function tableSchema(table: ModelingTable): TableSchema {
       properties,
     },
   };
-}
-
-/** Reads a table written by `mmm prepare` (or the lab) back from its folder. */
-export function readModelingTable(dir: string): ModelingTable {
-  const schemaPath = join(dir, SCHEMA_FILE);
-  const schemaText = readTableFile(schemaPath, "the modeling table's schema");
-  const schema = parseTableSchema(schemaText, schemaPath);
-  const dataPath = join(dir, schema.data);
-  return parseModelingTable(schema, readTableFile(dataPath, "the modeling table"), dataPath);
-}
-
-function readTableFile(path: string, what: string): string {
-  try {
-    return readUserText({ path, what });
-  } catch (e) {
-    if (e instanceof MmmError && e.code === "E_FILE_NOT_FOUND")
-      throw new MmmError(
-        "E_TABLE_SCHEMA",
-        `No ${path.endsWith(SCHEMA_FILE) ? SCHEMA_FILE : "table data file"} in ${dirname(path)}: it is not a modeling-table folder.`,
-        { file: path },
-        "point at a folder written by `mmm prepare` (it holds table.csv and table.schema.json)",
-      );
-    throw e;
-  }
 }
 
 /** The schema sidecar's text → its content, checked for the fields the reader relies on. */

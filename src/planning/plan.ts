@@ -20,7 +20,7 @@ import {
   optimiseAllocation,
   type ValueGrids,
 } from "./optimize.js";
-import { PlanValuer, planValues } from "./planValue.js";
+import { marginalReturns, PlanValuer, planValues } from "./planValue.js";
 
 export interface PlanOptions extends HorizonSettings, Omit<BoundOptions, "horizonWeeks"> {
   objective: Objective;
@@ -358,19 +358,11 @@ function planRows(
   plans: { reference: number[]; neutral: number[]; recommended: number[] },
   H: number,
 ): PlanRow[] {
-  const out = new Float64Array(2);
   return channels.map((c, i) => {
     const a = plans.recommended[i];
     const ref = plans.reference[i];
-    // the marginal return: an exact centred difference of the channel's value curve at the plan
-    // (a property of the curve, so a locked channel has one too)
-    const step = Math.max(1, 0.01 * Math.max(a, ref));
-    const at = Float64Array.of(Math.max(0, a - step), a + step);
-    const m = new Float64Array(rows.length);
-    rows.forEach((x, k) => {
-      valuer.channelValues(x, c, at, out);
-      m[k] = (out[1] - out[0]) / (at[1] - at[0]);
-    });
+    // a property of the curve, so a locked channel has one too
+    const m = marginalReturns(valuer, rows, c, a, ref);
     return {
       channel: c.name,
       reference: ref,

@@ -100,3 +100,26 @@ export function planValues(
   });
   return values;
 }
+
+/**
+ * The marginal return (value per extra currency unit) of channel ctx at `amount`, per draw: an
+ * exact centred difference of its value curve, with a step of 1% of the larger of the amount and
+ * `scale` (the reference amount), so a channel planned at zero still gets a slope.
+ */
+export function marginalReturns(
+  valuer: PlanValuer,
+  rows: Float64Array[],
+  ctx: ChannelPlanContext,
+  amount: number,
+  scale: number,
+): Float64Array {
+  const step = Math.max(1, 0.01 * Math.max(amount, scale));
+  const at = Float64Array.of(Math.max(0, amount - step), amount + step);
+  const out = new Float64Array(2);
+  const m = new Float64Array(rows.length);
+  rows.forEach((x, k) => {
+    valuer.channelValues(x, ctx, at, out);
+    m[k] = (out[1] - out[0]) / (at[1] - at[0]);
+  });
+  return m;
+}

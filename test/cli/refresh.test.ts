@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
 import { runRefresh } from "../../src/cli/refresh.js";
 import { firstWeeks } from "../../src/core/modelingTable.js";
-import { readModelingTable, SCHEMA_FILE, TABLE_FILE, tableCsv, tableSchema } from "../../src/data/tableIo.js";
+import { readModelingTable } from "../../src/data/tableFolder.js";
+import { SCHEMA_FILE, TABLE_FILE, tableCsv, tableSchema } from "../../src/data/tableIo.js";
 import { capture } from "./helpers.js";
 
 const root = mkdtempSync(join(tmpdir(), "mmm-refresh-"));

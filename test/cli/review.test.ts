@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
 import { firstWeeks, type ModelingTable } from "../../src/core/modelingTable.js";
-import { readModelingTable, SCHEMA_FILE, TABLE_FILE, tableCsv, tableSchema } from "../../src/data/tableIo.js";
+import { readModelingTable } from "../../src/data/tableFolder.js";
+import { SCHEMA_FILE, TABLE_FILE, tableCsv, tableSchema } from "../../src/data/tableIo.js";
 import { capture } from "./helpers.js";
 
 const root = mkdtempSync(join(tmpdir(), "mmm-review-"));

@@ -11,7 +11,8 @@ import { writeDirAtomic } from "../../src/data/atomicDir.js";
 import { loadPrepareConfig } from "../../src/data/config.js";
 import { prepare } from "../../src/data/prepare.js";
 import { prepareFiles } from "../../src/data/prepareOutput.js";
-import { readModelingTable, tableCsv, tableSchema } from "../../src/data/tableIo.js";
+import { readModelingTable } from "../../src/data/tableFolder.js";
+import { tableCsv, tableSchema } from "../../src/data/tableIo.js";
 import { simulateScenario } from "../../src/simulate/lab.js";
 import { SCENARIO_NAMES } from "../../src/simulate/scenarios.js";
 

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { formatNumber, readModelingTable, tableCsv, tableSchema } from "../../src/data/tableIo.js";
+import { readModelingTable } from "../../src/data/tableFolder.js";
+import { formatNumber, tableCsv, tableSchema } from "../../src/data/tableIo.js";
 import { simulateScenario } from "../../src/simulate/lab.js";
 
 describe("modeling table files", () => {
