@@ -51,6 +51,11 @@ export function compact(x: number | null | undefined): string {
   return sig(x, 3);
 }
 
+/** A change with its sign (+12.3k, −4.5k), as plans' gains are printed. */
+export function signedCompact(x: number): string {
+  return x > 0 ? `+${compact(x)}` : compact(x);
+}
+
 /** A share (0…1) as a percentage. */
 export function pct(share: number | null | undefined, decimals = 0): string {
   if (!finite(share)) return MISSING;

@@ -3,7 +3,7 @@
 // its expected gain, P(gain > 0), marginal ROI per channel and the budget frontier.
 
 import { join } from "node:path";
-import { compact, sharedFormat } from "../analysis/numberFormat.js";
+import { compact, sharedFormat, signedCompact } from "../analysis/numberFormat.js";
 import type { ReturnUnits } from "../analysis/returnUnits.js";
 import { finiteJson } from "../core/finiteJson.js";
 import { writeFileAtomic } from "../data/atomicDir.js";
@@ -18,7 +18,7 @@ import { completeArtefact, draftNotice, planArtefact } from "./runRegistration.j
 export type { OptimizeOptions } from "./planOptions.js";
 export { parseObjective, parsePlanOptions } from "./planOptions.js";
 
-const signed = (x: number) => (x > 0 ? `+${compact(x)}` : compact(x));
+const signed = signedCompact;
 const signedPct = (x: number) => `${x >= 0 ? "+" : ""}${(100 * x).toFixed(0)}%`;
 
 function objectiveText(o: Objective): string {

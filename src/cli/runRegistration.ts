@@ -27,6 +27,8 @@ export interface RegistrationOptions {
   register?: boolean;
   /** The run id to register under (a caller that names the folder after it, e.g. refresh). */
   id?: string;
+  /** The workspace to register in (default: the one around the working directory or the run). */
+  ws?: Workspace;
 }
 
 export interface PlannedRegistration {
@@ -130,7 +132,7 @@ export function planArtefact(
 ): PlannedArtefact | undefined {
   const note = o.note?.trim();
   if (o.register === false || note === undefined) return undefined;
-  const ws = findWorkspace() ?? findWorkspace(resolve(runDir));
+  const ws = o.ws ?? findWorkspace() ?? findWorkspace(resolve(runDir));
   if (!ws)
     throw new MmmError(
       "E_WORKSPACE",

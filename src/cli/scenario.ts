@@ -1,7 +1,7 @@
 // `mmm scenario`: what-if plans for the next weeks ("tv=+20%,display=0", or a plan file) against
 // the reference plan — each plan's incremental value and its gain over the reference, draw by draw.
 
-import { compact } from "../analysis/numberFormat.js";
+import { compact, signedCompact } from "../analysis/numberFormat.js";
 import { MmmError } from "../core/errors.js";
 import { finiteJson } from "../core/finiteJson.js";
 import { writeFileAtomic } from "../data/atomicDir.js";
@@ -25,7 +25,7 @@ export interface ScenarioOptions extends HorizonOptions {
   out?: string;
 }
 
-const signed = (x: number) => (x > 0 ? `+${compact(x)}` : compact(x));
+const signed = signedCompact;
 const pct = (x: number) => `${x > 0 ? "+" : ""}${(100 * x).toFixed(0)}%`;
 
 export function scenarioTable(r: ScenarioReport): string {

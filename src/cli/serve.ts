@@ -11,6 +11,10 @@ export interface ServeOptions {
   workspace?: string;
   port: string;
   host: string;
+  /** Lets the planner save plans to the registry (off by default: the dashboard is read-only). */
+  allowSave?: boolean;
+  /** Where the bundled scripts are (tests bundle their own; default dist/web). */
+  assetsDir?: string;
 }
 
 /** Starts the server; resolves with its URL once it listens, and a function that stops it. */
@@ -25,11 +29,13 @@ export async function runServe(
     { option: "--port" },
     { integer: true, min: 0, max: 65535, example: "--port 8080" },
   );
-  const app = createApp(ws);
+  const app = createApp(ws, { allowSave: o.allowSave, assetsDir: o.assetsDir, host: o.host });
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port, hostname: o.host }, (info) => {
       const url = `http://${o.host.includes(":") ? `[${o.host}]` : o.host}:${info.port}/`;
-      io.out(`Serving ${ws.root} at ${url} (read-only; Ctrl+C stops)`);
+      io.out(
+        `Serving ${ws.root} at ${url} (${o.allowSave ? "read-only except saving plans" : "read-only"}; Ctrl+C stops)`,
+      );
       if (o.host !== "127.0.0.1" && o.host !== "localhost" && o.host !== "::1")
         io.err(
           `warning: --host ${o.host} makes the dashboard reachable from other machines; it has no login`,

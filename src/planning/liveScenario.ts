@@ -34,6 +34,8 @@ export interface LiveResult {
   gain: Interval;
   /** P(gain > 0): `mmm scenario`'s P(better than reference). */
   pBetter: number;
+  /** The gain per draw (for its distribution on screen). */
+  gainDraws: Float64Array;
 }
 
 interface ChannelState {
@@ -112,6 +114,7 @@ export class ScenarioSession {
       value: summarise(values),
       gain: summarise(gain),
       pBetter: probabilityAbove(gain, 0),
+      gainDraws: gain,
     };
   }
 

@@ -81,6 +81,17 @@ export function parsePlan(text: string, channels: string[], horizonWeeks: number
   return { label: text, rules };
 }
 
+/**
+ * A plan as the rules `parsePlan` reads back to the same amounts: each channel that differs from
+ * its reference, at its exact amount for the horizon ("tv=120000,display=0"); the reference
+ * plan itself as "<first channel>=+0%".
+ */
+export function planRulesText(rows: { channel: string; reference: number; planned: number }[]): string {
+  const changed = rows.filter((r) => r.planned !== r.reference);
+  if (changed.length === 0) return rows.length > 0 ? `${rows[0].channel}=+0%` : "";
+  return changed.map((r) => `${r.channel}=${String(r.planned)}`).join(",");
+}
+
 export interface ScenarioRow {
   channel: string;
   /** The reference plan's amount. */

@@ -2,7 +2,7 @@
 // neutral plan (the reference mix at this budget) with an interval and P(gain > 0), the guardrails
 // that shaped it, and what it assumes.
 
-import { compact, isFiniteNumber, pct, prob, sharedFormat } from "../analysis/numberFormat.js";
+import { compact, isFiniteNumber, pct, prob, sharedFormat, signedCompact } from "../analysis/numberFormat.js";
 import type { ReturnUnits } from "../analysis/returnUnits.js";
 import type { Objective } from "../planning/optimize.js";
 import type { PlanResult, PlanRow } from "../planning/plan.js";
@@ -30,7 +30,7 @@ export function objectiveInWords(o: Objective): string {
   }
 }
 
-const signed = (x: number) => (x > 0 ? `+${compact(x)}` : compact(x));
+const signed = signedCompact;
 // a typographic minus, as everywhere else in the report
 const signedPct = (x: number) => (x > 0 ? `+${pct(x)}` : pct(x).replace(/^-/, "−"));
 const isLocked = (r: PlanRow) => r.bounds[1] - r.bounds[0] <= 1e-9 * Math.max(1, r.reference);

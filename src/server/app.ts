@@ -1,24 +1,66 @@
 // `mmm serve`'s web application (Hono): a thin layer over the workspace's registry and run
 // folders. It serves pages rendered from the same library code as the CLI and the report, the
-// registry's JSON, and the workspace's own files — nothing outside the workspace, nothing
-// writable (every method but GET and HEAD is refused), no scripts, and a content security policy
-// on every response.
+// registry's JSON, the workspace's own files (nothing outside it) and the bundled scripts of the
+// live planner and the browser-only fit. Nothing is writable (every method but GET and HEAD is
+// refused) unless the user started the server with --allow-save, which opens exactly one door:
+// saving a plan. A content security policy goes on every response; only the pages that need
+// them may run scripts, and only this server's.
 
 import { existsSync, readFileSync } from "node:fs";
 import { extname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { MmmError } from "../core/errors.js";
 import type { Registry, RunRecord } from "../registry/registry.js";
 import { type Workspace, withRegistry } from "../registry/workspace.js";
 import type { RefreshRecord } from "../report/refreshPage.js";
 import { comparisonChart, comparisonRows } from "./compare.js";
+import { localFitPage } from "./localFitPage.js";
 import { comparePage, errorPage, refreshPanel, runPage, runsPage } from "./pages.js";
+import { horizonParam, plannerPayload, referenceOutcome, savePlan } from "./planner.js";
+import { plannerPage } from "./plannerPage.js";
+import { fitOf } from "./runCache.js";
 import { executivePage } from "./runReport.js";
 import { workspaceFile } from "./safePath.js";
 
 /** No scripts, no fetches, no framing: pages and files are read, not run. */
 export const CSP =
   "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/** The planner: this server's scripts and workers, and fetches back to it (its posterior JSON). */
+export const PLANNER_CSP =
+  "default-src 'none'; script-src 'self'; worker-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/** The browser-only fit: scripts and workers from this server, and no connection to anywhere. */
+export const LOCAL_FIT_CSP =
+  "default-src 'none'; script-src 'self'; worker-src 'self'; connect-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/** Saved plans are tiny (a note and one amount per channel). */
+const SAVE_LIMIT_BYTES = 16 * 1024;
+
+/** The bundles `npm run build` writes (web/build.mjs); the same path from src/ and from dist/. */
+export const DEFAULT_ASSETS = fileURLToPath(new URL("../../dist/web/", import.meta.url));
+
+export interface AppOptions {
+  /** Where the bundled scripts are (default: dist/web). */
+  assetsDir?: string;
+  /** Lets the planner save plans to the registry (`mmm serve --allow-save`). */
+  allowSave?: boolean;
+  /**
+   * The address the server listens on. On a loopback address, requests must name a loopback
+   * host: a web page whose domain was re-pointed at 127.0.0.1 (DNS rebinding) gets nothing.
+   */
+  host?: string;
+}
+
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
+
+/** The host name of a Host header ("127.0.0.1:8080" → "127.0.0.1", "[::1]:80" → "[::1]"). */
+function hostName(header: string | undefined): string {
+  if (!header) return "";
+  return header.startsWith("[") ? header.slice(0, header.indexOf("]") + 1) : header.split(":")[0];
+}
 
 const CONTENT_TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -43,14 +85,24 @@ function refreshOf(run: RunRecord): RefreshRecord | null {
   }
 }
 
-export function createApp(ws: Workspace): Hono {
+const apiError = (error: string, fix: string) => ({ error, fix });
+
+export function createApp(ws: Workspace, options: AppOptions = {}): Hono {
   const app = new Hono();
+  const assetsDir = options.assetsDir ?? DEFAULT_ASSETS;
+  const allowSave = options.allowSave === true;
+  const savePath = /^\/api\/runs\/[^/]+\/plans$/;
   const name = ws.root.split(/[\\/]/).pop() ?? ws.root;
   const registryFile = resolve(ws.root, ws.config.registry);
   const read = <T>(f: (r: Registry) => T) => withRegistry(ws, f);
 
   app.use("*", async (c, next) => {
-    if (c.req.method !== "GET" && c.req.method !== "HEAD") {
+    if (LOOPBACK.has(options.host ?? "127.0.0.1") && !LOOPBACK.has(hostName(c.req.header("Host")))) {
+      c.status(403);
+      return c.text("This dashboard answers requests for 127.0.0.1 and localhost only.");
+    }
+    const saving = allowSave && c.req.method === "POST" && savePath.test(c.req.path);
+    if (c.req.method !== "GET" && c.req.method !== "HEAD" && !saving) {
       c.status(405);
       c.header("Allow", "GET, HEAD");
       return c.html(
@@ -58,13 +110,16 @@ export function createApp(ws: Workspace): Hono {
           405,
           "Read-only",
           "The dashboard does not change the workspace.",
-          "use the mmm commands to register, approve or retire runs",
+          allowSave
+            ? "only saving a plan (POST /api/runs/<id>/plans) is open; use the mmm commands for the rest"
+            : "use the mmm commands to register, approve or retire runs (mmm serve --allow-save lets the planner save plans)",
           name,
         ),
       );
     }
     await next();
-    c.header("Content-Security-Policy", CSP);
+    // a page that runs scripts sets its own policy; every other response runs none
+    if (!c.res.headers.has("Content-Security-Policy")) c.header("Content-Security-Policy", CSP);
     c.header("X-Content-Type-Options", "nosniff");
     c.header("Referrer-Policy", "no-referrer");
     c.header("Cache-Control", "no-store");
@@ -120,6 +175,74 @@ export function createApp(ws: Workspace): Hono {
     );
   });
 
+  app.get("/runs/:id/plan", (c) => {
+    const run = read((r) => r.get(c.req.param("id")));
+    const horizonWeeks = horizonParam(c.req.query("horizon"));
+    const { session, result } = referenceOutcome(run, horizonWeeks);
+    const fit = fitOf(run);
+    const display = fit.summary.roi_display ?? session.returnUnits;
+    c.header("Content-Security-Policy", PLANNER_CSP);
+    return c.html(
+      plannerPage(
+        {
+          run,
+          session,
+          result,
+          horizonWeeks,
+          display: { factor: display.factor, short: display.short, unit: display.unit },
+          scriptReady: existsSync(join(assetsDir, "planner.js")),
+          allowSave,
+          approximate: fit.fit.method === "fast",
+        },
+        name,
+      ),
+    );
+  });
+  app.get("/api/runs/:id/planner", (c) => {
+    const run = read((r) => r.get(c.req.param("id")));
+    return c.json(plannerPayload(run, horizonParam(c.req.query("horizon"))));
+  });
+  app.post(
+    "/api/runs/:id/plans",
+    bodyLimit({
+      maxSize: SAVE_LIMIT_BYTES,
+      onError: (c) => c.json(apiError("The plan is larger than 16 KB.", "send one amount per channel"), 413),
+    }),
+    async (c) => {
+      // a page of another site must not save plans through the user's browser: same origin only
+      const origin = c.req.header("Origin");
+      if (origin !== new URL(c.req.url).origin)
+        return c.json(
+          apiError("Plans are saved from the dashboard's own pages only.", "use the planner page"),
+          403,
+        );
+      if (!(c.req.header("Content-Type") ?? "").startsWith("application/json"))
+        return c.json(apiError("The plan must be sent as JSON.", "Content-Type: application/json"), 415);
+      let body: unknown;
+      try {
+        body = await c.req.json();
+      } catch {
+        return c.json(apiError("The plan is not valid JSON.", "send the planner's JSON"), 400);
+      }
+      const run = read((r) => r.get(c.req.param("id")));
+      return c.json(savePlan(ws, run, body), 201);
+    },
+  );
+  app.get("/local", (c) => {
+    c.header("Content-Security-Policy", LOCAL_FIT_CSP);
+    return c.html(localFitPage(name, existsSync(join(assetsDir, "local-fit.js"))));
+  });
+  app.get("/assets/:file", (c) => {
+    const file = c.req.param("file");
+    // only the bundle's own flat file names: nothing else of the disk is reachable here
+    if (!/^[a-z][a-z0-9-]*\.js$/.test(file) || !existsSync(join(assetsDir, file)))
+      return notFound(c.req.path);
+    c.header("Content-Security-Policy", "default-src 'none'");
+    return c.body(readFileSync(join(assetsDir, file)), 200, {
+      "Content-Type": "text/javascript; charset=utf-8",
+    });
+  });
+
   app.get("/files/*", (c) => {
     const path = workspaceFile(ws.root, c.req.path.slice("/files/".length), [registryFile]);
     if (!path) return notFound(c.req.path);
@@ -148,6 +271,8 @@ export function createApp(ws: Workspace): Hono {
     const status = known && e.code === "E_REGISTRY_RUN" ? 404 : known ? 422 : 500;
     const [what] = e.message.split("\n");
     if (!known) console.error(e);
+    if (c.req.path.startsWith("/api/"))
+      return c.json(apiError(what, known ? e.fix || "see the message" : "see the server's log"), status);
     c.status(status);
     c.header("Content-Security-Policy", CSP);
     return c.html(

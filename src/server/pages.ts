@@ -20,7 +20,14 @@ td a { text-decoration: none; }
 
 const STATUS_TONE: Record<RunRecord["status"], Tone> = { draft: "warn", approved: "ok", retired: "info" };
 
-function page(title: string, body: SafeHtml, workspaceName: string): string {
+/** A page in the dashboard's frame; `script` names a bundled module under /assets/ (CSP: 'self'). */
+export function page(
+  title: string,
+  body: SafeHtml,
+  workspaceName: string,
+  extra: { script?: string; css?: string } = {},
+): string {
+  const { script, css = "" } = extra;
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -28,11 +35,12 @@ function page(title: string, body: SafeHtml, workspaceName: string): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light">
 <title>${title} · MMM-OS</title>
-<style>${trusted(REPORT_CSS)}${trusted(PAGE_CSS)}</style>
+<style>${trusted(REPORT_CSS)}${trusted(PAGE_CSS)}${trusted(css)}</style>
+${script ? html`<script type="module" src="/assets/${script}"></script>` : ""}
 </head>
 <body>
 <main>
-<nav class="top"><a class="brand" href="/">MMM-OS</a><span class="muted">workspace ${workspaceName}</span><a href="/">Runs</a><a href="/compare">Compare fits</a></nav>
+<nav class="top"><a class="brand" href="/">MMM-OS</a><span class="muted">workspace ${workspaceName}</span><a href="/">Runs</a><a href="/compare">Compare fits</a><a href="/local">Fit in this browser</a></nav>
 ${body}
 </main>
 </body>
@@ -155,6 +163,7 @@ export function runPage(
     html`<h1>${run.id} ${badge(run.status, STATUS_TONE[run.status])}</h1>
 <p>${run.kind} · created ${run.createdAt.slice(0, 16).replace("T", " ")} by ${run.owner}${run.parentId ? html` · follows <a href="/runs/${run.parentId}">${run.parentId}</a>` : ""} · folder <code>${run.folder}</code></p>
 <p>Note: ${run.note}</p>
+${run.kind === "fit" && run.folderExists && !run.problem ? html`<p><a class="planner-link" href="/runs/${run.id}/plan">Plan the next weeks with this fit →</a> (live: move spend between channels, see the gain and its probability)</p>` : ""}
 <h2>History</h2>
 <ul class="history">${history}</ul>
 ${refresh ?? ""}

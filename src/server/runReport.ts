@@ -4,7 +4,6 @@
 // and kept while the server runs: a fit folder does not change after it is written.
 
 import { buildModelCard } from "../analysis/modelCard.js";
-import { readRun } from "../cli/runReader.js";
 import { MmmError } from "../core/errors.js";
 import { type PlanResult, planBudget } from "../planning/plan.js";
 import type { RunEvent, RunRecord } from "../registry/registry.js";
@@ -13,6 +12,7 @@ import { renderCharts } from "../report/chartSet.js";
 import { evidenceSection } from "../report/evidenceSection.js";
 import { executiveSection } from "../report/executive.js";
 import { html, type SafeHtml } from "../report/safeHtml.js";
+import { fitOf } from "./runCache.js";
 
 const NO_VALIDATION = { holdout: null, cv: null, loo: null, sensitivity: null, placebo: null };
 const cache = new Map<string, Promise<SafeHtml>>();
@@ -30,7 +30,7 @@ export function executivePage(run: RunRecord, events: RunEvent[]): Promise<SafeH
 }
 
 async function build(run: RunRecord, events: RunEvent[]): Promise<SafeHtml> {
-  const fit = readRun(run.path);
+  const fit = fitOf(run);
   let plan: PlanResult | undefined;
   try {
     plan = planBudget(fit.model, fit.draws);
