@@ -56,11 +56,6 @@ export interface AppOptions {
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
 
-/** The host name of a Host header ("127.0.0.1:8080" → "127.0.0.1", "[::1]:80" → "[::1]"). */
-function hostName(header: string | undefined): string {
-  if (!header) return "";
-  return header.startsWith("[") ? header.slice(0, header.indexOf("]") + 1) : header.split(":")[0];
-}
 
 const CONTENT_TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -97,7 +92,7 @@ export function createApp(ws: Workspace, options: AppOptions = {}): Hono {
   const read = <T>(f: (r: Registry) => T) => withRegistry(ws, f);
 
   app.use("*", async (c, next) => {
-    if (LOOPBACK.has(options.host ?? "127.0.0.1") && !LOOPBACK.has(hostName(c.req.header("Host")))) {
+    if (LOOPBACK.has(options.host ?? "127.0.0.1") && !LOOPBACK.has(new URL(c.req.url).hostname)) {
       c.status(403);
       return c.text("This dashboard answers requests for 127.0.0.1 and localhost only.");
     }

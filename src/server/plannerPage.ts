@@ -88,7 +88,7 @@ export function plannerPage(v: PlannerView, workspaceName: string): string {
 <figure><svg id="gain-hist" width="360" height="150" role="img" aria-label="distribution of the gain over posterior draws"></svg><figcaption class="muted">gain per posterior draw</figcaption></figure>
 </section>
 <p id="planner-status" class="muted">${v.scriptReady ? "Loading the posterior into this browser…" : "The planner's script is not built (run npm run build), so this page shows the reference plan only; mmm scenario evaluates other plans."}</p>
-<p>The same plan on the command line:</p>
+<p>The same plan on the command line (in the workspace folder):</p>
 <code id="cli-command">${command}</code>
 <section class="save">
 <h2>Save this plan</h2>
