@@ -36,6 +36,12 @@ export interface LiveResult {
   pBetter: number;
   /** The gain per draw (for its distribution on screen). */
   gainDraws: Float64Array;
+  /**
+   * The gain less the extra spend (the plan's total minus the reference's), per draw, and
+   * P(> 0): whether the move pays for itself. Null when the KPI has no value in currency.
+   */
+  net: Interval | null;
+  pNet: number | null;
 }
 
 interface ChannelState {
@@ -100,6 +106,8 @@ export class ScenarioSession {
     const gain = values.map((v, k) => v - this.referenceValues[k]);
     const H = this.horizonWeeks;
     const total = channels.reduce((s, _, i) => s + amounts[i], 0);
+    const referenceTotal = channels.reduce((s, c) => s + c.current, 0);
+    const extra = total - referenceTotal;
     return {
       rows: channels.map((c, i) => ({
         channel: c.name,
@@ -110,11 +118,13 @@ export class ScenarioSession {
         pMroiAbove1: this.valued ? probabilityAbove(this.state[i].mroi, 1) : null,
       })),
       total,
-      referenceTotal: channels.reduce((s, c) => s + c.current, 0),
+      referenceTotal,
       value: summarise(values),
       gain: summarise(gain),
       pBetter: probabilityAbove(gain, 0),
       gainDraws: gain,
+      net: this.valued ? summarise(gain.map((g) => g - extra)) : null,
+      pNet: this.valued ? probabilityAbove(gain, extra) : null,
     };
   }
 

@@ -25,6 +25,10 @@ export interface LiveText {
   gain: string;
   gainRange: string;
   pBetter: string;
+  /** The gain less the extra spend, and P(> 0); "—" when the KPI has no value in currency. */
+  net: string;
+  pNet: string;
+  extraSpend: string;
   value: string;
   valueRange: string;
   total: string;
@@ -45,6 +49,9 @@ export function liveText(r: LiveResult, horizonWeeks: number, display: ReturnDis
     gain: signedCompact(r.gain.mean),
     gainRange: `${signedCompact(r.gain.q05)} to ${signedCompact(r.gain.q95)}`,
     pBetter: r.pBetter.toFixed(2),
+    net: r.net ? signedCompact(r.net.mean) : "—",
+    pNet: r.pNet === null ? "—" : r.pNet.toFixed(2),
+    extraSpend: signedCompact(r.total - r.referenceTotal),
     value: compact(r.value.mean),
     valueRange: `${compact(r.value.q05)} to ${compact(r.value.q95)}`,
     total: compact(r.total),

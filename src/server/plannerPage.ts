@@ -43,6 +43,7 @@ export function sliderMax(reference: number, maxWeekly: number, horizonWeeks: nu
 function channelRows(v: PlannerView): SafeHtml[] {
   const text = liveText(v.result, v.horizonWeeks, v.display);
   return v.session.channels.map((c, i) => {
+    // the page opens on the reference plan: its marginal returns are also the "now" column
     const t = text.rows[i];
     const max = sliderMax(c.current, c.maxWeekly, v.horizonWeeks);
     return html`<tr data-index="${i}" data-channel="${c.name}" data-reference="${String(c.current)}" data-max="${String(max)}" data-max-weekly="${String(c.maxWeekly)}">
@@ -52,6 +53,7 @@ function channelRows(v: PlannerView): SafeHtml[] {
 <td class="amount"><input type="number" min="0" max="${String(max)}" step="any" value="${String(Math.round(c.current))}" aria-label="${c.name} amount"></td>
 <td class="num change">${t.change}</td>
 <td class="num weekly">${t.weekly}<br><small class="muted">largest week ${compact(c.maxWeekly)}</small></td>
+<td class="num">${t.mroi}<br><small class="muted">${t.mroiRange}</small></td>
 <td class="num mroi">${t.mroi}<br><small class="muted mroi-range">${t.mroiRange}</small></td>
 <td class="num p-mroi">${t.pMroi}</td>
 </tr>`;
@@ -72,9 +74,9 @@ export function plannerPage(v: PlannerView, workspaceName: string): string {
 <p class="muted">Reference plan: ${s.context.referenceLabel}${s.context.geoSplitLabel === "national" ? "" : `; geo split: ${s.context.geoSplitLabel}`}. Values are incremental ${s.valueUnit} over spending nothing, carryover included, over ${String(s.rows.length)} posterior draws — the valuation <code>mmm scenario</code> uses. Marginal ROI is in ${v.display.unit}.</p>
 <form id="planner" data-run="${v.run.id}" data-horizon="${String(v.horizonWeeks)}" data-folder="${v.run.folder}" data-save="${v.allowSave ? "on" : "off"}" data-factor="${String(v.display.factor)}" data-short="${v.display.short}">
 <table class="planner">
-<thead><tr><th>channel</th><th class="num">reference</th><th>plan</th><th>amount</th><th class="num">change</th><th class="num">weekly</th><th class="num">marginal ${v.display.short} (90%)</th><th class="num">P(marginal &gt; 1)</th></tr></thead>
+<thead><tr><th>channel</th><th class="num">reference</th><th>plan</th><th>amount</th><th class="num">change</th><th class="num">weekly</th><th class="num">marginal ${v.display.short} now (90%)</th><th class="num">marginal ${v.display.short} at the plan</th><th class="num">P(marginal &gt; 1)</th></tr></thead>
 <tbody>${channelRows(v)}</tbody>
-<tfoot><tr><th>total</th><td class="num">${compact(v.result.referenceTotal)}</td><td></td><td class="num" id="plan-total">${text.total}</td><td class="num" id="total-change">${text.totalChange}</td><td colspan="3"></td></tr></tfoot>
+<tfoot><tr><th>total</th><td class="num">${compact(v.result.referenceTotal)}</td><td></td><td class="num" id="plan-total">${text.total}</td><td class="num" id="total-change">${text.totalChange}</td><td colspan="4"></td></tr></tfoot>
 </table>
 <div class="controls">
 <label><input type="checkbox" id="hold-total"> hold the total budget (moving one channel rescales the others)</label>
@@ -84,6 +86,7 @@ export function plannerPage(v: PlannerView, workspaceName: string): string {
 <section class="outcome" aria-live="polite">
 <div class="card"><div>expected gain over the reference</div><div class="figure" id="gain">${text.gain}</div><div class="muted">5th to 95th percentile <span id="gain-range">${text.gainRange}</span></div></div>
 <div class="card"><div>P(gain &gt; 0)</div><div class="figure" id="p-better">${text.pBetter}</div><div class="muted">the share of draws where the plan beats the reference</div></div>
+<div class="card"><div>net of the extra spend (<span id="extra-spend">${text.extraSpend}</span>)</div><div class="figure" id="net">${text.net}</div><div class="muted">P(the move pays for itself) = <span id="p-net">${text.pNet}</span></div></div>
 <div class="card"><div>the plan's value</div><div class="figure" id="plan-value">${text.value}</div><div class="muted">90% interval <span id="value-range">${text.valueRange}</span></div></div>
 <figure><svg id="gain-hist" width="360" height="150" role="img" aria-label="distribution of the gain over posterior draws"></svg><figcaption class="muted">gain per posterior draw</figcaption></figure>
 </section>

@@ -4,7 +4,7 @@
 
 import type { FitSummary } from "../../src/analysis/fitSummary.js";
 import { compact, sig } from "../../src/analysis/numberFormat.js";
-import { fitTable } from "../../src/browser.js";
+import { fitTable } from "../../src/fitTable.js";
 import type { ModelingTable } from "../../src/core/modelingTable.js";
 import { parseModelingTable, parseTableSchema } from "../../src/data/tableIo.js";
 import { DEFAULT_SAMPLE_OPTIONS } from "../../src/inference/sample.js";

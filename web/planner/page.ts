@@ -13,10 +13,12 @@ interface PlannerProbe {
   ready: boolean;
   updates: number;
   latencies: number[];
+  /** The worker's own time per valuation (the rest of a latency is messaging and the DOM). */
+  valuations: number[];
   error?: string;
 }
 
-const probe: PlannerProbe = { ready: false, updates: 0, latencies: [] };
+const probe: PlannerProbe = { ready: false, updates: 0, latencies: [], valuations: [] };
 (window as unknown as { mmmPlanner: PlannerProbe }).mmmPlanner = probe;
 
 const $ = <T extends Element>(selector: string, root: ParentNode = document) =>
@@ -119,6 +121,9 @@ function start(): void {
     $<HTMLElement>("#gain").textContent = text.gain;
     $<HTMLElement>("#gain-range").textContent = text.gainRange;
     $<HTMLElement>("#p-better").textContent = text.pBetter;
+    $<HTMLElement>("#net").textContent = text.net;
+    $<HTMLElement>("#p-net").textContent = text.pNet;
+    $<HTMLElement>("#extra-spend").textContent = text.extraSpend;
     $<HTMLElement>("#plan-value").textContent = text.value;
     $<HTMLElement>("#value-range").textContent = text.valueRange;
     $<HTMLElement>("#plan-total").textContent = text.total;
@@ -142,6 +147,7 @@ function start(): void {
       `mmm scenario ${folder} --horizon ${horizon} --plan "${planRulesText(r.rows)}"`;
     const latency = performance.now() - movedAt;
     probe.latencies.push(latency);
+    probe.valuations.push(msg.ms);
     probe.updates++;
     status.textContent = `Live: ${r.gainDraws.length} posterior draws; this plan valued in ${msg.ms.toFixed(1)} ms (${latency.toFixed(0)} ms from the move to these numbers).`;
     if (pending) {
