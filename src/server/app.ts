@@ -11,11 +11,13 @@ import { extname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import type { RunFolder } from "../cli/runReader.js";
 import { MmmError } from "../core/errors.js";
 import type { Registry, RunRecord } from "../registry/registry.js";
 import { type Workspace, withRegistry } from "../registry/workspace.js";
 import type { RefreshRecord } from "../report/refreshPage.js";
 import { comparisonChart, comparisonRows } from "./compare.js";
+import { curvePoints, curvesComparisonChart } from "./compareCurves.js";
 import { localFitPage } from "./localFitPage.js";
 import { comparePage, errorPage, refreshPanel, runPage, runsPage } from "./pages.js";
 import { horizonParam, plannerPayload, referenceOutcome, savePlan } from "./planner.js";
@@ -56,7 +58,6 @@ export interface AppOptions {
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
 
-
 const CONTENT_TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
   ".json": "application/json; charset=utf-8",
@@ -79,6 +80,9 @@ function refreshOf(run: RunRecord): RefreshRecord | null {
     return null;
   }
 }
+
+const valueUnitOf = (fit: RunFolder) =>
+  fit.model.data.valuePerUnit ? fit.model.data.currency : fit.model.data.kpi;
 
 const apiError = (error: string, fix: string) => ({ error, fix });
 
@@ -131,7 +135,17 @@ export function createApp(ws: Workspace, options: AppOptions = {}): Hono {
   });
   app.get("/compare", async (c) => {
     const runs = read((r) => r.list());
-    return c.html(comparePage(await comparisonChart(runs), comparisonRows(runs).rows, name));
+    const points = curvePoints(runs);
+    const newest = runs.find((r) => r.kind === "fit" && r.folderExists && !r.problem);
+    const valueUnit = newest ? valueUnitOf(fitOf(newest)) : "";
+    return c.html(
+      comparePage(
+        await comparisonChart(runs),
+        comparisonRows(runs).rows,
+        name,
+        await curvesComparisonChart(points, valueUnit),
+      ),
+    );
   });
   app.get("/api/runs", (c) => c.json(read((r) => r.list())));
   app.get("/api/runs/:id", (c) =>

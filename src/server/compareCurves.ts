@@ -6,7 +6,7 @@
 
 import type { TopLevelSpec } from "vega-lite";
 import { thinned } from "../analysis/measures.js";
-import { quantile } from "../analysis/summaries.js";
+import { quantile } from "../core/stats.js";
 import { planContext } from "../planning/context.js";
 import { PlanValuer } from "../planning/planValue.js";
 import type { RunRecord } from "../registry/registry.js";

@@ -93,6 +93,7 @@ export function comparePage(
     q95: number | null;
   }[],
   workspaceName: string,
+  curvesSvg: string | null = null,
 ): string {
   const fmt = (x: number | null) => (x === null ? "—" : x.toPrecision(3));
   return page(
@@ -100,6 +101,7 @@ export function comparePage(
     html`<h1>Compare fits</h1>
 <p class="muted">Each channel's ROI in every registered fit, oldest first, from the headline the registry keeps for each. A move that matters shows as intervals that stop overlapping; <code>mmm runs diff A B</code> gives the probability of each move.</p>
 ${svg ? html`<figure class="chart">${trusted(svg)}</figure>` : html`<p>No fits with measures are registered yet.</p>`}
+${curvesSvg ? html`<figure class="chart">${trusted(curvesSvg)}</figure>` : ""}
 ${table(
   [
     "fit",

@@ -78,6 +78,7 @@ describe("mmm serve", () => {
     expect(compare.status).toBe(200);
     const page = await compare.text();
     expect(page).toMatch(/ROI of each channel across 1 fit\(s\)/);
+    expect(page).toMatch(/Response curves across 1 fit\(s\)/);
     expect(page).toContain(`href="/runs/${fitId}"`);
     expect(page).toContain("<svg");
     // what `mmm refresh` leaves in the new fit's folder

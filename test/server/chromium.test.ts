@@ -176,6 +176,19 @@ describe("the live planner in headless Chromium", () => {
     expect(shown).toEqual(cliGain(c.out));
     mkdirSync(OUTPUT_DIR, { recursive: true });
     await page.screenshot({ path: join(OUTPUT_DIR, "dashboard-planner.png"), fullPage: true });
+    // holding the total: a move becomes a reallocation, the plan's total stays where it was
+    const totalBefore = await page.locator("#plan-total").textContent();
+    const changeBefore = await page.locator("#total-change").textContent();
+    await page.check("#hold-total");
+    await page.locator('tbody tr[data-channel="tv"] input[type=range]').evaluate((el) => {
+      (el as HTMLInputElement).value = "0";
+      el.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+    await page.waitForFunction(
+      () => (window as unknown as { mmmPlanner: { updates: number } }).mmmPlanner.updates >= 2,
+    );
+    expect(await page.locator("#plan-total").textContent()).toBe(totalBefore);
+    expect(await page.locator("#total-change").textContent()).toBe(changeBefore);
     // saved: a draft plan run in the registry, its page one click away
     await page.fill("#save-note", "search +60%");
     await page.click("#save-plan");
@@ -195,6 +208,15 @@ describe("the browser-only fit in headless Chromium", () => {
     const { page, check } = await watchedPage(browser, origin);
     await page.goto(`${server.url}local`);
     const table = join(ws, "table");
+    // half a table is refused with what is missing, before any fit
+    await page.setInputFiles("#table-files", [join(table, "table.schema.json")]);
+    await page.waitForFunction(
+      () => (window as unknown as { mmmLocalFit: { error?: string } }).mmmLocalFit.error,
+    );
+    expect(await page.locator("#fit-status").textContent()).toMatch(
+      /Cannot use these files: need both table.csv/,
+    );
+    expect(await page.locator("#fit").isDisabled()).toBe(true);
     await page.setInputFiles("#table-files", [join(table, "table.csv"), join(table, "table.schema.json")]);
     await page.waitForFunction(
       () => (window as unknown as { mmmLocalFit: { table?: unknown } }).mmmLocalFit.table,
@@ -213,7 +235,7 @@ describe("the browser-only fit in headless Chromium", () => {
     const browserFit = await page.evaluate(
       () => (window as unknown as { mmmLocalFit: { summary: FitSummary; error?: string } }).mmmLocalFit,
     );
-    expect(browserFit.error).toBeUndefined();
+    expect(browserFit.summary).toBeDefined();
     expect(await page.locator("#local-roi tbody tr").count()).toBe(6);
     await page.screenshot({ path: join(OUTPUT_DIR, "dashboard-local-fit.png"), fullPage: true });
     check();

@@ -4,9 +4,9 @@
 
 import type { FitSummary } from "../../src/analysis/fitSummary.js";
 import { compact, sig } from "../../src/analysis/numberFormat.js";
-import { fitTable } from "../../src/fitTable.js";
 import type { ModelingTable } from "../../src/core/modelingTable.js";
 import { parseModelingTable, parseTableSchema } from "../../src/data/tableIo.js";
+import { fitTable } from "../../src/fitTable.js";
 import { DEFAULT_SAMPLE_OPTIONS } from "../../src/inference/sample.js";
 import { type ModelSpec, parseModelSpec } from "../../src/model/spec.js";
 import { WebWorkerExecutor } from "./webWorkerExecutor.js";
@@ -25,12 +25,20 @@ const probe: LocalFitProbe = { done: false };
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
+/** The largest file read: a weekly modeling table of hundreds of geos is a few MB. */
+const MAX_FILE_BYTES = 100 * 1024 * 1024;
+
 let table: ModelingTable | undefined;
 let spec: ModelSpec | undefined;
 
 async function readFiles(files: File[]): Promise<void> {
   const status = $("fit-status");
   try {
+    const large = files.find((f) => f.size > MAX_FILE_BYTES);
+    if (large)
+      throw new Error(
+        `${large.name} is ${(large.size / 1024 / 1024).toFixed(0)} MB, over the 100 MB this page reads: drop the modeling table from mmm prepare, not the raw exports`,
+      );
     const schemaFile = files.find((f) => f.name.endsWith(".schema.json"));
     const csvFile = files.find((f) => f.name.toLowerCase().endsWith(".csv"));
     const specFile = files.find((f) => /\.ya?ml$/i.test(f.name));
@@ -41,6 +49,7 @@ async function readFiles(files: File[]): Promise<void> {
     const schema = parseTableSchema(await schemaFile.text(), schemaFile.name);
     table = parseModelingTable(schema, await csvFile.text(), csvFile.name);
     spec = parseModelSpec(specFile ? await specFile.text() : "", specFile?.name ?? "(defaults)");
+    probe.error = undefined;
     probe.table = {
       weeks: table.weeks.length,
       geos: table.geos.length,
@@ -113,6 +122,7 @@ async function runFit(): Promise<void> {
     };
     button.disabled = true;
     probe.done = false;
+    probe.error = undefined;
     bar.hidden = false;
     const perChain = new Map<number, number>();
     const total = opts.chains * (opts.warmup + opts.draws);
