@@ -12,8 +12,9 @@ import { html, type SafeHtml } from "../report/safeHtml.js";
 import { page } from "./pages.js";
 
 const PLANNER_CSS = `
-table.planner input[type=range] { width: 220px; vertical-align: middle; }
-table.planner input[type=number] { width: 110px; }
+main { max-width: 1120px; }
+table.planner input[type=range] { width: 150px; vertical-align: middle; }
+table.planner input[type=number] { width: 95px; }
 table.planner td.extrapolated, table.planner td.extrapolated input { background: #fff4d6; }
 .outcome { display: flex; gap: 28px; flex-wrap: wrap; align-items: flex-start; margin: 14px 0; }
 .outcome .figure { font-size: 1.7em; font-weight: 700; }

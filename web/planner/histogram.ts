@@ -1,5 +1,7 @@
 // The gain's distribution over posterior draws as a small SVG histogram: bars right of zero in
-// the report's blue, left of zero in grey, and the zero line.
+// the report's blue, left of zero in grey, the zero line, and the axis's ends labelled.
+
+import { compact } from "../../src/analysis/numberFormat.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -31,14 +33,15 @@ export function drawHistogram(svg: SVGSVGElement, draws: ArrayLike<number>, bins
   for (let i = 0; i < draws.length; i++) counts[Math.min(bins - 1, Math.floor((draws[i] - lo) / w))]++;
   const top = Math.max(...counts);
   const pad = 4;
+  const axis = 16;
   const x = (v: number) => pad + ((v - lo) / (hi - lo)) * (width - 2 * pad);
   counts.forEach((n, b) => {
     const x0 = x(lo + b * w);
-    const h = top > 0 ? (n / top) * (height - 2 * pad) : 0;
+    const h = top > 0 ? (n / top) * (height - 2 * pad - axis) : 0;
     svg.append(
       el("rect", {
         x: x0,
-        y: height - pad - h,
+        y: height - pad - axis - h,
         width: Math.max(0.5, x(lo + (b + 1) * w) - x0 - 1),
         height: h,
         fill: lo + (b + 0.5) * w >= 0 ? "#4c78a8" : "#bbb",
@@ -46,6 +49,15 @@ export function drawHistogram(svg: SVGSVGElement, draws: ArrayLike<number>, bins
     );
   });
   svg.append(
-    el("line", { x1: x(0), x2: x(0), y1: pad, y2: height - pad, stroke: "#333", "stroke-width": 1 }),
+    el("line", { x1: x(0), x2: x(0), y1: pad, y2: height - axis, stroke: "#333", "stroke-width": 1 }),
   );
+  const label = (v: number, anchor: string, at: number) => {
+    const t = el("text", { x: at, y: height - 3, "font-size": 11, fill: "#555", "text-anchor": anchor });
+    t.textContent = compact(v);
+    svg.append(t);
+  };
+  label(lo, "start", pad);
+  label(hi, "end", width - pad);
+  // zero, unless it would sit on an end's label
+  if (x(0) - pad > 40 && width - pad - x(0) > 40) label(0, "middle", x(0));
 }
