@@ -1,7 +1,7 @@
 // Times `readRun` (the run-folder reader behind report, lift, optimize and scenario) on a run
 // folder, so the cost of verifying a run on read stays measured. Run: npx tsx bench/run-read.ts <run>
 
-import { readRun } from "../src/cli/runReader.js";
+import { readRun } from "../src/runs/runReader.js";
 
 const dir = process.argv[2];
 if (!dir) throw new Error("usage: npx tsx bench/run-read.ts <run folder>");

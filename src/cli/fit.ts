@@ -24,6 +24,8 @@ import { DEFAULT_STOP_AT_BAR } from "../inference/segments.js";
 import type { WarmStart } from "../inference/warmStart.js";
 import { describePrior } from "../model/priors.js";
 import { type ModelSpec, parseModelSpec } from "../model/spec.js";
+import { readRun } from "../runs/runReader.js";
+import { completeRegistration, planRegistration, type RegistrationOptions } from "../runs/runRegistration.js";
 import {
   EXPERIMENTS_FILE,
   experimentsLines,
@@ -33,8 +35,6 @@ import {
 } from "./fitExperiments.js";
 import type { CliIo } from "./io.js";
 import { ChainProgressBars } from "./progress.js";
-import { readRun } from "./runReader.js";
-import { completeRegistration, planRegistration, type RegistrationOptions } from "./runRegistration.js";
 import { readTable, tableFolder } from "./tableInput.js";
 import { WorkerExecutor } from "./workerExecutor.js";
 

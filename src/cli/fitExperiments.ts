@@ -11,7 +11,7 @@ import { checkExperiments, type Experiment, parseExperiments } from "../experime
 import { resolveExperiments } from "../model/experimentLift.js";
 import type { MmmModel } from "../model/mmm.js";
 
-export const EXPERIMENTS_FILE = "experiments.csv";
+export { EXPERIMENTS_FILE } from "../runs/runReader.js";
 
 export interface FitExperiments {
   experiments: Experiment[];

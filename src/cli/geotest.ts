@@ -21,6 +21,7 @@ import {
   weeklyPanel,
 } from "../experiments/geo/panel.js";
 import { designHtml, geotestHtml } from "../report/geotestCharts.js";
+import { type RunFolder, readRun } from "../runs/runReader.js";
 import {
   type DesignCliOptions,
   designDoc,
@@ -34,7 +35,6 @@ import {
 } from "./geotestDesign.js";
 import { applyRunPrior } from "./geotestPrior.js";
 import type { CliIo } from "./io.js";
-import { type RunFolder, readRun } from "./runReader.js";
 
 export interface PanelOptions {
   panel?: string;

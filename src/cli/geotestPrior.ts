@@ -8,7 +8,7 @@ import { parseUserNumber } from "../core/userNumber.js";
 import type { DesignRow } from "../experiments/geo/design.js";
 import type { GeoPanel } from "../experiments/geo/panel.js";
 import { effectPrior, recentSpend } from "../experiments/geo/prior.js";
-import type { RunFolder } from "./runReader.js";
+import type { RunFolder } from "../runs/runReader.js";
 
 export function applyRunPrior(
   rows: DesignRow[],

@@ -1,9 +1,8 @@
 // Where the CLI writes: stdout/stderr by default, buffers in tests.
 
-export interface CliIo {
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
+import type { CliIo } from "../core/io.js";
+
+export type { CliIo };
 
 // `mmm … | head` closes the pipe early: stop writing quietly instead of crashing on EPIPE
 for (const stream of [process.stdout, process.stderr]) {

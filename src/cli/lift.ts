@@ -5,8 +5,8 @@ import { counterfactualLift, type Intervention } from "../analysis/measures.js";
 import { probabilityAbove, summarise } from "../analysis/summaries.js";
 import { MmmError } from "../core/errors.js";
 import { parseUserNumber } from "../core/userNumber.js";
+import { readRun } from "../runs/runReader.js";
 import type { CliIo } from "./io.js";
-import { readRun } from "./runReader.js";
 
 export interface LiftOptions {
   channel: string;

@@ -11,10 +11,10 @@ import { parseUserNumber } from "../core/userNumber.js";
 import { writeFileAtomic } from "../data/atomicDir.js";
 import { checkOutputPath } from "../data/outputPath.js";
 import { type NextTestResult, rankNextTests } from "../experiments/nextTest.js";
+import { readRun } from "../runs/runReader.js";
 import { demandProxy } from "./demandProxy.js";
 import type { CliIo } from "./io.js";
 import { planInputs } from "./optimize.js";
-import { readRun } from "./runReader.js";
 
 export interface NextTestCliOptions {
   horizon: string;

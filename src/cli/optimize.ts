@@ -10,10 +10,10 @@ import { writeFileAtomic } from "../data/atomicDir.js";
 import { checkOutputPath, type OutputInput } from "../data/outputPath.js";
 import type { Objective } from "../planning/optimize.js";
 import { type PlanResult, planBudget } from "../planning/plan.js";
+import { readRun } from "../runs/runReader.js";
+import { completeArtefact, draftNotice, planArtefact } from "../runs/runRegistration.js";
 import type { CliIo } from "./io.js";
 import { type OptimizeOptions, parsePlanOptions } from "./planOptions.js";
-import { readRun } from "./runReader.js";
-import { completeArtefact, draftNotice, planArtefact } from "./runRegistration.js";
 
 export type { OptimizeOptions } from "./planOptions.js";
 export { parseObjective, parsePlanOptions } from "./planOptions.js";

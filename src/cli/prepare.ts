@@ -10,9 +10,9 @@ import type { OutputInput } from "../data/outputPath.js";
 import { type PrepareResult, prepare } from "../data/prepare.js";
 import { prepareFiles } from "../data/prepareOutput.js";
 import { renderReport } from "../data/qaReport.js";
+import { completeRegistration, planRegistration, type RegistrationOptions } from "../runs/runRegistration.js";
 import { type CliIo, processIo } from "./io.js";
 import { ReadProgressLine } from "./readProgress.js";
-import { completeRegistration, planRegistration, type RegistrationOptions } from "./runRegistration.js";
 
 export interface PrepareOptions extends RegistrationOptions {
   config: string;

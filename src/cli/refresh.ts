@@ -19,11 +19,11 @@ import { DEFAULT_SAMPLE_OPTIONS as SAMPLE } from "../inference/sample.js";
 import { newRunId } from "../registry/runFolder.js";
 import { ownerOf, withRegistry } from "../registry/workspace.js";
 import { type RefreshRecord, renderRefreshPage } from "../report/refreshPage.js";
+import { readRun } from "../runs/runReader.js";
 import { runFit } from "./fit.js";
 import type { CliIo } from "./io.js";
 import { runPrepare } from "./prepare.js";
 import { reviewLines } from "./review.js";
-import { readRun } from "./runReader.js";
 import { requireFitFolder, runRunsDiff, workspace } from "./runs.js";
 
 export interface RefreshOptions {

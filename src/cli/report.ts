@@ -19,10 +19,10 @@ import { registeredRun } from "../registry/workspace.js";
 import { buildReportData } from "../report/build.js";
 import { renderReport } from "../report/html.js";
 import type { ReportData, ValidationData } from "../report/reportData.js";
+import { readRun } from "../runs/runReader.js";
+import { completeArtefact, draftNotice, planArtefact } from "../runs/runRegistration.js";
 import type { CliIo } from "./io.js";
 import { readPlatform } from "./platformFile.js";
-import { readRun } from "./runReader.js";
-import { completeArtefact, draftNotice, planArtefact } from "./runRegistration.js";
 import { WorkerExecutor } from "./workerExecutor.js";
 
 export interface ReportOptions {

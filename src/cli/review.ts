@@ -14,9 +14,9 @@ import { finiteJson } from "../core/finiteJson.js";
 import { writeFileAtomic } from "../data/atomicDir.js";
 import { checkOutputPath } from "../data/outputPath.js";
 import { buildModel } from "../inference/executor.js";
+import { readRun } from "../runs/runReader.js";
+import { draftNotice } from "../runs/runRegistration.js";
 import type { CliIo } from "./io.js";
-import { readRun } from "./runReader.js";
-import { draftNotice } from "./runRegistration.js";
 import { readTable, tableFolder } from "./tableInput.js";
 
 export interface ReviewOptions {

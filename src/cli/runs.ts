@@ -29,8 +29,8 @@ import {
   type Workspace,
   withRegistry,
 } from "../registry/workspace.js";
+import { type RunFolder, readRun } from "../runs/runReader.js";
 import type { CliIo } from "./io.js";
-import { type RunFolder, readRun } from "./runReader.js";
 
 /** The workspace of --workspace DIR, else of the current folder (or a folder above it). */
 export function workspace(dir?: string): Workspace {

@@ -1,7 +1,6 @@
 // `mmm scenario`: what-if plans for the next weeks ("tv=+20%,display=0", or a plan file) against
 // the reference plan — each plan's incremental value and its gain over the reference, draw by draw.
 
-import { compact, signedCompact } from "../analysis/numberFormat.js";
 import { MmmError } from "../core/errors.js";
 import { finiteJson } from "../core/finiteJson.js";
 import { writeFileAtomic } from "../data/atomicDir.js";
@@ -12,47 +11,18 @@ import {
   type ScenarioPlan,
   type ScenarioReport,
 } from "../planning/scenario.js";
+import { scenarioTable } from "../planning/scenarioText.js";
+import { readRun } from "../runs/runReader.js";
+import { draftNotice } from "../runs/runRegistration.js";
 import type { CliIo } from "./io.js";
 import { planInputs } from "./optimize.js";
 import { readPlanFile } from "./planFile.js";
 import { type HorizonOptions, parseHorizonSettings } from "./planOptions.js";
-import { readRun } from "./runReader.js";
-import { draftNotice } from "./runRegistration.js";
 
 export interface ScenarioOptions extends HorizonOptions {
   plan: string[];
   planFile?: string[];
   out?: string;
-}
-
-const signed = signedCompact;
-const pct = (x: number) => `${x > 0 ? "+" : ""}${(100 * x).toFixed(0)}%`;
-
-export function scenarioTable(r: ScenarioReport): string {
-  const lines = [
-    `Scenarios for the next ${r.horizonWeeks} weeks: incremental ${r.valueUnit} over spending nothing, carryover included (${r.draws} posterior draws)`,
-    `reference plan: ${r.reference}${r.geoSplit === "national" ? "" : `; geo split: ${r.geoSplit}`}`,
-    `  spend ${compact(r.referenceTotal)} → ${compact(r.referenceValue.mean)} (90% interval ${compact(r.referenceValue.q05)} to ${compact(r.referenceValue.q95)})`,
-  ];
-  r.scenarios.forEach((s, i) => {
-    const changed = s.rows
-      .filter((row) => Math.abs(row.planned - row.reference) > 1e-9 * (1 + row.reference))
-      .map((row) => {
-        const share = row.reference > 0 ? ` (${pct(row.planned / row.reference - 1)})` : "";
-        return `${row.channel} ${compact(row.reference)} → ${compact(row.planned)}${share}${row.extrapolated ? " EXTRAPOLATION" : ""}`;
-      });
-    lines.push(
-      `plan ${i + 1} "${s.label}": spend ${compact(s.total)} (${pct(r.referenceTotal > 0 ? s.total / r.referenceTotal - 1 : 0)})`,
-      `  changes: ${changed.length > 0 ? changed.join(", ") : "none (the reference plan)"}`,
-      `  value ${compact(s.value.mean)} (90% interval ${compact(s.value.q05)} to ${compact(s.value.q95)})`,
-      `  vs reference: expected gain ${signed(s.gain.mean)} (5th to 95th percentile ${signed(s.gain.q05)} to ${signed(s.gain.q95)}); P(better than reference) = ${s.pBetter.toFixed(2)}`,
-    );
-    if (s.rows.some((row) => row.extrapolated))
-      lines.push(
-        "  note: weekly spend above the largest week in the data: the model extrapolates its curve there.",
-      );
-  });
-  return lines.join("\n");
 }
 
 /** A plan file as a scenario: its amounts, channels it does not list kept at the reference. */

@@ -12,11 +12,11 @@ import { writeFileAtomic } from "../data/atomicDir.js";
 import { readUserText } from "../data/fsErrors.js";
 import { checkOutputPath } from "../data/outputPath.js";
 import { checkExperiments, parseExperiments } from "../experiments/experimentsFile.js";
+import { readRun } from "../runs/runReader.js";
 import { demandProxy } from "./demandProxy.js";
 import type { CliIo } from "./io.js";
 import { planInputs } from "./optimize.js";
 import { readPlatform } from "./platformFile.js";
-import { readRun } from "./runReader.js";
 
 export interface TriangulateOptions {
   experiments?: string;

@@ -7,16 +7,16 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { thinned } from "../analysis/measures.js";
-import type { RunFolder } from "../cli/runReader.js";
-import { completeArtefact, planArtefact } from "../cli/runRegistration.js";
-import { scenarioTable } from "../cli/scenario.js";
 import { MmmError } from "../core/errors.js";
 import { finiteJson } from "../core/finiteJson.js";
 import { SCHEMA_FILE, TABLE_FILE } from "../data/tableIo.js";
 import { type LiveResult, ScenarioSession } from "../planning/liveScenario.js";
 import { evaluateScenarios } from "../planning/scenario.js";
+import { scenarioTable } from "../planning/scenarioText.js";
 import type { RunRecord } from "../registry/registry.js";
 import type { Workspace } from "../registry/workspace.js";
+import type { RunFolder } from "../runs/runReader.js";
+import { completeArtefact, planArtefact } from "../runs/runRegistration.js";
 import { fitOf } from "./runCache.js";
 
 /** The draws the planner values plans with: `mmm scenario`'s default. */

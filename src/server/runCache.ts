@@ -2,8 +2,8 @@
 // files are verified against fit.json on the way in), so the report page, the planner and saved
 // plans share one copy of its model and draws.
 
-import { type RunFolder, readRun } from "../cli/runReader.js";
 import type { RunRecord } from "../registry/registry.js";
+import { type RunFolder, readRun } from "../runs/runReader.js";
 
 const fits = new Map<string, RunFolder>();
 

@@ -4,6 +4,7 @@
 
 import { dirname, join, resolve } from "node:path";
 import { MmmError } from "../core/errors.js";
+import type { CliIo } from "../core/io.js";
 import { type OutputFile, writeDirAtomic } from "../data/atomicDir.js";
 import { codeVersion } from "../data/lineage.js";
 import type { RunKind, RunRecord } from "../registry/registry.js";
@@ -15,7 +16,6 @@ import {
   type Workspace,
   withRegistry,
 } from "../registry/workspace.js";
-import type { CliIo } from "./io.js";
 
 export interface RegistrationOptions {
   /** The change note (required in a workspace). */

@@ -1,5 +1,7 @@
 // Reads a run folder written by `mmm fit` back into memory, verified on the way: every file that
 // fit.json records must be there with the bytes it had and the draws complete and finite.
+// src/runs/ is the edge through which the commands (cli) and the dashboard (server) read and
+// register run folders; it may use every layer below those two, and neither of them.
 
 import { statSync } from "node:fs";
 import { join } from "node:path";
@@ -23,7 +25,6 @@ import { buildModel, type ModelRecipe } from "../inference/executor.js";
 import type { SampleOptions } from "../inference/sample.js";
 import type { MmmModel } from "../model/mmm.js";
 import { type ModelSpec, ModelSpecSchema } from "../model/spec.js";
-import { EXPERIMENTS_FILE } from "./fitExperiments.js";
 
 export interface RunFolder {
   dir: string;
@@ -42,6 +43,8 @@ export interface RunFolder {
 }
 
 export const FIT_FORMAT = "mmm-os/fit@1";
+/** The lift tests a calibrated fit was fitted with, kept in its folder. */
+export const EXPERIMENTS_FILE = "experiments.csv";
 
 // only what the reader relies on; the rest of fit.json is for people and other tools
 const FitJsonSchema = z.looseObject({
