@@ -84,6 +84,10 @@ describe("dashboard in headless Chromium", () => {
     const charts = await page.locator("figure.chart svg").count();
     expect(charts).toBeGreaterThan(0);
     await page.screenshot({ path: join(OUTPUT_DIR, "dashboard-run.png"), fullPage: false });
+    await page.click('nav.top a[href="/compare"]');
+    await page.waitForURL(`${origin}/compare`, { timeout: 60_000 });
+    expect(await page.locator("figure.chart svg").count()).toBe(2);
+    await page.screenshot({ path: join(OUTPUT_DIR, "dashboard-compare.png"), fullPage: true });
     expect(
       requests.every((u) => u.startsWith(origin)),
       requests.join("\n"),
