@@ -2,10 +2,11 @@
 // and a non-zero exit code. Each command's work lives in its own module.
 
 import { Command, CommanderError } from "commander";
-import { isMmmError } from "../core/errors.js";
+import { isMmmError, MmmError } from "../core/errors.js";
 import { codeVersion } from "../data/lineage.js";
 import { DEFAULT_SAMPLE_OPTIONS as SAMPLE } from "../inference/sample.js";
 import { SCENARIO_NAMES, scenarioDescriptions } from "../simulate/scenarios.js";
+import { runBatch, runBatchCancel, runBatchStatus, runWorkerCli } from "./batch.js";
 import { runDemo } from "./demo.js";
 import { userFault } from "./faults.js";
 import { runFit } from "./fit.js";
@@ -324,6 +325,43 @@ function buildProgram(io: CliIo): Command {
     .action(async (opts) => {
       await runDemo(opts, io);
     });
+  program
+    .command("batch")
+    .description(
+      "Run a portfolio manifest's jobs (prepare, fit, variants, report, plan per brand × market): here, or on a Redis queue. Also: batch status|cancel <manifest>.",
+    )
+    .argument("<manifest>", "the portfolio YAML (or 'status' / 'cancel' followed by it)")
+    .argument("[manifest]", "after status or cancel: the portfolio YAML")
+    .option("--workers <n>", "jobs at a time on this machine (default: its cores)")
+    .option("--chain-threads <n>", "chain threads per fit (default: cores ÷ workers)")
+    .option("--queue <url>", "put the jobs on this Redis queue instead (redis://host:port), for mmm worker")
+    .option("--dry-run", "list the jobs and what is already done, run nothing")
+    .action(async (first: string, second: string | undefined, opts) => {
+      if ((first === "status" || first === "cancel") && second) {
+        if (first === "status") await runBatchStatus(second, opts, io);
+        else await runBatchCancel(second, opts, io);
+      } else if (second !== undefined)
+        throw new MmmError(
+          "E_BAD_OPTION",
+          `mmm batch takes one manifest (got '${first}' and '${second}').`,
+          {},
+          "mmm batch portfolio.yaml, or mmm batch status portfolio.yaml",
+        );
+      else await runBatch(first, opts, io);
+    });
+  program
+    .command("worker")
+    .description(
+      "Process portfolio jobs from a Redis queue (mmm batch --queue puts them there), until Ctrl+C.",
+    )
+    .requiredOption("--queue <url>", "the Redis queue, redis://host:port")
+    .option("--concurrency <n>", "jobs at a time", "1")
+    .option("--chain-threads <n>", "chain threads per fit (default: cores ÷ concurrency)")
+    .option("--lock <seconds>", "a job's lock: a killed worker's job is taken up again after this", "30")
+    .action(async (opts) => {
+      await runWorkerCli(opts, io);
+    });
+
   program
     .command("serve")
     .description(

@@ -20,6 +20,15 @@ function workerEntry(): URL {
   return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
 }
 
+/**
+ * Chain threads per process: the machine's cores, unless MMM_CHAIN_WORKERS says otherwise (a
+ * batch running several fits at once gives each its share of the cores).
+ */
+function defaultWorkers(): number {
+  const n = Number(process.env.MMM_CHAIN_WORKERS);
+  return Number.isInteger(n) && n >= 1 ? n : availableParallelism();
+}
+
 /** Ids for recipes, so a worker that has built a recipe's model is not sent the recipe again. */
 const recipeIds = new WeakMap<ModelRecipe, number>();
 let nextRecipeId = 1;
@@ -38,7 +47,7 @@ export class WorkerExecutor implements ChainExecutor {
   /** Workers kept between runs (and unref'd while idle, so they never hold the process open). */
   private readonly lanes: Lane[] = [];
 
-  constructor(private readonly maxWorkers = availableParallelism()) {}
+  constructor(private readonly maxWorkers = defaultWorkers()) {}
 
   async run(
     recipe: ModelRecipe,

@@ -190,3 +190,17 @@ export function completeArtefact(plan: PlannedArtefact, files: OutputFile[], io:
   );
   return run;
 }
+
+/**
+ * Registers a finished run folder in the workspace's registry, unless it already is (a batch job
+ * whose process was killed between writing its folder and registering it). Its parent is the
+ * approved run of its kind, as for `mmm runs register`.
+ */
+export function registerRunFolder(ws: Workspace, dir: string, note: string): RunRecord {
+  return withRegistry(ws, (registry) => {
+    const known = registry.findByFolder(dir);
+    if (known) return known;
+    const facts = runFromFolder(dir, { owner: ownerOf(ws), note });
+    return registry.register({ ...facts, parentId: registry.approved(facts.kind)?.id ?? null });
+  });
+}

@@ -1,0 +1,155 @@
+// A manifest expanded into jobs: one `mmm` command each, with the jobs it waits for and a content
+// key. The key hashes everything the job's result depends on (the data config and every file it
+// reads; the model spec; the settings; the keys of the jobs it reads from), and names the job's
+// output. So the same manifest on unchanged inputs maps to the same outputs, which are already
+// there: nothing is redone. A changed export or spec changes the keys downstream of it only.
+
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { loadPrepareConfig } from "../data/config.js";
+import { sha256 } from "../data/lineage.js";
+import type { Manifest, PortfolioModel } from "./manifest.js";
+
+export type BatchJobKind = "prepare" | "fit" | "variant" | "report" | "plan";
+
+export interface BatchJob {
+  /** "<model>/<kind>", or "<model>/variant:<name>". */
+  id: string;
+  model: string;
+  kind: BatchJobKind;
+  /** 16 hex characters of the content key. */
+  key: string;
+  workspace: string;
+  /** A run folder (prepare, fit, variant), or a file (report, plan). */
+  out: string;
+  outKind: "folder" | "file";
+  /** `mmm` arguments; the command runs in the workspace. */
+  argv: string[];
+  /** Ids of the jobs whose outputs it reads. */
+  deps: string[];
+  /** prepare, fit and variant runs are registered in the workspace's registry. */
+  registers: boolean;
+}
+
+const KEY_CHARS = 16;
+
+function key(...parts: string[]): string {
+  return sha256(parts.join("\u0000")).slice(0, KEY_CHARS);
+}
+
+const fileDigest = (path: string) => sha256(readFileSync(path));
+
+/** The prepare config and every file it reads (sources, taxonomy), as one digest. */
+export function prepareInputsDigest(configPath: string): string {
+  const loaded = loadPrepareConfig(configPath);
+  const files = Object.values(loaded.config.sources).map((s) => resolve(loaded.baseDir, s.path));
+  if (loaded.config.media.long) files.push(resolve(loaded.baseDir, loaded.config.media.long.taxonomy));
+  const parts = [...new Set(files)].sort().map((f) => `${f}:${fileDigest(f)}`);
+  return key("prepare-inputs", loaded.text, ...parts);
+}
+
+function modelJobs(m: PortfolioModel, manifestName: string): BatchJob[] {
+  const note = (id: string) => `batch ${manifestName}: ${id}`;
+  const runs = join(m.workspace, "runs");
+  const jobs: BatchJob[] = [];
+  const prepareKey = key("prepare", prepareInputsDigest(m.data));
+  const prepare: BatchJob = {
+    id: `${m.name}/prepare`,
+    model: m.name,
+    kind: "prepare",
+    key: prepareKey,
+    workspace: m.workspace,
+    out: join(runs, `prepare-${prepareKey}`),
+    outKind: "folder",
+    argv: [],
+    deps: [],
+    registers: true,
+  };
+  prepare.argv = ["prepare", "--config", m.data, "--out", prepare.out, "--note", note(prepare.id)];
+  jobs.push(prepare);
+  if (!m.jobs.includes("fit")) return jobs;
+  const f = m.fit;
+  const settings = [
+    "--method",
+    f.method,
+    "--chains",
+    String(f.chains),
+    "--warmup",
+    String(f.warmup),
+    "--draws",
+    String(f.draws),
+    "--seed",
+    String(f.seed),
+  ];
+  const fitJob = (id: string, kind: "fit" | "variant", spec: string | null, folder: string): BatchJob => {
+    const specText = spec ? readFileSync(spec, "utf8") : "";
+    const k = key(kind, prepareKey, specText, JSON.stringify(f));
+    const out = join(runs, `${folder}-${k}`);
+    return {
+      id,
+      model: m.name,
+      kind,
+      key: k,
+      workspace: m.workspace,
+      out,
+      outKind: "folder",
+      argv: [
+        "fit",
+        "--table",
+        prepare.out,
+        "--out",
+        out,
+        ...(spec ? ["--config", spec] : []),
+        ...settings,
+        "--quiet",
+        "--note",
+        note(id),
+      ],
+      deps: [prepare.id],
+      registers: true,
+    };
+  };
+  const fit = fitJob(`${m.name}/fit`, "fit", m.model, "fit");
+  jobs.push(fit);
+  if (m.jobs.includes("variants"))
+    for (const v of m.variants)
+      jobs.push(fitJob(`${m.name}/variant:${v.name}`, "variant", v.model, `fit-${v.name}`));
+  if (m.jobs.includes("report")) {
+    const k = key("report", fit.key, m.validation);
+    const out = join(m.workspace, "reports", `report-${k}.html`);
+    jobs.push({
+      id: `${m.name}/report`,
+      model: m.name,
+      kind: "report",
+      key: k,
+      workspace: m.workspace,
+      out,
+      outKind: "file",
+      argv: ["report", fit.out, "--out", out, "--validation", m.validation],
+      deps: [fit.id],
+      registers: false,
+    });
+  }
+  if (m.jobs.includes("plan")) {
+    const k = key("plan", fit.key, String(m.horizon));
+    const out = join(m.workspace, "plans", `plan-${k}.json`);
+    jobs.push({
+      id: `${m.name}/plan`,
+      model: m.name,
+      kind: "plan",
+      key: k,
+      workspace: m.workspace,
+      out,
+      outKind: "file",
+      argv: ["optimize", fit.out, "--horizon", String(m.horizon), "--out", out],
+      deps: [fit.id],
+      registers: false,
+    });
+  }
+  return jobs;
+}
+
+/** Every job of the manifest, each after the jobs it depends on. */
+export function expandManifest(manifest: Manifest): BatchJob[] {
+  return manifest.models.flatMap((m) => modelJobs(m, manifest.name));
+}

@@ -1,0 +1,153 @@
+// Runs one batch job: an `mmm` command in a child process, in the job's workspace. A job whose
+// output is already there is done (the commands write their folders and files atomically, so an
+// output that exists is whole); a run folder that is there but not registered — its process was
+// killed between the two — is registered now, once. Leftovers of a killed attempt (the hidden
+// temporary siblings of the output) are removed before the next one.
+
+import { spawn } from "node:child_process";
+import { existsSync, linkSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { basename, dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { MmmError } from "../core/errors.js";
+import { loadWorkspace, WORKSPACE_FILE } from "../registry/workspace.js";
+import { registerRunFolder } from "../runs/runRegistration.js";
+import type { BatchJob } from "./jobs.js";
+
+/** done: ran now; skipped: its output was already there; blocked: a job it needs failed. */
+export type JobStatus = "done" | "skipped" | "failed" | "cancelled" | "blocked";
+
+export interface JobOutcome {
+  id: string;
+  status: JobStatus;
+  seconds: number;
+  /** The last lines the command wrote to stderr, for a failure. */
+  message?: string;
+}
+
+/**
+ * The `mmm` command line of this installation: the compiled CLI, or (when this module runs from
+ * the TypeScript sources, in tests and benchmarks) the sources through tsx.
+ */
+export function mmmCommand(): string[] {
+  const here = import.meta.url;
+  if (!here.endsWith(".ts")) return [process.execPath, fileURLToPath(new URL("../../bin/mmm.js", here))];
+  return [
+    process.execPath,
+    "--import",
+    import.meta.resolve("tsx"),
+    fileURLToPath(new URL("../cli/entry.ts", here)),
+  ];
+}
+
+/** The job's output is there, whole. */
+export function outputExists(job: BatchJob): boolean {
+  return existsSync(job.out);
+}
+
+/** Removes what a killed attempt left: hidden temporary siblings of the output (atomicDir's). */
+function removeLeftovers(job: BatchJob): void {
+  const dir = dirname(job.out);
+  if (!existsSync(dir)) return;
+  const prefix = `.${basename(job.out).slice(0, 180)}.`;
+  for (const name of readdirSync(dir))
+    if (name.startsWith(prefix)) rmSync(join(dir, name), { recursive: true, force: true });
+}
+
+/** The workspace of a model, made on first use (mmm.yaml; the registry comes with the first run). */
+export function ensureWorkspace(dir: string, owner: string): void {
+  const file = join(dir, WORKSPACE_FILE);
+  if (existsSync(file)) return;
+  mkdirSync(dir, { recursive: true });
+  // written whole, and only once: link() fails if another worker made it first, and theirs stands
+  const tmp = join(dir, `.${WORKSPACE_FILE}.${process.pid}-${Date.now()}`);
+  writeFileSync(
+    tmp,
+    `# MMM-OS workspace made by mmm batch (docs/portfolio.md)\nversion: 1\nruns_dir: runs\nregistry: registry.sqlite\nowner: ${JSON.stringify(owner)}\n`,
+  );
+  try {
+    linkSync(tmp, file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+}
+
+/** A registering job's folder is in its workspace's registry (registered now if it was not). */
+function ensureRegistered(job: BatchJob, note: string): void {
+  if (!job.registers) return;
+  const ws = loadWorkspace(join(job.workspace, WORKSPACE_FILE));
+  registerRunFolder(ws, job.out, note);
+}
+
+export interface RunJobOptions {
+  /** Chain worker threads for a fit (default: this machine's cores). */
+  chainThreads?: number;
+  signal?: AbortSignal;
+  owner?: string;
+}
+
+/**
+ * Runs the job unless its output is already there. Resolves with the outcome; a failed command
+ * is an outcome, not an exception (its last stderr lines are the message).
+ */
+export async function runJob(job: BatchJob, o: RunJobOptions = {}): Promise<JobOutcome> {
+  const t0 = performance.now();
+  const seconds = () => (performance.now() - t0) / 1000;
+  const note = job.argv[job.argv.indexOf("--note") + 1] ?? `batch: ${job.id}`;
+  ensureWorkspace(job.workspace, o.owner ?? "batch");
+  if (outputExists(job)) {
+    ensureRegistered(job, note);
+    return { id: job.id, status: "skipped", seconds: seconds() };
+  }
+  removeLeftovers(job);
+  const [cmd, ...pre] = mmmCommand();
+  const child = spawn(cmd, [...pre, ...job.argv], {
+    cwd: job.workspace,
+    env: {
+      ...process.env,
+      MMM_CHAIN_WORKERS: String(o.chainThreads ?? availableParallelism()),
+      MMM_EXIT_WITH_PARENT: "1",
+    },
+    // stdin is a pipe nobody writes to: it closes when this process dies, and the job stops (entry.ts)
+    stdio: ["pipe", "ignore", "pipe"],
+  });
+  const stderr: string[] = [];
+  child.stderr.setEncoding("utf8");
+  child.stderr.on("data", (d: string) => {
+    stderr.push(d);
+    if (stderr.length > 200) stderr.splice(0, stderr.length - 200);
+  });
+  const onAbort = () => child.kill("SIGTERM");
+  o.signal?.addEventListener("abort", onAbort, { once: true });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (c, sig) => resolve(sig ? null : c));
+  }).finally(() => o.signal?.removeEventListener("abort", onAbort));
+  if (o.signal?.aborted) {
+    removeLeftovers(job);
+    return { id: job.id, status: "cancelled", seconds: seconds() };
+  }
+  if (code !== 0 || !outputExists(job)) {
+    removeLeftovers(job);
+    const tail = stderr.join("").trim().split("\n").slice(-6).join("\n");
+    return {
+      id: job.id,
+      status: "failed",
+      seconds: seconds(),
+      message: tail || `mmm ${job.argv[0]} exited with ${code}`,
+    };
+  }
+  ensureRegistered(job, note);
+  return { id: job.id, status: "done", seconds: seconds() };
+}
+
+export function jobError(job: BatchJob, message: string): MmmError {
+  return new MmmError(
+    "E_BATCH_JOB",
+    `Job ${job.id} failed: ${message}`,
+    { key: job.id },
+    "fix the cause above and run the manifest again: finished jobs are not redone",
+  );
+}
