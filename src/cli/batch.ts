@@ -2,14 +2,18 @@
 // on a Redis queue for `mmm worker`s anywhere; `mmm batch status` and `mmm batch cancel`.
 
 import { availableParallelism } from "node:os";
-import { relative } from "node:path";
+import { join, relative } from "node:path";
 import { type BatchJob, expandManifest } from "../batch/jobs.js";
 import { runLocal } from "../batch/localPool.js";
 import { loadManifest, type Manifest } from "../batch/manifest.js";
+import { portfolioRows } from "../batch/portfolio.js";
+import { portfolioPage } from "../batch/portfolioPage.js";
 import { cancel, enqueue, queueStatus, startWorker } from "../batch/queue.js";
 import { type JobOutcome, outputExists } from "../batch/runJob.js";
 import { MmmError } from "../core/errors.js";
+import { finiteJson } from "../core/finiteJson.js";
 import { parseUserNumber } from "../core/userNumber.js";
+import { writeFileAtomic } from "../data/atomicDir.js";
 import type { CliIo } from "./io.js";
 
 export interface BatchOptions {
@@ -41,6 +45,16 @@ function summaryTable(m: Manifest, jobs: BatchJob[], outcomes: JobOutcome[]): st
       .join("  ")
       .trimEnd();
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}
+
+/** portfolio.html and portfolio.json beside the models' folders: every model's headline and plan. */
+function writePortfolio(manifest: Manifest, jobs: BatchJob[], io: CliIo): void {
+  const rows = portfolioRows(manifest, jobs);
+  const at = new Date().toISOString().slice(0, 16).replace("T", " ");
+  writeFileAtomic(join(manifest.root, "portfolio.html"), portfolioPage(manifest.name, rows, at));
+  const json = join(manifest.root, "portfolio.json");
+  writeFileAtomic(json, finiteJson({ format: "mmm-os/portfolio@1", manifest: manifest.file, rows }, json));
+  io.out(`Portfolio page: ${join(manifest.root, "portfolio.html")}`);
 }
 
 export async function runBatch(manifestPath: string, o: BatchOptions, io: CliIo): Promise<JobOutcome[]> {
@@ -86,6 +100,7 @@ export async function runBatch(manifestPath: string, o: BatchOptions, io: CliIo)
     },
   });
   io.out(summaryTable(manifest, jobs, outcomes));
+  writePortfolio(manifest, jobs, io);
   const tally = (s: string) => outcomes.filter((x) => x.status === s).length;
   io.out(
     `${jobs.length} jobs in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${tally("done")} done, ${tally("skipped")} already done and unchanged, ${tally("failed")} failed, ${tally("blocked")} not run (a job they need failed).`,
@@ -114,6 +129,7 @@ export async function runBatchStatus(manifestPath: string, o: BatchOptions, io: 
     );
   const tally = new Map<string, number>();
   for (const s of states) tally.set(s.state, (tally.get(s.state) ?? 0) + 1);
+  writePortfolio(manifest, jobs, io);
   io.out(`${jobs.length} jobs: ${[...tally].map(([k, v]) => `${v} ${k}`).join(", ")}.`);
 }
 

@@ -2,7 +2,7 @@
 // jobs whose keys change exactly where an input changed, and run on this machine's pool: the second
 // run does nothing, and a broken model fails alone, blocking only its own later jobs.
 
-import { appendFileSync, cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -100,6 +100,17 @@ describe("mmm batch on this machine", () => {
     const summary = c.out.join("\n");
     expect(summary).toMatch(/6 jobs in [\d.]+ s: 6 done, 0 already done/);
     expect(summary).toMatch(/one\s+plan\s+done/);
+    // the portfolio page and its JSON: every model's headline and plan gain
+    const portfolio = JSON.parse(readFileSync(join(root, "models", "portfolio.json"), "utf8"));
+    expect(portfolio.rows.map((r: { model: string }) => r.model)).toEqual(["one", "two"]);
+    for (const r of portfolio.rows) {
+      expect(Number.isFinite(r.blendedRoi), r.model).toBe(true);
+      expect(Number.isFinite(r.planGain), r.model).toBe(true);
+      expect(r.jobsDone).toBe(3);
+    }
+    const page = readFileSync(join(root, "models", "portfolio.html"), "utf8");
+    expect(page).not.toMatch(/<script/i);
+    expect(page).toContain('href="#by-gain"');
     const again = capture();
     expect(await main(["batch", file], again.io)).toBe(0);
     expect(again.out.join("\n")).toMatch(/0 done, 6 already done and unchanged/);
