@@ -12,6 +12,9 @@ import type { Manifest, PortfolioModel } from "./manifest.js";
 
 export type BatchJobKind = "prepare" | "fit" | "variant" | "report" | "plan";
 
+/** The order of stages: a pool or queue with a choice takes the earliest, whose outputs others wait for. */
+export const STAGE: Record<BatchJobKind, number> = { prepare: 1, fit: 2, variant: 3, report: 4, plan: 4 };
+
 export interface BatchJob {
   /** "<model>/<kind>", or "<model>/variant:<name>". */
   id: string;

@@ -2,7 +2,7 @@
 // `workers` at once, each job started as soon as the jobs it reads from have finished. A failed
 // job blocks the jobs that need it and nothing else.
 
-import type { BatchJob } from "./jobs.js";
+import { type BatchJob, STAGE } from "./jobs.js";
 import { type JobOutcome, type RunJobOptions, runJob } from "./runJob.js";
 
 export type BatchEvent =
@@ -43,7 +43,11 @@ export async function runLocal(jobs: BatchJob[], o: LocalPoolOptions): Promise<J
       }
     }
     while (running.size < o.workers && !o.signal?.aborted) {
-      const index = waiting.findIndex((j) => j.deps.every(ok));
+      // the earliest stage among the ready jobs: others wait for its outputs
+      let index = -1;
+      waiting.forEach((j, i) => {
+        if (j.deps.every(ok) && (index < 0 || STAGE[j.kind] < STAGE[waiting[index].kind])) index = i;
+      });
       if (index < 0) break;
       const [job] = waiting.splice(index, 1);
       const task = runJob(job, o).then(

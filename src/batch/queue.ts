@@ -10,14 +10,15 @@ import { existsSync } from "node:fs";
 import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { MmmError } from "../core/errors.js";
-import type { BatchJob } from "./jobs.js";
+import { type BatchJob, STAGE } from "./jobs.js";
 import { type JobOutcome, outputExists, runJob } from "./runJob.js";
 
 export const QUEUE_NAME = "mmm-batch";
 const ATTEMPTS = 3;
 const BACKOFF_MS = 2000;
 /** How soon a job whose inputs are not there yet is looked at again. */
-const DEPENDENCY_POLL_MS = 1000;
+const DEPENDENCY_POLL_MS = 250;
+
 const CANCEL_POLL_MS = 500;
 
 export interface QueuedJob {
@@ -97,6 +98,8 @@ export function enqueue(jobs: BatchJob[], url: string, manifest: string): Promis
       };
       await queue.add(job.id, data, {
         jobId: id,
+        // earlier stages first (lower is sooner): a worker seldom takes a job it must put back
+        priority: STAGE[job.kind],
         attempts: ATTEMPTS,
         backoff: { type: "exponential", delay: BACKOFF_MS },
         removeOnComplete: { age: 7 * 24 * 3600 },
