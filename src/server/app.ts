@@ -10,7 +10,6 @@ import { existsSync, readFileSync } from "node:fs";
 import { extname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { MmmError } from "../core/errors.js";
 import type { Registry, RunRecord } from "../registry/registry.js";
 import { type Workspace, withRegistry } from "../registry/workspace.js";
@@ -18,28 +17,12 @@ import type { RefreshRecord } from "../report/refreshPage.js";
 import type { RunFolder } from "../runs/runReader.js";
 import { comparisonChart, comparisonRows } from "./compare.js";
 import { curvePoints, curvesComparisonChart } from "./compareCurves.js";
-import { localFitPage } from "./localFitPage.js";
+import { apiError, CSP } from "./http.js";
 import { comparePage, errorPage, refreshPanel, runPage, runsPage } from "./pages.js";
-import { horizonParam, plannerPayload, referenceOutcome, savePlan } from "./planner.js";
-import { plannerPage } from "./plannerPage.js";
+import { addPlannerRoutes } from "./plannerRoutes.js";
 import { fitOf } from "./runCache.js";
 import { executivePage } from "./runReport.js";
 import { workspaceFile } from "./safePath.js";
-
-/** No scripts, no fetches, no framing: pages and files are read, not run. */
-export const CSP =
-  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-
-/** The planner: this server's scripts and workers, and fetches back to it (its posterior JSON). */
-export const PLANNER_CSP =
-  "default-src 'none'; script-src 'self'; worker-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-
-/** The browser-only fit: scripts and workers from this server, and no connection to anywhere. */
-export const LOCAL_FIT_CSP =
-  "default-src 'none'; script-src 'self'; worker-src 'self'; connect-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-
-/** Saved plans are tiny (a note and one amount per channel). */
-const SAVE_LIMIT_BYTES = 16 * 1024;
 
 /** The bundles `npm run build` writes (web/build.mjs); the same path from src/ and from dist/. */
 export const DEFAULT_ASSETS = fileURLToPath(new URL("../../dist/web/", import.meta.url));
@@ -83,8 +66,6 @@ function refreshOf(run: RunRecord): RefreshRecord | null {
 
 const valueUnitOf = (fit: RunFolder) =>
   fit.model.data.valuePerUnit ? fit.model.data.currency : fit.model.data.kpi;
-
-const apiError = (error: string, fix: string) => ({ error, fix });
 
 export function createApp(ws: Workspace, options: AppOptions = {}): Hono {
   const app = new Hono();
@@ -184,73 +165,7 @@ export function createApp(ws: Workspace, options: AppOptions = {}): Hono {
     );
   });
 
-  app.get("/runs/:id/plan", (c) => {
-    const run = read((r) => r.get(c.req.param("id")));
-    const horizonWeeks = horizonParam(c.req.query("horizon"));
-    const { session, result } = referenceOutcome(run, horizonWeeks);
-    const fit = fitOf(run);
-    const display = fit.summary.roi_display ?? session.returnUnits;
-    c.header("Content-Security-Policy", PLANNER_CSP);
-    return c.html(
-      plannerPage(
-        {
-          run,
-          session,
-          result,
-          horizonWeeks,
-          display: { factor: display.factor, short: display.short, unit: display.unit },
-          scriptReady: existsSync(join(assetsDir, "planner.js")),
-          allowSave,
-          approximate: fit.fit.method === "fast",
-        },
-        name,
-      ),
-    );
-  });
-  app.get("/api/runs/:id/planner", (c) => {
-    const run = read((r) => r.get(c.req.param("id")));
-    return c.json(plannerPayload(run, horizonParam(c.req.query("horizon"))));
-  });
-  app.post(
-    "/api/runs/:id/plans",
-    bodyLimit({
-      maxSize: SAVE_LIMIT_BYTES,
-      onError: (c) => c.json(apiError("The plan is larger than 16 KB.", "send one amount per channel"), 413),
-    }),
-    async (c) => {
-      // a page of another site must not save plans through the user's browser: same origin only
-      const origin = c.req.header("Origin");
-      if (origin !== new URL(c.req.url).origin)
-        return c.json(
-          apiError("Plans are saved from the dashboard's own pages only.", "use the planner page"),
-          403,
-        );
-      if (!(c.req.header("Content-Type") ?? "").startsWith("application/json"))
-        return c.json(apiError("The plan must be sent as JSON.", "Content-Type: application/json"), 415);
-      let body: unknown;
-      try {
-        body = await c.req.json();
-      } catch {
-        return c.json(apiError("The plan is not valid JSON.", "send the planner's JSON"), 400);
-      }
-      const run = read((r) => r.get(c.req.param("id")));
-      return c.json(savePlan(ws, run, body), 201);
-    },
-  );
-  app.get("/local", (c) => {
-    c.header("Content-Security-Policy", LOCAL_FIT_CSP);
-    return c.html(localFitPage(name, existsSync(join(assetsDir, "local-fit.js"))));
-  });
-  app.get("/assets/:file", (c) => {
-    const file = c.req.param("file");
-    // only the bundle's own flat file names: nothing else of the disk is reachable here
-    if (!/^[a-z][a-z0-9-]*\.js$/.test(file) || !existsSync(join(assetsDir, file)))
-      return notFound(c.req.path);
-    c.header("Content-Security-Policy", "default-src 'none'");
-    return c.body(readFileSync(join(assetsDir, file)), 200, {
-      "Content-Type": "text/javascript; charset=utf-8",
-    });
-  });
+  addPlannerRoutes(app, { ws, name, assetsDir, allowSave, read });
 
   app.get("/files/*", (c) => {
     const path = workspaceFile(ws.root, c.req.path.slice("/files/".length), [registryFile]);

@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runServe } from "../../src/cli/serve.js";
 import { loadWorkspace } from "../../src/registry/workspace.js";
-import { CSP, createApp } from "../../src/server/app.js";
+import { createApp } from "../../src/server/app.js";
+import { CSP } from "../../src/server/http.js";
 import { capture } from "../cli/helpers.js";
 import { dashboardWorkspace } from "./fixture.js";
 

@@ -2,7 +2,8 @@
 // the plan per posterior draw; the numbers, the gain's histogram and the equivalent command are
 // updated in place. Moves made while the worker is busy are merged into the next request.
 
-import { liveText } from "../../src/planning/liveText.js";
+import type { LiveResult } from "../../src/planning/liveScenario.js";
+import { liveText, type ReturnDisplay } from "../../src/planning/liveText.js";
 import { planRulesText } from "../../src/planning/scenario.js";
 import type { PlannerPayload } from "../../src/server/planner.js";
 import { drawHistogram } from "./histogram.js";
@@ -23,45 +24,96 @@ const probe: PlannerProbe = { ready: false, updates: 0, latencies: [], valuation
 
 const $ = <T extends Element>(selector: string, root: ParentNode = document) =>
   root.querySelector(selector) as T;
+const setText = (selector: string, text: string, root: ParentNode = document) => {
+  $<HTMLElement>(selector, root).textContent = text;
+};
 
-function start(): void {
-  const form = $<HTMLFormElement>("#planner");
-  if (!form) return;
-  const { run, folder } = form.dataset as { run: string; folder: string };
-  const horizon = Number(form.dataset.horizon);
-  const display = { factor: Number(form.dataset.factor), short: form.dataset.short ?? "ROI" };
-  const rows = [...form.querySelectorAll<HTMLTableRowElement>("tbody tr")];
-  const references = rows.map((r) => Number(r.dataset.reference));
-  const amounts = [...references];
-  const status = $<HTMLElement>("#planner-status");
-  const worker = new Worker("/assets/planner-worker.js", { type: "module" });
-  let nextId = 1;
-  let busy = false;
-  let pending = false;
-  let movedAt = 0;
+class Planner {
+  private readonly rows: HTMLTableRowElement[];
+  private readonly references: number[];
+  private readonly amounts: number[];
+  private readonly worker = new Worker("/assets/planner-worker.js", { type: "module" });
+  private readonly status = $<HTMLElement>("#planner-status");
+  private readonly run: string;
+  private readonly folder: string;
+  private readonly horizon: number;
+  private readonly display: ReturnDisplay;
+  private nextId = 1;
+  private busy = false;
+  private pending = false;
+  private movedAt = 0;
 
-  const send = () => {
+  constructor(form: HTMLFormElement) {
+    this.run = form.dataset.run as string;
+    this.folder = form.dataset.folder as string;
+    this.horizon = Number(form.dataset.horizon);
+    this.display = { factor: Number(form.dataset.factor), short: form.dataset.short ?? "ROI" };
+    this.rows = [...form.querySelectorAll<HTMLTableRowElement>("tbody tr")];
+    this.references = this.rows.map((r) => Number(r.dataset.reference));
+    this.amounts = [...this.references];
+    this.worker.onmessage = (e: MessageEvent<FromWorker>) => this.onMessage(e.data);
+    this.wireInputs();
+    document.querySelector<HTMLButtonElement>("#save-plan")?.addEventListener("click", () => this.save());
+  }
+
+  /** Fetches the fit's posterior once and hands it to the worker. */
+  async load(): Promise<void> {
+    try {
+      const res = await fetch(`/api/runs/${encodeURIComponent(this.run)}/planner?horizon=${this.horizon}`);
+      const body = await res.json();
+      if (!res.ok) throw new Error(body.error ?? `HTTP ${res.status}`);
+      this.post({ type: "init", payload: body as PlannerPayload });
+    } catch (err) {
+      probe.error = (err as Error).message;
+      this.status.textContent = `Could not load the posterior: ${probe.error}`;
+    }
+  }
+
+  private post(message: ToWorker): void {
+    this.worker.postMessage(message);
+  }
+
+  private send(): void {
     if (!probe.ready) return;
-    if (busy) {
-      pending = true;
+    if (this.busy) {
+      this.pending = true;
       return;
     }
-    busy = true;
-    const message: ToWorker = { type: "evaluate", id: nextId++, amounts: [...amounts] };
-    worker.postMessage(message);
-  };
+    this.busy = true;
+    this.post({ type: "evaluate", id: this.nextId++, amounts: [...this.amounts] });
+  }
 
-  const showInputs = (except?: number) => {
-    rows.forEach((r, i) => {
-      if (i === except) return;
-      $<HTMLInputElement>("input[type=range]", r).value = String(Math.round(amounts[i]));
-      $<HTMLInputElement>("input[type=number]", r).value = String(Math.round(amounts[i]));
+  private wireInputs(): void {
+    this.rows.forEach((r, i) => {
+      const slider = $<HTMLInputElement>("input[type=range]", r);
+      const box = $<HTMLInputElement>("input[type=number]", r);
+      slider.addEventListener("input", () => {
+        box.value = slider.value;
+        this.move(i, Number(slider.value));
+      });
+      box.addEventListener("input", () => {
+        const v = Number(box.value);
+        const ok = box.value !== "" && Number.isFinite(v) && v >= 0;
+        box.setCustomValidity(ok ? "" : "an amount of zero or more");
+        if (!ok) return;
+        slider.value = String(v);
+        this.move(i, v);
+      });
     });
-  };
+    $<HTMLButtonElement>("#reset").addEventListener("click", () => {
+      this.references.forEach((v, i) => {
+        this.amounts[i] = v;
+      });
+      this.movedAt = performance.now();
+      this.showInputs();
+      this.send();
+    });
+  }
 
   /** Channel i moves to `amount`; holding the total, the others share the difference pro rata. */
-  const move = (i: number, amount: number) => {
+  private move(i: number, amount: number): void {
     const hold = $<HTMLInputElement>("#hold-total").checked;
+    const amounts = this.amounts;
     if (hold) {
       const total = amounts.reduce((s, a) => s + a, 0);
       const a = Math.min(amount, total);
@@ -72,69 +124,62 @@ function start(): void {
       });
       amounts[i] = a;
     } else amounts[i] = amount;
-    movedAt = performance.now();
-    showInputs(hold ? undefined : i);
-    send();
-  };
+    this.movedAt = performance.now();
+    this.showInputs(hold ? undefined : i);
+    this.send();
+  }
 
-  rows.forEach((r, i) => {
-    const slider = $<HTMLInputElement>("input[type=range]", r);
-    const box = $<HTMLInputElement>("input[type=number]", r);
-    slider.addEventListener("input", () => {
-      box.value = slider.value;
-      move(i, Number(slider.value));
+  private showInputs(except?: number): void {
+    this.rows.forEach((r, i) => {
+      if (i === except) return;
+      $<HTMLInputElement>("input[type=range]", r).value = String(Math.round(this.amounts[i]));
+      $<HTMLInputElement>("input[type=number]", r).value = String(Math.round(this.amounts[i]));
     });
-    box.addEventListener("input", () => {
-      const v = Number(box.value);
-      const ok = box.value !== "" && Number.isFinite(v) && v >= 0;
-      box.setCustomValidity(ok ? "" : "an amount of zero or more");
-      if (!ok) return;
-      slider.value = String(v);
-      move(i, v);
-    });
-  });
-  $<HTMLButtonElement>("#reset").addEventListener("click", () => {
-    references.forEach((v, i) => {
-      amounts[i] = v;
-    });
-    movedAt = performance.now();
-    showInputs();
-    send();
-  });
+  }
 
-  worker.onmessage = (e: MessageEvent<FromWorker>) => {
-    const msg = e.data;
+  private onMessage(msg: FromWorker): void {
     if (msg.type === "error") {
       probe.error = msg.message;
-      busy = false;
-      status.textContent = `The planner stopped: ${msg.message}. Reload the page; mmm scenario gives the same numbers.`;
-      return;
-    }
-    if (msg.type === "ready") {
+      this.busy = false;
+      this.status.textContent = `The planner stopped: ${msg.message}. Reload the page; mmm scenario gives the same numbers.`;
+    } else if (msg.type === "ready") {
       probe.ready = true;
-      status.textContent = `Live: ${msg.draws} posterior draws in this browser (loaded in ${msg.ms.toFixed(0)} ms). Move a slider.`;
-      return;
+      this.status.textContent = `Live: ${msg.draws} posterior draws in this browser (loaded in ${msg.ms.toFixed(0)} ms). Move a slider.`;
+    } else {
+      this.busy = false;
+      this.render(msg.result);
+      const latency = performance.now() - this.movedAt;
+      probe.latencies.push(latency);
+      probe.valuations.push(msg.ms);
+      probe.updates++;
+      this.status.textContent = `Live: ${msg.result.gainDraws.length} posterior draws; this plan valued in ${msg.ms.toFixed(1)} ms (${latency.toFixed(0)} ms from the move to these numbers).`;
+      if (this.pending) {
+        this.pending = false;
+        this.send();
+      }
     }
-    busy = false;
-    const r = msg.result;
-    const text = liveText(r, horizon, display);
-    $<HTMLElement>("#gain").textContent = text.gain;
-    $<HTMLElement>("#gain-range").textContent = text.gainRange;
-    $<HTMLElement>("#p-better").textContent = text.pBetter;
-    $<HTMLElement>("#net").textContent = text.net;
-    $<HTMLElement>("#p-net").textContent = text.pNet;
-    $<HTMLElement>("#extra-spend").textContent = text.extraSpend;
-    $<HTMLElement>("#plan-value").textContent = text.value;
-    $<HTMLElement>("#value-range").textContent = text.valueRange;
-    $<HTMLElement>("#plan-total").textContent = text.total;
-    $<HTMLElement>("#total-change").textContent = text.totalChange;
-    rows.forEach((row, i) => {
+  }
+
+  /** The outcome cards, the channel rows, the histogram and the command line. */
+  private render(r: LiveResult): void {
+    const text = liveText(r, this.horizon, this.display);
+    setText("#gain", text.gain);
+    setText("#gain-range", text.gainRange);
+    setText("#p-better", text.pBetter);
+    setText("#net", text.net);
+    setText("#p-net", text.pNet);
+    setText("#extra-spend", text.extraSpend);
+    setText("#plan-value", text.value);
+    setText("#value-range", text.valueRange);
+    setText("#plan-total", text.total);
+    setText("#total-change", text.totalChange);
+    this.rows.forEach((row, i) => {
       const t = text.rows[i];
-      $<HTMLElement>(".change", row).textContent = t.change;
+      setText(".change", t.change, row);
       ($<HTMLElement>(".weekly", row).firstChild as Text).textContent = t.weekly;
       ($<HTMLElement>(".mroi", row).firstChild as Text).textContent = t.mroi;
-      $<HTMLElement>(".mroi-range", row).textContent = t.mroiRange;
-      $<HTMLElement>(".p-mroi", row).textContent = t.pMroi;
+      setText(".mroi-range", t.mroiRange, row);
+      setText(".p-mroi", t.pMroi, row);
       row.querySelectorAll("td").forEach((td) => {
         td.classList.toggle("extrapolated", t.extrapolated && td.matches(".slider, .amount, .weekly"));
       });
@@ -143,34 +188,30 @@ function start(): void {
         : "";
     });
     drawHistogram($<SVGSVGElement>("#gain-hist"), r.gainDraws);
-    $<HTMLElement>("#cli-command").textContent =
-      `mmm scenario ${folder} --horizon ${horizon} --plan "${planRulesText(r.rows)}"`;
-    const latency = performance.now() - movedAt;
-    probe.latencies.push(latency);
-    probe.valuations.push(msg.ms);
-    probe.updates++;
-    status.textContent = `Live: ${r.gainDraws.length} posterior draws; this plan valued in ${msg.ms.toFixed(1)} ms (${latency.toFixed(0)} ms from the move to these numbers).`;
-    if (pending) {
-      pending = false;
-      send();
-    }
-  };
+    setText(
+      "#cli-command",
+      `mmm scenario ${this.folder} --horizon ${this.horizon} --plan "${planRulesText(r.rows)}"`,
+    );
+  }
 
-  const saveButton = document.querySelector<HTMLButtonElement>("#save-plan");
-  saveButton?.addEventListener("click", async () => {
+  /** Saves the plan to the registry (the server must run with --allow-save). */
+  private async save(): Promise<void> {
+    const button = $<HTMLButtonElement>("#save-plan");
     const saveStatus = $<HTMLElement>("#save-status");
     const note = $<HTMLInputElement>("#save-note").value.trim();
     if (!note) {
       saveStatus.textContent = "Write a note first: what is this plan for?";
       return;
     }
-    const byChannel = Object.fromEntries(rows.map((r, i) => [r.dataset.channel as string, amounts[i]]));
-    saveButton.disabled = true;
+    const amounts = Object.fromEntries(
+      this.rows.map((r, i) => [r.dataset.channel as string, this.amounts[i]]),
+    );
+    button.disabled = true;
     try {
-      const res = await fetch(`/api/runs/${encodeURIComponent(run)}/plans`, {
+      const res = await fetch(`/api/runs/${encodeURIComponent(this.run)}/plans`, {
         method: "POST",
         headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ note, horizonWeeks: horizon, amounts: byChannel }),
+        body: JSON.stringify({ note, horizonWeeks: this.horizon, amounts }),
       });
       const body = await res.json();
       saveStatus.replaceChildren();
@@ -184,21 +225,10 @@ function start(): void {
     } catch (err) {
       saveStatus.textContent = `Not saved: ${(err as Error).message}`;
     } finally {
-      saveButton.disabled = false;
+      button.disabled = false;
     }
-  });
-
-  fetch(`/api/runs/${encodeURIComponent(run)}/planner?horizon=${horizon}`)
-    .then(async (res) => {
-      const body = await res.json();
-      if (!res.ok) throw new Error(body.error ?? `HTTP ${res.status}`);
-      const init: ToWorker = { type: "init", payload: body as PlannerPayload };
-      worker.postMessage(init);
-    })
-    .catch((err: Error) => {
-      probe.error = err.message;
-      status.textContent = `Could not load the posterior: ${err.message}`;
-    });
+  }
 }
 
-start();
+const form = document.querySelector<HTMLFormElement>("#planner");
+if (form) new Planner(form).load();
