@@ -9,7 +9,6 @@ import { existsSync, linkSync, mkdirSync, readdirSync, rmSync, writeFileSync } f
 import { availableParallelism } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { MmmError } from "../core/errors.js";
 import { loadWorkspace, WORKSPACE_FILE } from "../registry/workspace.js";
 import { registerRunFolder } from "../runs/runRegistration.js";
 import type { BatchJob } from "./jobs.js";
@@ -141,13 +140,4 @@ export async function runJob(job: BatchJob, o: RunJobOptions = {}): Promise<JobO
   }
   ensureRegistered(job, note);
   return { id: job.id, status: "done", seconds: seconds() };
-}
-
-export function jobError(job: BatchJob, message: string): MmmError {
-  return new MmmError(
-    "E_BATCH_JOB",
-    `Job ${job.id} failed: ${message}`,
-    { key: job.id },
-    "fix the cause above and run the manifest again: finished jobs are not redone",
-  );
 }
