@@ -43,7 +43,39 @@ export function connectionOf(url: string) {
   return { url, maxRetriesPerRequest: null };
 }
 
+/**
+ * Fails fast, with the reason, when Redis cannot be reached: BullMQ itself would wait and
+ * reconnect for ever (right for a worker riding out a short outage, wrong for a first contact).
+ */
+async function checkReachable(url: string): Promise<void> {
+  connectionOf(url);
+  const client = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 5000,
+    maxRetriesPerRequest: 1,
+    retryStrategy: () => null,
+  });
+  let reason = "";
+  client.on("error", (e: Error) => {
+    reason = e.message;
+  });
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (e) {
+    throw new MmmError(
+      "E_QUEUE_UNREACHABLE",
+      `Cannot reach the Redis queue at ${url} (${reason || (e as Error).message}).`,
+      { option: "--queue" },
+      "start redis-server there (or check the host, port and firewall), then run the command again",
+    );
+  } finally {
+    client.disconnect();
+  }
+}
+
 async function withQueue<T>(url: string, f: (q: Queue) => Promise<T>): Promise<T> {
+  await checkReachable(url);
   const queue = new Queue(QUEUE_NAME, { connection: connectionOf(url) });
   try {
     return await f(queue);
@@ -175,6 +207,7 @@ export async function startWorker(
   url: string,
   o: WorkerOptions = {},
 ): Promise<{ close: () => Promise<void> }> {
+  await checkReachable(url);
   const connection = connectionOf(url);
   const queue = new Queue(QUEUE_NAME, { connection });
   // the cancel flags: a plain client beside BullMQ's own connections
@@ -226,6 +259,10 @@ export async function startWorker(
     },
   );
   worker.on("failed", (job, e) => o.onEvent?.({ type: "end", id: job?.name ?? "?", error: e.message }));
+  // a lost connection is retried by BullMQ; it is said, not thrown (an unheard 'error' would crash)
+  const connectionTrouble = (e: Error) => o.onEvent?.({ type: "end", id: "(queue)", error: e.message });
+  worker.on("error", connectionTrouble);
+  queue.on("error", connectionTrouble);
   await worker.waitUntilReady();
   return {
     close: async () => {

@@ -114,6 +114,10 @@ describe("mmm batch on this machine", () => {
     const again = capture();
     expect(await main(["batch", file], again.io)).toBe(0);
     expect(again.out.join("\n")).toMatch(/0 done, 6 already done and unchanged/);
+    // an unreachable queue is said at once, not waited on
+    const unreachable = capture();
+    expect(await main(["batch", "status", file, "--queue", "redis://127.0.0.1:1"], unreachable.io)).toBe(2);
+    expect(unreachable.err.join("\n")).toMatch(/E_QUEUE_UNREACHABLE.*ECONNREFUSED/s);
     const status = capture();
     expect(await main(["batch", "status", file], status.io)).toBe(0);
     expect(status.out.at(-1)).toBe("6 jobs: 6 done.");
