@@ -6,7 +6,7 @@
 // the same manifest again queues nothing.
 
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -155,4 +155,42 @@ describe("mmm batch on a Redis queue with two workers", () => {
     expect(again).toEqual({ added: 0, queued: 0, done: jobs.length, retried: 0 });
     survivor.proc.kill("SIGTERM");
   }, 400_000);
+
+  it("cancels a submitted manifest: waiting jobs are removed, the running one is stopped and leaves nothing", async (ctx) => {
+    ctx.skip(!HAS_REDIS, SKIP);
+    // the first test's workers are gone before anything is submitted
+    for (const w of workers)
+      if (w.proc.exitCode === null && w.proc.signalCode === null)
+        await new Promise((r) => w.proc.once("exit", r));
+    // the same brands with another seed: the tables are done, twelve new fits to run
+    const text = readFileSync(join(root, "portfolio.yaml"), "utf8").replace(
+      "draws: 120 }",
+      "draws: 120, seed: 9 }",
+    );
+    writeFileSync(join(root, "reseed.yaml"), text);
+    const manifest = loadManifest(join(root, "reseed.yaml"));
+    const jobs = expandManifest(manifest);
+    const submitted = await enqueue(jobs, url, manifest.name);
+    expect(submitted.added).toBe(12);
+    expect(submitted.done).toBe(4);
+    const worker = startWorker();
+    await until("a fit to start", () => /▶ \S+\/(fit|variant:)/.test(worker.log.join("")), 120_000);
+    const running = (worker.log.join("").match(/▶ (\S+)/) ?? [])[1] as string;
+    const c = capture();
+    expect(await main(["batch", "cancel", join(root, "reseed.yaml"), "--queue", url], c.io)).toBe(0);
+    expect(c.out.join("\n")).toMatch(/1[01] waiting job\(s\) removed, 1 running job\(s\) told to stop/);
+    await until(
+      "the running job to stop",
+      async () => (await queueStatus(jobs, url)).find((s) => s.id === running)?.state === "failed",
+      60_000,
+    );
+    const states = await queueStatus(jobs, url);
+    expect(states.find((s) => s.id === running)?.message).toBe("cancelled");
+    for (const j of jobs.filter((x) => x.kind === "prepare"))
+      expect(states.find((s) => s.id === j.id)?.state).toBe("done");
+    const stopped = jobs.find((j) => j.id === running) as (typeof jobs)[number];
+    expect(existsSync(stopped.out)).toBe(false);
+    expect(readdirSync(join(stopped.workspace, "runs")).filter((n) => n.startsWith("."))).toEqual([]);
+    worker.proc.kill("SIGTERM");
+  }, 200_000);
 });
