@@ -38,7 +38,7 @@ export async function runServe(
       );
       if (o.host !== "127.0.0.1" && o.host !== "localhost" && o.host !== "::1")
         io.err(
-          `warning: --host ${o.host} makes the dashboard reachable from other machines; it has no login`,
+          `warning: --host ${o.host} makes the dashboard reachable from other machines; it has no login${o.allowSave ? ", and --allow-save lets anyone who reaches it save plans to the registry" : ""}`,
         );
       resolve({ url, close: () => new Promise<void>((done) => server.close(() => done())) });
     });
