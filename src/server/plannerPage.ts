@@ -13,7 +13,8 @@ import { page } from "./pages.js";
 
 const PLANNER_CSS = `
 main { max-width: 1120px; }
-table.planner input[type=range] { width: 150px; vertical-align: middle; }
+table.planner { font-size: 0.94em; }
+table.planner input[type=range] { width: 130px; vertical-align: middle; }
 table.planner input[type=number] { width: 95px; }
 table.planner td.extrapolated, table.planner td.extrapolated input { background: #fff4d6; }
 .outcome { display: flex; gap: 28px; flex-wrap: wrap; align-items: flex-start; margin: 14px 0; }
@@ -67,15 +68,17 @@ export function plannerPage(v: PlannerView, workspaceName: string): string {
   const horizons = [4, 8, 13, 26, 52].map((h) =>
     h === v.horizonWeeks ? html`<b>${h} weeks</b>` : html`<a href="?horizon=${h}">${h} weeks</a>`,
   );
+  // the unit is in the paragraph above the table: a KPI-per-1k unit would make the headers too wide
+  const marginal = v.display.short === "ROI" ? "ROI" : "return";
   const command = `mmm scenario ${v.run.folder} --horizon ${v.horizonWeeks} --plan "${planRulesText(v.result.rows)}"`;
   return page(
     `Plan · ${v.run.id}`,
     html`<h1>Plan the next ${v.horizonWeeks} weeks</h1>
 <p>From fit <a href="/runs/${v.run.id}">${v.run.id}</a> ${v.run.status === "approved" ? badge("approved", "ok") : badge(v.run.status, "warn")}${v.approximate ? html` ${badge("approximate: Laplace fit", "warn")}` : ""} · horizon: ${horizons.map((h, i) => html`${i > 0 ? " · " : ""}${h}`)}</p>
-<p class="muted">Reference plan: ${s.context.referenceLabel}${s.context.geoSplitLabel === "national" ? "" : `; geo split: ${s.context.geoSplitLabel}`}. Values are incremental ${s.valueUnit} over spending nothing, carryover included, over ${String(s.rows.length)} posterior draws — the valuation <code>mmm scenario</code> uses. Marginal ROI is in ${v.display.unit}.</p>
+<p class="muted">Reference plan: ${s.context.referenceLabel}${s.context.geoSplitLabel === "national" ? "" : `; geo split: ${s.context.geoSplitLabel}`}. Values are incremental ${s.valueUnit} over spending nothing, carryover included, over ${String(s.rows.length)} posterior draws — the valuation <code>mmm scenario</code> uses. Marginal ${marginal} is in ${v.display.unit}.</p>
 <form id="planner" data-run="${v.run.id}" data-horizon="${String(v.horizonWeeks)}" data-folder="${v.run.folder}" data-save="${v.allowSave ? "on" : "off"}" data-factor="${String(v.display.factor)}" data-short="${v.display.short}">
 <table class="planner">
-<thead><tr><th>channel</th><th class="num">reference</th><th>plan</th><th>amount</th><th class="num">change</th><th class="num">weekly</th><th class="num">marginal ${v.display.short} now (90%)</th><th class="num">marginal ${v.display.short} at the plan</th><th class="num">P(marginal &gt; 1)</th></tr></thead>
+<thead><tr><th>channel</th><th class="num">reference</th><th>plan</th><th>amount</th><th class="num">change</th><th class="num">weekly</th><th class="num">marginal ${marginal} now (90%)</th><th class="num">marginal ${marginal} at the plan</th><th class="num">P(marginal &gt; 1)</th></tr></thead>
 <tbody>${channelRows(v)}</tbody>
 <tfoot><tr><th>total</th><td class="num">${compact(v.result.referenceTotal)}</td><td></td><td class="num" id="plan-total">${text.total}</td><td class="num" id="total-change">${text.totalChange}</td><td colspan="4"></td></tr></tfoot>
 </table>
@@ -87,7 +90,11 @@ export function plannerPage(v: PlannerView, workspaceName: string): string {
 <section class="outcome" aria-live="polite">
 <div class="card"><div>expected gain over the reference</div><div class="figure" id="gain">${text.gain}</div><div class="muted">5th to 95th percentile <span id="gain-range">${text.gainRange}</span></div></div>
 <div class="card"><div>P(gain &gt; 0)</div><div class="figure" id="p-better">${text.pBetter}</div><div class="muted">the share of draws where the plan beats the reference</div></div>
-<div class="card"><div>net of the extra spend (<span id="extra-spend">${text.extraSpend}</span>)</div><div class="figure" id="net">${text.net}</div><div class="muted">P(the move pays for itself) = <span id="p-net">${text.pNet}</span></div></div>
+<div class="card"><div>net of the extra spend (<span id="extra-spend">${text.extraSpend}</span>)</div><div class="figure" id="net">${text.net}</div><div class="muted">${
+      v.result.net
+        ? html`P(the move pays for itself) = <span id="p-net">${text.pNet}</span>`
+        : "the KPI has no value in currency: set kpi.value_per_unit in the prepare config to net out the spend"
+    }</div></div>
 <div class="card"><div>the plan's value</div><div class="figure" id="plan-value">${text.value}</div><div class="muted">90% interval <span id="value-range">${text.valueRange}</span></div></div>
 <figure><svg id="gain-hist" width="360" height="150" role="img" aria-label="distribution of the gain over posterior draws"></svg><figcaption class="muted">gain per posterior draw</figcaption></figure>
 </section>

@@ -167,7 +167,8 @@ class Planner {
     setText("#gain-range", text.gainRange);
     setText("#p-better", text.pBetter);
     setText("#net", text.net);
-    setText("#p-net", text.pNet);
+    // a KPI without a value in currency has no net, and its card says why instead
+    if (r.net) setText("#p-net", text.pNet);
     setText("#extra-spend", text.extraSpend);
     setText("#plan-value", text.value);
     setText("#value-range", text.valueRange);
