@@ -14,13 +14,11 @@ import { MmmError } from "../core/errors.js";
 import type { Registry, RunRecord } from "../registry/registry.js";
 import { type Workspace, withRegistry } from "../registry/workspace.js";
 import type { RefreshRecord } from "../report/refreshPage.js";
-import type { RunFolder } from "../runs/runReader.js";
 import { comparisonChart, comparisonRows } from "./compare.js";
-import { curvePoints, curvesComparisonChart } from "./compareCurves.js";
+import { curvesComparisonChart } from "./compareCurves.js";
 import { apiError, CSP } from "./http.js";
 import { comparePage, errorPage, refreshPanel, runPage, runsPage } from "./pages.js";
 import { addPlannerRoutes } from "./plannerRoutes.js";
-import { fitOf } from "./runCache.js";
 import { executivePage } from "./runReport.js";
 import { workspaceFile } from "./safePath.js";
 
@@ -63,9 +61,6 @@ function refreshOf(run: RunRecord): RefreshRecord | null {
     return null;
   }
 }
-
-const valueUnitOf = (fit: RunFolder) =>
-  fit.model.data.valuePerUnit ? fit.model.data.currency : fit.model.data.kpi;
 
 export function createApp(ws: Workspace, options: AppOptions = {}): Hono {
   const app = new Hono();
@@ -116,15 +111,12 @@ export function createApp(ws: Workspace, options: AppOptions = {}): Hono {
   });
   app.get("/compare", async (c) => {
     const runs = read((r) => r.list());
-    const points = curvePoints(runs);
-    const newest = runs.find((r) => r.kind === "fit" && r.folderExists && !r.problem);
-    const valueUnit = newest ? valueUnitOf(fitOf(newest)) : "";
     return c.html(
       comparePage(
         await comparisonChart(runs),
         comparisonRows(runs).rows,
         name,
-        await curvesComparisonChart(points, valueUnit),
+        await curvesComparisonChart(runs),
       ),
     );
   });

@@ -37,6 +37,18 @@ export function comparisonRows(runs: RunRecord[]) {
   };
 }
 
+/** One colour per fit, oldest lightest: the encoding every chart across fits uses. */
+export function fitColour(order: string[]) {
+  return {
+    field: "run",
+    type: "ordinal",
+    sort: order,
+    scale: { scheme: "blues" },
+    title: "fit",
+    legend: { orient: "bottom", columns: 2 },
+  } as const;
+}
+
 export async function comparisonChart(runs: RunRecord[]): Promise<string | null> {
   const { fits, rows, unit } = comparisonRows(runs);
   if (fits.length === 0) return null;
@@ -51,14 +63,7 @@ export async function comparisonChart(runs: RunRecord[]): Promise<string | null>
     axis: { labelAngle: 0 },
   } as const;
   const xOffset = { field: "run", type: "ordinal", sort: order } as const;
-  const colour = {
-    field: "run",
-    type: "ordinal",
-    sort: order,
-    scale: { scheme: "blues" },
-    title: "fit",
-    legend: { orient: "bottom", columns: 2 },
-  } as const;
+  const colour = fitColour(order);
   // the unit is in the subtitle: a long rotated axis title would stretch the chart upwards
   const y = (field: string) => ({ field, type: "quantitative", title: "ROI" }) as const;
   const spec: TopLevelSpec = {

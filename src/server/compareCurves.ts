@@ -13,6 +13,7 @@ import type { RunRecord } from "../registry/registry.js";
 import { chartTitle, val } from "../report/chartKit.js";
 import { renderSvg } from "../report/render.js";
 import { CHART_WIDTH, VEGA_CONFIG } from "../report/theme.js";
+import { fitColour } from "./compare.js";
 import { fitOf } from "./runCache.js";
 
 const HORIZON = 13;
@@ -37,7 +38,8 @@ function readableFits(runs: RunRecord[]): RunRecord[] {
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 }
 
-export function curvePoints(runs: RunRecord[]): CurvePoint[] {
+/** Each fit's curve points, and the value unit of the newest fit (the one whose band is drawn). */
+function curvePoints(runs: RunRecord[]): { points: CurvePoint[]; valueUnit: string } {
   const fits = readableFits(runs).flatMap((run) => {
     try {
       return [{ run, fit: fitOf(run) }];
@@ -45,7 +47,7 @@ export function curvePoints(runs: RunRecord[]): CurvePoint[] {
       return [];
     }
   });
-  if (fits.length === 0) return [];
+  if (fits.length === 0) return { points: [], valueUnit: "" };
   // one grid per channel for every fit: up to twice the largest week any fit has seen
   const top = new Map<string, number>();
   const contexts = fits.map(({ fit }) => {
@@ -53,7 +55,9 @@ export function curvePoints(runs: RunRecord[]): CurvePoint[] {
     for (const c of ctx.channels) top.set(c.name, Math.max(top.get(c.name) ?? 0, 2 * c.maxWeekly));
     return ctx;
   });
-  return fits.flatMap(({ run, fit }, i) => {
+  const newest = fits[fits.length - 1].fit.model.data;
+  const valueUnit = newest.valuePerUnit ? newest.currency : newest.kpi;
+  const points = fits.flatMap(({ run, fit }, i) => {
     const valuer = new PlanValuer(fit.model, { horizonWeeks: HORIZON }, fit.model.data.valuePerUnit ?? 1);
     const rows = thinned(fit.draws, fit.model.dim, DRAWS);
     const label = `${i + 1}. ${run.createdAt.slice(0, 10)} ${run.status}`;
@@ -78,21 +82,17 @@ export function curvePoints(runs: RunRecord[]): CurvePoint[] {
       }));
     });
   });
+  return { points, valueUnit };
 }
 
-export async function curvesComparisonChart(points: CurvePoint[], valueUnit: string): Promise<string | null> {
+/** The response curves of the workspace's readable fits, drawn; null when there is none. */
+export async function curvesComparisonChart(runs: RunRecord[]): Promise<string | null> {
+  const { points, valueUnit } = curvePoints(runs);
   if (points.length === 0) return null;
   const order = [...new Set(points.map((p) => p.run))];
   const rows = points.map((p) => ({ ...p, mean: val(p.mean), q05: val(p.q05), q95: val(p.q95) }));
-  const colour = {
-    field: "run",
-    type: "ordinal",
-    sort: order,
-    scale: { scheme: "blues" },
-    title: "fit",
-    legend: { orient: "bottom", columns: 2 },
-  } as const;
-  const x = { field: "weekly", type: "quantitative", title: "weekly spend for 13 weeks" } as const;
+  const colour = fitColour(order);
+  const x = { field: "weekly", type: "quantitative", title: `weekly spend for ${HORIZON} weeks` } as const;
   const spec: TopLevelSpec = {
     config: VEGA_CONFIG,
     title: chartTitle(
