@@ -6,25 +6,21 @@
 // scratch. Needs redis-server for the queue part (skipped without it).
 // Run: npm run bench:batch -- [--brands 24] [--workers 1,2,4]   (results/batch.json)
 
-import { execFileSync, execSync, spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
-import { arg, table, writeResult } from "./lib.js";
+import { arg, compiled, table, writeResult } from "./lib.js";
 
 const brands = Number(arg("brands", "24"));
 const workerCounts = arg("workers", "1,2,4").split(",").map(Number);
 const cores = availableParallelism();
 
-execSync("npm run build", { stdio: "ignore" });
-const dist = (p: string) => new URL(`../dist/${p}`, import.meta.url).href;
-const { main } = (await import(dist("cli/main.js"))) as typeof import("../src/cli/main.js");
-const { loadManifest } = (await import(
-  dist("batch/manifest.js")
-)) as typeof import("../src/batch/manifest.js");
-const { expandManifest } = (await import(dist("batch/jobs.js"))) as typeof import("../src/batch/jobs.js");
-const { runLocal } = (await import(dist("batch/localPool.js"))) as typeof import("../src/batch/localPool.js");
-const queueMod = (await import(dist("batch/queue.js"))) as typeof import("../src/batch/queue.js");
+const { main } = await compiled<typeof import("../src/cli/main.js")>("cli/main.js");
+const { loadManifest } = await compiled<typeof import("../src/batch/manifest.js")>("batch/manifest.js");
+const { expandManifest } = await compiled<typeof import("../src/batch/jobs.js")>("batch/jobs.js");
+const { runLocal } = await compiled<typeof import("../src/batch/localPool.js")>("batch/localPool.js");
+const queueMod = await compiled<typeof import("../src/batch/queue.js")>("batch/queue.js");
 
 const quiet = { out: () => {}, err: () => {} };
 const root = mkdtempSync(join(tmpdir(), "mmm-bench-batch-"));
@@ -153,7 +149,7 @@ console.log(
   ),
 );
 console.log(
-  `${cores} cores. Efficiency = speed-up over 1 worker ÷ min(workers, cores).${queueOverheadMs === null ? " Queue: skipped (no redis-server)." : ` Queue overhead per job (2 workers): ${queueOverheadMs.toFixed(0)} ms of worker time against the local pool's.`}`,
+  `${cores} cores. Efficiency = speed-up over 1 worker ÷ min(workers, cores).${!hasRedis ? " Queue: skipped (no redis-server)." : queueOverheadMs === null ? " Queue overhead: needs the 2-worker local run to compare with." : ` Queue overhead per job (2 workers): ${queueOverheadMs.toFixed(0)} ms of worker time against the local pool's.`}`,
 );
 console.log(
   `wrote ${writeResult("batch", { brands, cores, fit: { chains: 4, warmup: 300, draws: 300, chainThreads: 1 }, rows, queueOverheadMs })}`,

@@ -9,7 +9,6 @@
 //    ≤ 1.5× Node's wall time; with both fits' ROI means compared in Monte Carlo standard errors.
 // Run: npm run bench:dashboard -- [--seeds 11-13] [--moves 60]   (results/dashboard.json)
 
-import { execSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,7 +18,7 @@ import { main } from "../src/cli/main.js";
 import { runServe } from "../src/cli/serve.js";
 import { Rng } from "../src/core/rng.js";
 import { bundleWeb } from "../web/build.mjs";
-import { arg, median, seedList, table, writeResult } from "./lib.js";
+import { arg, compiled, median, seedList, table, writeResult } from "./lib.js";
 
 const seeds = seedList(arg("seeds", "11-13"));
 const moves = Number(arg("moves", "60"));
@@ -27,15 +26,11 @@ const CHROMIUM = process.env.MMM_CHROMIUM ?? "/usr/bin/chromium";
 const quiet = { out: () => {}, err: () => {} };
 
 // the Node side as `mmm fit` runs when installed: compiled, its workers without a TypeScript loader
-execSync("npm run build", { stdio: "ignore" });
-const dist = (p: string) => new URL(`../dist/${p}`, import.meta.url).href;
-const { fitTable } = (await import(dist("fitTable.js"))) as typeof import("../src/fitTable.js");
-const { WorkerExecutor } = (await import(
-  dist("cli/workerExecutor.js")
-)) as typeof import("../src/cli/workerExecutor.js");
-const { readModelingTable } = (await import(
-  dist("data/tableFolder.js")
-)) as typeof import("../src/data/tableFolder.js");
+const { fitTable } = await compiled<typeof import("../src/fitTable.js")>("fitTable.js");
+const { WorkerExecutor } =
+  await compiled<typeof import("../src/cli/workerExecutor.js")>("cli/workerExecutor.js");
+const { readModelingTable } =
+  await compiled<typeof import("../src/data/tableFolder.js")>("data/tableFolder.js");
 
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);

@@ -1,6 +1,7 @@
 // Shared pieces of the benchmarks: fit a table end to end with the production code path
 // (workers, diagnostics, per-draw measures), time it, and write results as JSON tables.
 
+import { execSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { resourceUsage } from "node:process";
@@ -153,4 +154,18 @@ export function median(values: readonly number[]): number {
   if (s.length === 0) return Number.NaN;
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : 0.5 * (s[m - 1] + s[m]);
+}
+
+let built = false;
+
+/**
+ * The compiled module dist/<path>, after `npm run build`: what the installed `mmm` runs (its
+ * worker threads and job processes without a TypeScript loader), so timings are the product's.
+ */
+export async function compiled<T>(path: string): Promise<T> {
+  if (!built) {
+    execSync("npm run build", { stdio: "ignore" });
+    built = true;
+  }
+  return (await import(new URL(`../dist/${path}`, import.meta.url).href)) as T;
 }
