@@ -25,13 +25,15 @@ export interface BatchJob {
   workspace: string;
   /** A run folder (prepare, fit, variant), or a file (report, plan). */
   out: string;
-  outKind: "folder" | "file";
   /** `mmm` arguments; the command runs in the workspace. */
   argv: string[];
   /** Ids of the jobs whose outputs it reads. */
   deps: string[];
-  /** prepare, fit and variant runs are registered in the workspace's registry. */
-  registers: boolean;
+  /**
+   * The change note a prepare, fit or variant run is registered with in the workspace's registry
+   * (also passed to its command); null for a report or plan, whose output is a file.
+   */
+  note: string | null;
 }
 
 const KEY_CHARS = 16;
@@ -54,22 +56,22 @@ export function prepareInputsDigest(configPath: string): string {
 function modelJobs(m: PortfolioModel, manifestName: string): BatchJob[] {
   const note = (id: string) => `batch ${manifestName}: ${id}`;
   const runs = join(m.workspace, "runs");
-  const jobs: BatchJob[] = [];
+  const base = { model: m.name, workspace: m.workspace };
   const prepareKey = key("prepare", prepareInputsDigest(m.data));
-  const prepare: BatchJob = {
-    id: `${m.name}/prepare`,
-    model: m.name,
-    kind: "prepare",
-    key: prepareKey,
-    workspace: m.workspace,
-    out: join(runs, `prepare-${prepareKey}`),
-    outKind: "folder",
-    argv: [],
-    deps: [],
-    registers: true,
-  };
-  prepare.argv = ["prepare", "--config", m.data, "--out", prepare.out, "--note", note(prepare.id)];
-  jobs.push(prepare);
+  const prepareOut = join(runs, `prepare-${prepareKey}`);
+  const prepareId = `${m.name}/prepare`;
+  const jobs: BatchJob[] = [
+    {
+      ...base,
+      id: prepareId,
+      kind: "prepare",
+      key: prepareKey,
+      out: prepareOut,
+      argv: ["prepare", "--config", m.data, "--out", prepareOut, "--note", note(prepareId)],
+      deps: [],
+      note: note(prepareId),
+    },
+  ];
   if (!m.jobs.includes("fit")) return jobs;
   const f = m.fit;
   const settings = [
@@ -88,28 +90,27 @@ function modelJobs(m: PortfolioModel, manifestName: string): BatchJob[] {
     const specText = spec ? readFileSync(spec, "utf8") : "";
     const k = key(kind, prepareKey, specText, JSON.stringify(f));
     const out = join(runs, `${folder}-${k}`);
+    const config = spec ? ["--config", spec] : [];
     return {
+      ...base,
       id,
-      model: m.name,
       kind,
       key: k,
-      workspace: m.workspace,
       out,
-      outKind: "folder",
       argv: [
         "fit",
         "--table",
-        prepare.out,
+        prepareOut,
         "--out",
         out,
-        ...(spec ? ["--config", spec] : []),
+        ...config,
         ...settings,
         "--quiet",
         "--note",
         note(id),
       ],
-      deps: [prepare.id],
-      registers: true,
+      deps: [prepareId],
+      note: note(id),
     };
   };
   const fit = fitJob(`${m.name}/fit`, "fit", m.model, "fit");
@@ -117,38 +118,44 @@ function modelJobs(m: PortfolioModel, manifestName: string): BatchJob[] {
   if (m.jobs.includes("variants"))
     for (const v of m.variants)
       jobs.push(fitJob(`${m.name}/variant:${v.name}`, "variant", v.model, `fit-${v.name}`));
-  if (m.jobs.includes("report")) {
-    const k = key("report", fit.key, m.validation);
-    const out = join(m.workspace, "reports", `report-${k}.html`);
-    jobs.push({
-      id: `${m.name}/report`,
-      model: m.name,
-      kind: "report",
+  // a report or a plan reads the fit and writes one file, named by its key
+  const fileJob = (
+    kind: "report" | "plan",
+    setting: string,
+    file: (k: string) => string,
+    argv: (out: string) => string[],
+  ): BatchJob => {
+    const k = key(kind, fit.key, setting);
+    const out = join(m.workspace, file(k));
+    return {
+      ...base,
+      id: `${m.name}/${kind}`,
+      kind,
       key: k,
-      workspace: m.workspace,
       out,
-      outKind: "file",
-      argv: ["report", fit.out, "--out", out, "--validation", m.validation],
+      argv: argv(out),
       deps: [fit.id],
-      registers: false,
-    });
-  }
-  if (m.jobs.includes("plan")) {
-    const k = key("plan", fit.key, String(m.horizon));
-    const out = join(m.workspace, "plans", `plan-${k}.json`);
-    jobs.push({
-      id: `${m.name}/plan`,
-      model: m.name,
-      kind: "plan",
-      key: k,
-      workspace: m.workspace,
-      out,
-      outKind: "file",
-      argv: ["optimize", fit.out, "--horizon", String(m.horizon), "--out", out],
-      deps: [fit.id],
-      registers: false,
-    });
-  }
+      note: null,
+    };
+  };
+  if (m.jobs.includes("report"))
+    jobs.push(
+      fileJob(
+        "report",
+        m.validation,
+        (k) => join("reports", `report-${k}.html`),
+        (out) => ["report", fit.out, "--out", out, "--validation", m.validation],
+      ),
+    );
+  if (m.jobs.includes("plan"))
+    jobs.push(
+      fileJob(
+        "plan",
+        String(m.horizon),
+        (k) => join("plans", `plan-${k}.json`),
+        (out) => ["optimize", fit.out, "--horizon", String(m.horizon), "--out", out],
+      ),
+    );
   return jobs;
 }
 

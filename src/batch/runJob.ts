@@ -9,7 +9,7 @@ import { existsSync, linkSync, mkdirSync, readdirSync, rmSync, writeFileSync } f
 import { availableParallelism } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadWorkspace, WORKSPACE_FILE } from "../registry/workspace.js";
+import { loadWorkspace, WORKSPACE_FILE, workspaceYaml } from "../registry/workspace.js";
 import { registerRunFolder } from "../runs/runRegistration.js";
 import type { BatchJob } from "./jobs.js";
 
@@ -53,17 +53,14 @@ function removeLeftovers(job: BatchJob): void {
     if (name.startsWith(prefix)) rmSync(join(dir, name), { recursive: true, force: true });
 }
 
-/** The workspace of a model, made on first use (mmm.yaml; the registry comes with the first run). */
+/** The workspace of a model, made on first use (mmm init's mmm.yaml; the registry comes with the first run). */
 export function ensureWorkspace(dir: string, owner: string): void {
   const file = join(dir, WORKSPACE_FILE);
   if (existsSync(file)) return;
   mkdirSync(dir, { recursive: true });
   // written whole, and only once: link() fails if another worker made it first, and theirs stands
   const tmp = join(dir, `.${WORKSPACE_FILE}.${process.pid}-${Date.now()}`);
-  writeFileSync(
-    tmp,
-    `# MMM-OS workspace made by mmm batch (docs/portfolio.md)\nversion: 1\nruns_dir: runs\nregistry: registry.sqlite\nowner: ${JSON.stringify(owner)}\n`,
-  );
+  writeFileSync(tmp, workspaceYaml({ owner }));
   try {
     linkSync(tmp, file);
   } catch (e) {
@@ -74,10 +71,10 @@ export function ensureWorkspace(dir: string, owner: string): void {
 }
 
 /** A registering job's folder is in its workspace's registry (registered now if it was not). */
-function ensureRegistered(job: BatchJob, note: string): void {
-  if (!job.registers) return;
+function ensureRegistered(job: BatchJob): void {
+  if (job.note === null) return;
   const ws = loadWorkspace(join(job.workspace, WORKSPACE_FILE));
-  registerRunFolder(ws, job.out, note);
+  registerRunFolder(ws, job.out, job.note);
 }
 
 export interface RunJobOptions {
@@ -94,10 +91,9 @@ export interface RunJobOptions {
 export async function runJob(job: BatchJob, o: RunJobOptions = {}): Promise<JobOutcome> {
   const t0 = performance.now();
   const seconds = () => (performance.now() - t0) / 1000;
-  const note = job.argv[job.argv.indexOf("--note") + 1] ?? `batch: ${job.id}`;
   ensureWorkspace(job.workspace, o.owner ?? "batch");
   if (outputExists(job)) {
-    ensureRegistered(job, note);
+    ensureRegistered(job);
     return { id: job.id, status: "skipped", seconds: seconds() };
   }
   removeLeftovers(job);
@@ -138,6 +134,6 @@ export async function runJob(job: BatchJob, o: RunJobOptions = {}): Promise<JobO
       message: tail || `mmm ${job.argv[0]} exited with ${code}`,
     };
   }
-  ensureRegistered(job, note);
+  ensureRegistered(job);
   return { id: job.id, status: "done", seconds: seconds() };
 }

@@ -28,6 +28,7 @@ import {
   WORKSPACE_FILE,
   type Workspace,
   withRegistry,
+  workspaceYaml,
 } from "../registry/workspace.js";
 import { type RunFolder, readRun } from "../runs/runReader.js";
 import type { CliIo } from "./io.js";
@@ -91,18 +92,8 @@ export function runInit(
     if (path && !existsSync(resolve(root, path)))
       throw new MmmError("E_WORKSPACE", `${path} does not exist (relative to ${root})`, { option: flag });
   }
-  const lines = [
-    "# MMM-OS workspace (docs/operations.md): commands run in this folder register their runs here",
-    "version: 1",
-    o.dataConfig ? `data_config: ${JSON.stringify(o.dataConfig)}` : "# data_config: prepare.yaml",
-    o.spec ? `model_spec: ${JSON.stringify(o.spec)}` : "# model_spec: model.yaml",
-    "runs_dir: runs",
-    "registry: registry.sqlite",
-    o.owner ? `owner: ${JSON.stringify(o.owner)}` : "# owner: your name (default: the OS user)",
-    "",
-  ];
   mkdirSync(root, { recursive: true });
-  writeFileSync(file, lines.join("\n"));
+  writeFileSync(file, workspaceYaml(o));
   const ws = findWorkspace(root) as Workspace;
   openRegistry(ws).close();
   io.out(`Workspace ready: ${file} and ${join(root, ws.config.registry)}`);

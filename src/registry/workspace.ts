@@ -26,6 +26,20 @@ export const WorkspaceSchema = z.strictObject({
 });
 export type WorkspaceConfig = z.infer<typeof WorkspaceSchema>;
 
+/** mmm.yaml's text for a new workspace: `mmm init`'s, and `mmm batch`'s for each model's folder. */
+export function workspaceYaml(o: { dataConfig?: string; spec?: string; owner?: string }): string {
+  return [
+    "# MMM-OS workspace (docs/operations.md): commands run in this folder register their runs here",
+    "version: 1",
+    o.dataConfig ? `data_config: ${JSON.stringify(o.dataConfig)}` : "# data_config: prepare.yaml",
+    o.spec ? `model_spec: ${JSON.stringify(o.spec)}` : "# model_spec: model.yaml",
+    "runs_dir: runs",
+    "registry: registry.sqlite",
+    o.owner ? `owner: ${JSON.stringify(o.owner)}` : "# owner: your name (default: the OS user)",
+    "",
+  ].join("\n");
+}
+
 export interface Workspace {
   root: string;
   file: string;
