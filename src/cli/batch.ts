@@ -9,7 +9,7 @@ import { loadManifest, type Manifest } from "../batch/manifest.js";
 import { portfolioRows } from "../batch/portfolio.js";
 import { portfolioPage } from "../batch/portfolioPage.js";
 import { cancel, enqueue, queueStatus, startWorker } from "../batch/queue.js";
-import { type JobOutcome, outputExists } from "../batch/runJob.js";
+import { type JobOutcome, type JobStatus, outputExists } from "../batch/runJob.js";
 import { MmmError } from "../core/errors.js";
 import { finiteJson } from "../core/finiteJson.js";
 import { parseUserNumber } from "../core/userNumber.js";
@@ -27,6 +27,15 @@ const count = (text: string | undefined, option: string, fallback: number) =>
   text === undefined
     ? fallback
     : parseUserNumber(text, option, { option }, { integer: true, min: 1, max: 256, example: `${option} 2` });
+
+/** How a job's end is marked in the progress lines, here and in a worker's log. */
+const STATUS_MARK: Record<JobStatus, string> = {
+  done: "✓",
+  skipped: "=",
+  failed: "✗",
+  cancelled: "■",
+  blocked: "·",
+};
 
 function pad(text: string, n: number): string {
   return text.length >= n ? text : text + " ".repeat(n - text.length);
@@ -91,7 +100,7 @@ export async function runBatch(manifestPath: string, o: BatchOptions, io: CliIo)
     onEvent: (e) => {
       if (e.type === "start") io.err(`${" ".repeat(2 * width + 3)}▶ ${e.job.id}`);
       else {
-        const mark = { done: "✓", skipped: "=", failed: "✗", cancelled: "■", blocked: "·" }[e.outcome.status];
+        const mark = STATUS_MARK[e.outcome.status];
         const why = e.outcome.message ? `: ${e.outcome.message.split("\n").pop()}` : "";
         io.err(
           `[${String(e.finished).padStart(width)}/${e.total}] ${mark} ${e.job.id} ${e.outcome.status} (${e.outcome.seconds.toFixed(1)} s)${why}`,
@@ -175,7 +184,9 @@ export async function runWorkerCli(o: WorkerCliOptions, io: CliIo): Promise<void
       io.err(
         e.type === "start"
           ? `▶ ${e.id}`
-          : `${e.error ? `✗ ${e.id}: ${e.error}` : `✓ ${e.id} ${e.outcome?.status} (${e.outcome?.seconds.toFixed(1)} s)`}`,
+          : e.outcome
+            ? `${STATUS_MARK[e.outcome.status]} ${e.id} ${e.outcome.status} (${e.outcome.seconds.toFixed(1)} s)`
+            : `✗ ${e.id}: ${e.error}`,
       ),
   });
   io.out(
