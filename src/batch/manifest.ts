@@ -7,6 +7,7 @@ import { basename, dirname, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { MmmError } from "../core/errors.js";
+import { HORIZON_WEEKS } from "../planning/context.js";
 
 /** Jobs a model can ask for; each runs one `mmm` command. */
 export const JOB_KINDS = ["prepare", "fit", "variants", "report", "plan"] as const;
@@ -38,7 +39,7 @@ const Defaults = z.strictObject({
   /** `mmm report --validation`: none | quick | full. */
   validation: z.enum(["none", "quick", "full"]).default("quick"),
   /** `mmm optimize --horizon`, weeks. */
-  horizon: z.number().int().min(1).max(104).default(13),
+  horizon: z.number().int().min(HORIZON_WEEKS.min).max(HORIZON_WEEKS.max).default(HORIZON_WEEKS.default),
 });
 
 const Model = z.strictObject({
@@ -51,7 +52,7 @@ const Model = z.strictObject({
   fit: FitSettings.optional(),
   jobs: z.array(z.enum(JOB_KINDS)).min(1).optional(),
   validation: z.enum(["none", "quick", "full"]).optional(),
-  horizon: z.number().int().min(1).max(104).optional(),
+  horizon: z.number().int().min(HORIZON_WEEKS.min).max(HORIZON_WEEKS.max).optional(),
   variants: z.array(Variant).default([]),
 });
 

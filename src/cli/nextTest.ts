@@ -11,6 +11,7 @@ import { parseUserNumber } from "../core/userNumber.js";
 import { writeFileAtomic } from "../data/atomicDir.js";
 import { checkOutputPath } from "../data/outputPath.js";
 import { type NextTestResult, rankNextTests } from "../experiments/nextTest.js";
+import { HORIZON_WEEKS } from "../planning/context.js";
 import { readRun } from "../runs/runReader.js";
 import { demandProxy } from "./demandProxy.js";
 import type { CliIo } from "./io.js";
@@ -38,7 +39,7 @@ function parseOptions(o: NextTestCliOptions) {
       "e.g. --weeks 4,6,8",
     );
   return {
-    horizonWeeks: int(o.horizon, "--horizon", 1, 104),
+    horizonWeeks: int(o.horizon, "--horizon", HORIZON_WEEKS.min, HORIZON_WEEKS.max),
     durations,
     outerDraws: int(o.outerDraws, "--outer-draws", 10, 2000),
     seed: int(o.seed, "--seed", 0, 2 ** 32 - 1),

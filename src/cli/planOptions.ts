@@ -5,7 +5,12 @@
 import { existsSync } from "node:fs";
 import { MmmError } from "../core/errors.js";
 import { type NumberRule, parseAmount, parseUserNumber } from "../core/userNumber.js";
-import type { GeoSplitSpec, HorizonSettings, ReferenceSpec } from "../planning/context.js";
+import {
+  type GeoSplitSpec,
+  HORIZON_WEEKS,
+  type HorizonSettings,
+  type ReferenceSpec,
+} from "../planning/context.js";
 import type { Objective } from "../planning/optimize.js";
 import type { PlanOptions } from "../planning/plan.js";
 import { readGeoShares, readPlanFile } from "./planFile.js";
@@ -41,7 +46,8 @@ const num = (text: string, option: string, rule: NumberRule) =>
   parseUserNumber(text, option, { option }, rule);
 
 export function parseHorizon(text: string): number {
-  return num(text, "--horizon", { integer: true, min: 1, max: 104, example: "--horizon 13" });
+  const { min, max } = HORIZON_WEEKS;
+  return num(text, "--horizon", { integer: true, min, max, example: "--horizon 13" });
 }
 
 /** `last:N` (the last N weeks' run-rate) or a plan file of horizon amounts. */

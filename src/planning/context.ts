@@ -22,6 +22,9 @@ export type GeoSplitSpec =
   /** Shares per geo (normalised to sum to 1). */
   | { kind: "given"; shares: ReadonlyMap<string, number>; label: string };
 
+/** The planning horizons any plan command takes, in weeks (and the default, a quarter). */
+export const HORIZON_WEEKS = { min: 1, max: 104, default: 13 } as const;
+
 export interface HorizonSettings {
   horizonWeeks: number;
   /** Weeks after the horizon whose carryover is credited to the plan (default: longest lag − 1). */

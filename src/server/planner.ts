@@ -10,6 +10,7 @@ import { thinned } from "../analysis/measures.js";
 import { MmmError } from "../core/errors.js";
 import { finiteJson } from "../core/finiteJson.js";
 import { SCHEMA_FILE, TABLE_FILE } from "../data/tableIo.js";
+import { HORIZON_WEEKS } from "../planning/context.js";
 import { type LiveResult, ScenarioSession } from "../planning/liveScenario.js";
 import { evaluateScenarios } from "../planning/scenario.js";
 import { scenarioTable } from "../planning/scenarioText.js";
@@ -41,14 +42,15 @@ export interface PlannerPayload {
   method: "nuts" | "fast";
 }
 
-/** A planning horizon from a query parameter (1…104 weeks; default 13, as `mmm scenario`). */
+/** A planning horizon from a query parameter (default 13 weeks, as `mmm scenario`). */
 export function horizonParam(text: string | undefined): number {
-  if (text === undefined || text === "") return 13;
+  const { min, max } = HORIZON_WEEKS;
+  if (text === undefined || text === "") return HORIZON_WEEKS.default;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > 104)
+  if (!Number.isInteger(n) || n < min || n > max)
     throw new MmmError(
       "E_BAD_OPTION",
-      `The planning horizon '${text}' is not a whole number of weeks from 1 to 104.`,
+      `The planning horizon '${text}' is not a whole number of weeks from ${min} to ${max}.`,
       { option: "horizon" },
       "use ?horizon=13 (or leave it out for 13 weeks)",
     );
@@ -105,7 +107,7 @@ export function referenceOutcome(
 
 const SavePlanSchema = z.strictObject({
   note: z.string().trim().min(1, "say what the plan is for").max(500),
-  horizonWeeks: z.number().int().min(1).max(104),
+  horizonWeeks: z.number().int().min(HORIZON_WEEKS.min).max(HORIZON_WEEKS.max),
   amounts: z.record(z.string(), z.number().finite().min(0)),
 });
 

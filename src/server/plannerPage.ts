@@ -38,7 +38,7 @@ export interface PlannerView {
 }
 
 /** A slider's range: up to 3× the reference or 2× the largest weekly spend seen over the horizon. */
-export function sliderMax(reference: number, maxWeekly: number, horizonWeeks: number): number {
+function sliderMax(reference: number, maxWeekly: number, horizonWeeks: number): number {
   return Math.max(1, Math.ceil(Math.max(3 * reference, 2 * maxWeekly * horizonWeeks)));
 }
 
