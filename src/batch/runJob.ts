@@ -71,10 +71,10 @@ export function ensureWorkspace(dir: string, owner: string): void {
 }
 
 /** A registering job's folder is in its workspace's registry (registered now if it was not). */
-function ensureRegistered(job: BatchJob): void {
+async function ensureRegistered(job: BatchJob): Promise<void> {
   if (job.note === null) return;
   const ws = loadWorkspace(join(job.workspace, WORKSPACE_FILE));
-  registerRunFolder(ws, job.out, job.note);
+  await registerRunFolder(ws, job.out, job.note);
 }
 
 export interface RunJobOptions {
@@ -93,7 +93,7 @@ export async function runJob(job: BatchJob, o: RunJobOptions = {}): Promise<JobO
   const seconds = () => (performance.now() - t0) / 1000;
   ensureWorkspace(job.workspace, o.owner ?? "batch");
   if (outputExists(job)) {
-    ensureRegistered(job);
+    await ensureRegistered(job);
     return { id: job.id, status: "skipped", seconds: seconds() };
   }
   removeLeftovers(job);
@@ -134,6 +134,6 @@ export async function runJob(job: BatchJob, o: RunJobOptions = {}): Promise<JobO
       message: tail || `mmm ${job.argv[0]} exited with ${code}`,
     };
   }
-  ensureRegistered(job);
+  await ensureRegistered(job);
   return { id: job.id, status: "done", seconds: seconds() };
 }

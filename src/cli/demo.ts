@@ -27,7 +27,7 @@ export async function runDemo(opts: { out: string; seed: string }, io: CliIo): P
   mkdirSync(opts.out, { recursive: true });
   for (const f of ["registry.sqlite", "registry.sqlite-wal", "registry.sqlite-shm"])
     rmSync(join(opts.out, f), { force: true });
-  runInit(opts.out, { force: true, owner: "demo" }, io);
+  await runInit(opts.out, { force: true, owner: "demo" }, io);
   io.out("== 1/7  Simulate a brand whose truth is known (scenario 'clean', with lift tests in its history)");
   const ds = runSimulate(
     { scenario: "clean", seed: opts.seed, out: dataDir, format: "csv", force: true, experiments: true },
@@ -80,7 +80,11 @@ export async function runDemo(opts: { out: string; seed: string }, io: CliIo): P
   io.out(
     "\n== 5/7  Recommend next quarter's allocation (10th percentile of the gain, ±50% guardrails, 90% confidence gate)",
   );
-  runOptimize(runDir, { horizon: "13", objective: "quantile:0.1", maxChange: "0.5", minPGain: "0.9" }, io);
+  await runOptimize(
+    runDir,
+    { horizon: "13", objective: "quantile:0.1", maxChange: "0.5", minPGain: "0.9" },
+    io,
+  );
   io.out("\n== 6/7  Which test to run next (expected value of its information for that decision)");
   runNextTest(runDir, { horizon: "13", weeks: "4,6,8", outerDraws: "100", seed: opts.seed, top: "6" }, io);
   io.out("\n== 7/7  Validate the fit and write the executive report");

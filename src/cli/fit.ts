@@ -163,7 +163,7 @@ export async function runFit(o: FitOptions, io: CliIo): Promise<FitSummary> {
   const maxDraws = opts.draws;
   if (warm && opts.method === "nuts") opts.stopAtBar = DEFAULT_STOP_AT_BAR;
   // in a workspace: the run's id, folder, note and parent, settled before minutes of sampling
-  const registration = planRegistration("fit", o.out, o);
+  const registration = await planRegistration("fit", o.out, o);
   const out = registration?.out ?? (o.out as string);
   const tableDir = tableFolder(o.table);
   // the run may not land on or in what it reads; checked now, not after minutes of sampling
@@ -395,6 +395,6 @@ export async function runFit(o: FitOptions, io: CliIo): Promise<FitSummary> {
   io.out(convergenceLines(summary));
   if (summary.experiments) io.out(experimentsLines(summary.experiments));
   io.out(`Wrote ${out}/ (summary.json, parameters.csv, diagnostics.json, draws/)`);
-  if (registration) completeRegistration(registration, io);
+  if (registration) await completeRegistration(registration, io);
   return summary;
 }

@@ -262,8 +262,8 @@ function buildProgram(io: CliIo): Command {
       "record the plan in the workspace's registry (runs/plan-…), with this change note",
     )
     .option("--owner <name>", "who the recorded plan is registered as")
-    .action((run, opts) => {
-      runOptimize(run, opts, io);
+    .action(async (run, opts) => {
+      await runOptimize(run, opts, io);
     });
 
   program
@@ -288,8 +288,8 @@ function buildProgram(io: CliIo): Command {
     .option(...CURRENT_OPTION)
     .option(...GEO_SPLIT_OPTION)
     .option("--out <file>", "also write the results as JSON")
-    .action((run, opts) => {
-      runScenario(run, opts, io);
+    .action(async (run, opts) => {
+      await runScenario(run, opts, io);
     });
 
   program
@@ -384,8 +384,8 @@ function buildProgram(io: CliIo): Command {
     .requiredOption("--table <dir>", "a newer modeling table: the run's weeks and the weeks after them")
     .option("--out <file>", "also write the review as JSON")
     .option("--seed <n>", "seed of the predictive draws", "1")
-    .action((run, opts) => {
-      runReview(run, opts, io);
+    .action(async (run, opts) => {
+      await runReview(run, opts, io);
     });
   program
     .command("refresh")

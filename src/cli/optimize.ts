@@ -107,7 +107,7 @@ export function planInputs(runDir: string, files: (string | undefined)[]): Outpu
   ];
 }
 
-export function runOptimize(runDir: string, o: OptimizeOptions, io: CliIo): PlanResult {
+export async function runOptimize(runDir: string, o: OptimizeOptions, io: CliIo): Promise<PlanResult> {
   // options first: a typo fails before the run folder is read
   const options = parsePlanOptions(o);
   const fileOptions = [o.current, o.geoSplit, o.bounds].filter(
@@ -115,9 +115,9 @@ export function runOptimize(runDir: string, o: OptimizeOptions, io: CliIo): Plan
   );
   const inputs = planInputs(runDir, fileOptions);
   if (o.out !== undefined) checkOutputPath(o.out, { kind: "file", inputs });
-  const record = planArtefact("plan", runDir, o);
+  const record = await planArtefact("plan", runDir, o);
   const run = readRun(runDir);
-  draftNotice(runDir, io);
+  await draftNotice(runDir, io);
   const result = planBudget(run.model, run.draws, options);
   // returns in the fit's display units, so fit, optimize and the report agree
   const text = planTable(result, run.summary.roi_display ?? result.returnUnits);
@@ -128,7 +128,7 @@ export function runOptimize(runDir: string, o: OptimizeOptions, io: CliIo): Plan
     io.out(`Wrote ${o.out}`);
   }
   if (record)
-    completeArtefact(
+    await completeArtefact(
       record,
       [
         { name: "plan.json", content: finiteJson(result, join(record.dir, "plan.json")) },

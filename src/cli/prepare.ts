@@ -63,7 +63,7 @@ export async function runPrepare(opts: PrepareOptions, io: CliIo): Promise<Prepa
   // the config names the inputs the output may not touch; reading it is quick, the work is not
   const loaded = loadPrepareConfig(opts.config);
   const inputs = prepareInputs(loaded);
-  const registration = planRegistration("prepare", opts.out, opts);
+  const registration = await planRegistration("prepare", opts.out, opts);
   const out = registration?.out ?? (opts.out as string);
   checkOutputDir(out, force, "--out", inputs);
   // redrawing in place needs raw writes to the terminal; logs get whole lines through io
@@ -92,6 +92,6 @@ export async function runPrepare(opts: PrepareOptions, io: CliIo): Promise<Prepa
   io.out(
     `Wrote ${out}/table.csv (+ table.schema.json, qa.json, qa.txt, lineage.json${result.campaigns.length > 0 ? ", campaigns.csv" : ""})`,
   );
-  if (registration) completeRegistration(registration, io);
+  if (registration) await completeRegistration(registration, io);
   return { ...result, out };
 }

@@ -58,8 +58,8 @@ export async function runRefresh(o: RefreshOptions, io: CliIo): Promise<RefreshR
       "e.g. --note 'December exports'",
     );
   const owner = ownerOf(ws, o.owner);
-  const previous = withRegistry(ws, (r) => {
-    const run = o.from ? r.get(o.from) : r.approved("fit");
+  const previous = await withRegistry(ws, async (r) => {
+    const run = o.from ? await r.get(o.from) : await r.approved("fit");
     if (!run)
       throw new MmmError(
         "E_REFRESH_FROM",
@@ -160,7 +160,7 @@ export async function runRefresh(o: RefreshOptions, io: CliIo): Promise<RefreshR
   );
 
   io.out(`\nWhat moved (${previous.id} → ${fitId}):`);
-  const moved = runRunsDiff(
+  const moved = await runRunsDiff(
     previous.id,
     fitId,
     { workspace: ws.root },

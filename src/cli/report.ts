@@ -45,8 +45,8 @@ export interface ReportOptions {
 }
 
 /** The run's registry entry (for the draft banner) and model card, when it is registered. */
-function registryParts(runDir: string): Pick<ReportData, "registry" | "modelCard"> {
-  const found = registeredRun(runDir);
+async function registryParts(runDir: string): Promise<Pick<ReportData, "registry" | "modelCard">> {
+  const found = await registeredRun(runDir);
   if (!found) return {};
   const { run, events } = found;
   return {
@@ -95,9 +95,9 @@ export async function runReport(runDir: string, o: ReportOptions, io: CliIo): Pr
     ...(o.platform ? [{ path: o.platform, what: "the platform file" }] : []),
   ];
   checkOutputPath(o.out, { kind: "file", inputs });
-  const record = planArtefact("report", runDir, o);
+  const record = await planArtefact("report", runDir, o);
   const run = readRun(runDir);
-  draftNotice(runDir, io);
+  await draftNotice(runDir, io);
   const platform = o.platform
     ? readPlatform(
         o.platform,
@@ -158,12 +158,12 @@ export async function runReport(runDir: string, o: ReportOptions, io: CliIo): Pr
     plan,
     experiments: run.experiments,
     calibration: run.calibration,
-    ...registryParts(runDir),
+    ...(await registryParts(runDir)),
     platform,
   });
   const html = await renderReport(data);
   const out = writeFileAtomic(o.out, html, inputs);
   io.out(`Wrote ${o.out} (${(html.length / 1024).toFixed(0)} KB, self-contained)`);
-  if (record) completeArtefact(record, [{ name: "report.html", content: html }], io);
+  if (record) await completeArtefact(record, [{ name: "report.html", content: html }], io);
   return out;
 }

@@ -25,7 +25,7 @@ export interface ReviewOptions {
   seed?: string;
 }
 
-export function runReview(runDir: string, o: ReviewOptions, io: CliIo): PostPeriodReview {
+export async function runReview(runDir: string, o: ReviewOptions, io: CliIo): Promise<PostPeriodReview> {
   const dir = tableFolder(o.table);
   const inputs = [
     { path: runDir, what: "the run folder", folder: true },
@@ -33,7 +33,7 @@ export function runReview(runDir: string, o: ReviewOptions, io: CliIo): PostPeri
   ];
   if (o.out !== undefined) checkOutputPath(o.out, { kind: "file", inputs });
   const run = readRun(runDir);
-  draftNotice(runDir, io);
+  await draftNotice(runDir, io);
   const { table } = readTable(dir, o.table);
   const spec = run.recipe.spec;
   const model = modelOnLongerTable(run.model, spec, table);

@@ -2,7 +2,7 @@
 // approve, retire): the registry of every run, its status and the notes that explain it.
 
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { channelDraws } from "../analysis/channelMetrics.js";
 import { buildModelCard } from "../analysis/modelCard.js";
@@ -12,6 +12,7 @@ import { MmmError } from "../core/errors.js";
 import { writeFileAtomic } from "../data/atomicDir.js";
 import { planBudget } from "../planning/plan.js";
 import { diffPlans, type PlanDiff, planDiffLines } from "../planning/planDiff.js";
+import { redactUrl, SCHEMA_NAME } from "../registry/postgres.js";
 import {
   type Registry,
   RUN_KINDS,
@@ -25,6 +26,9 @@ import {
   findWorkspace,
   openRegistry,
   ownerOf,
+  POSTGRES_URL,
+  registryName,
+  registryTarget,
   WORKSPACE_FILE,
   type Workspace,
   withRegistry,
@@ -47,7 +51,10 @@ export function workspace(dir?: string): Workspace {
 }
 
 /** Runs `f` on the registry of the workspace of --workspace DIR (or of the current folder). */
-function inWorkspace<T>(dir: string | undefined, f: (ws: Workspace, r: Registry) => T): T {
+function inWorkspace<T>(
+  dir: string | undefined,
+  f: (ws: Workspace, r: Registry) => T | Promise<T>,
+): Promise<T> {
   const ws = workspace(dir);
   return withRegistry(ws, (registry) => f(ws, registry));
 }
@@ -71,11 +78,58 @@ export function requireFitFolder(run: RunRecord, purpose: string): RunRecord {
   return run;
 }
 
-export function runInit(
+/**
+ * `mmm init --registry postgres://…`: the shared registry and this workspace's schema in it (by
+ * default the folder's name, made a valid schema name), checked before anything is written.
+ */
+function sharedRegistry(
+  root: string,
+  o: { registry?: string; registrySchema?: string },
+): { url: string; schema: string } | undefined {
+  if (!o.registry) {
+    if (o.registrySchema)
+      throw new MmmError("E_OPTION", "--registry-schema needs --registry postgres://…", {
+        option: "--registry-schema",
+      });
+    return undefined;
+  }
+  if (!POSTGRES_URL.test(o.registry))
+    throw new MmmError(
+      "E_OPTION",
+      `--registry must be a postgres:// URL (got ${JSON.stringify(redactUrl(o.registry))})`,
+      { option: "--registry" },
+      "e.g. --registry postgres://mmm@db.internal:5432/mmm (leave the password to PGPASSWORD or ~/.pgpass); without --registry the registry is registry.sqlite in the workspace",
+    );
+  const schema =
+    o.registrySchema ??
+    (basename(root)
+      .toLowerCase()
+      .replace(/[^a-z0-9_]+/g, "_")
+      .replace(/^([^a-z_])/, "_$1")
+      .slice(0, 63) ||
+      "mmm");
+  if (!SCHEMA_NAME.test(schema))
+    throw new MmmError(
+      "E_OPTION",
+      `--registry-schema ${JSON.stringify(schema)} is not a valid schema name`,
+      { option: "--registry-schema" },
+      "use lower-case letters, digits and _ (at most 63), starting with a letter or _",
+    );
+  return { url: o.registry, schema };
+}
+
+export async function runInit(
   dir: string,
-  o: { dataConfig?: string; spec?: string; owner?: string; force?: boolean },
+  o: {
+    dataConfig?: string;
+    spec?: string;
+    owner?: string;
+    force?: boolean;
+    registry?: string;
+    registrySchema?: string;
+  },
   io: CliIo,
-): void {
+): Promise<void> {
   const root = resolve(dir);
   const file = join(root, WORKSPACE_FILE);
   if (existsSync(file) && !o.force)
@@ -93,10 +147,11 @@ export function runInit(
       throw new MmmError("E_WORKSPACE", `${path} does not exist (relative to ${root})`, { option: flag });
   }
   mkdirSync(root, { recursive: true });
-  writeFileSync(file, workspaceYaml(o));
+  writeFileSync(file, workspaceYaml({ ...o, registry: sharedRegistry(root, o) }));
   const ws = findWorkspace(root) as Workspace;
-  openRegistry(ws).close();
-  io.out(`Workspace ready: ${file} and ${join(root, ws.config.registry)}`);
+  await (await openRegistry(ws)).close();
+  const target = registryTarget(ws);
+  io.out(`Workspace ready: ${file} and ${"file" in target ? target.file : registryName(ws)}`);
 }
 
 /** A headline return as the fit displayed it (raw × factor; e.g. per 1,000 USD for a small KPI). */
@@ -122,14 +177,14 @@ interface WorkspaceOption {
   workspace?: string;
 }
 
-export function runRunsList(
+export async function runRunsList(
   o: { kind?: string; status?: string; json?: boolean } & WorkspaceOption,
   io: CliIo,
-): void {
+): Promise<void> {
   const kind = choice(o.kind, RUN_KINDS, "--kind") as RunKind | undefined;
   const status = choice(o.status, RUN_STATUSES, "--status") as RunStatus | undefined;
-  inWorkspace(o.workspace, (_ws, registry) => {
-    const runs = registry.list({ kind, status });
+  await inWorkspace(o.workspace, async (_ws, registry) => {
+    const runs = await registry.list({ kind, status });
     if (o.json) {
       io.out(JSON.stringify(runs, null, 2));
       return;
@@ -150,10 +205,14 @@ export function runRunsList(
   });
 }
 
-export function runRunsShow(id: string, o: { json?: boolean } & WorkspaceOption, io: CliIo): void {
-  inWorkspace(o.workspace, (_ws, registry) => {
-    const r = registry.get(id);
-    const events = registry.events(r.id);
+export async function runRunsShow(
+  id: string,
+  o: { json?: boolean } & WorkspaceOption,
+  io: CliIo,
+): Promise<void> {
+  await inWorkspace(o.workspace, async (_ws, registry) => {
+    const r = await registry.get(id);
+    const events = await registry.events(r.id);
     if (o.json) {
       io.out(JSON.stringify({ ...r, events }, null, 2));
       return;
@@ -186,40 +245,46 @@ export function runRunsShow(id: string, o: { json?: boolean } & WorkspaceOption,
   });
 }
 
-export function runRunsRegister(
+export async function runRunsRegister(
   folder: string,
   o: { note?: string; owner?: string; parent?: string } & WorkspaceOption,
   io: CliIo,
-): void {
-  inWorkspace(o.workspace, (ws, registry) => {
+): Promise<void> {
+  await inWorkspace(o.workspace, async (ws, registry) => {
     const facts = runFromFolder(folder, { owner: ownerOf(ws, o.owner), note: o.note ?? "" });
-    const parentId = o.parent ? registry.get(o.parent).id : (registry.approved(facts.kind)?.id ?? null);
-    const run = registry.register({ ...facts, parentId });
+    const parentId = o.parent
+      ? (await registry.get(o.parent)).id
+      : ((await registry.approved(facts.kind))?.id ?? null);
+    const run = await registry.register({ ...facts, parentId });
     io.out(`Registered ${run.id} (${run.kind}, draft).`);
   });
 }
 
-export function runRunsStatus(
+export async function runRunsStatus(
   action: "approve" | "retire",
   id: string,
   o: { note?: string; owner?: string } & WorkspaceOption,
   io: CliIo,
-): void {
-  inWorkspace(o.workspace, (ws, registry) => {
+): Promise<void> {
+  await inWorkspace(o.workspace, async (ws, registry) => {
     const owner = ownerOf(ws, o.owner);
     const r =
       action === "approve"
-        ? registry.approve(id, owner, o.note ?? "")
-        : registry.retire(id, owner, o.note ?? "");
+        ? await registry.approve(id, owner, o.note ?? "")
+        : await registry.retire(id, owner, o.note ?? "");
     io.out(`${r.id} is ${r.status}.`);
   });
 }
 
 /** `mmm runs card ID`: the model card as JSON, printed or written to a file. */
-export function runRunsCard(id: string, o: { out?: string } & WorkspaceOption, io: CliIo): void {
-  const card = inWorkspace(o.workspace, (_ws, registry) => {
-    const run = requireFitFolder(registry.get(id), "a model card");
-    return buildModelCard(run, registry.events(run.id));
+export async function runRunsCard(
+  id: string,
+  o: { out?: string } & WorkspaceOption,
+  io: CliIo,
+): Promise<void> {
+  const card = await inWorkspace(o.workspace, async (_ws, registry) => {
+    const run = requireFitFolder(await registry.get(id), "a model card");
+    return buildModelCard(run, await registry.events(run.id));
   });
   const text = `${JSON.stringify(card, null, 2)}\n`;
   if (o.out) {
@@ -238,14 +303,14 @@ export interface RunsDiffResult extends RunDiff {
   plans: PlanDiff | { unavailable: string } | null;
 }
 
-export function runRunsDiff(
+export async function runRunsDiff(
   a: string,
   b: string,
   o: { json?: boolean; plans?: boolean } & WorkspaceOption,
   io: CliIo,
-): RunsDiffResult {
-  const [before, after] = inWorkspace(o.workspace, (_ws, registry) =>
-    [registry.get(a), registry.get(b)].map((r) => requireFitFolder(r, "a diff")),
+): Promise<RunsDiffResult> {
+  const [before, after] = await inWorkspace(o.workspace, async (_ws, registry) =>
+    [await registry.get(a), await registry.get(b)].map((r) => requireFitFolder(r, "a diff")),
   );
   const runs = [readRun(before.path), readRun(after.path)];
   const measures = runs.map((r) =>
@@ -297,12 +362,22 @@ function choice(value: string | undefined, allowed: readonly string[], option: s
 export function addWorkspaceCommands(program: Command, io: CliIo): void {
   program
     .command("init")
-    .description("Make a folder a workspace: mmm.yaml and a run registry (SQLite).")
+    .description(
+      "Make a folder a workspace: mmm.yaml and a run registry (SQLite in the folder, or a shared Postgres).",
+    )
     .argument("[dir]", "the project folder", ".")
     .option("--data-config <file>", "the prepare config, relative to the folder")
     .option("--spec <file>", "the model spec, relative to the folder")
     .option("--owner <name>", "who runs are registered as (default: the OS user)")
     .option("--force", "rewrite an existing mmm.yaml (the registry is kept)")
+    .option(
+      "--registry <url>",
+      "a shared registry: postgres://user@host:port/db (password from PGPASSWORD or ~/.pgpass)",
+    )
+    .option(
+      "--registry-schema <name>",
+      "this workspace's schema in the shared registry (default: the folder's name)",
+    )
     .action((dir, opts) => runInit(dir, opts, io));
 
   const runs = program
@@ -346,8 +421,8 @@ export function addWorkspaceCommands(program: Command, io: CliIo): void {
     .option("--json", "print JSON")
     .option("--no-plans", "skip the plan comparison (each run's default plan, a few seconds each)")
     .option(...WS)
-    .action((a, b, opts) => {
-      runRunsDiff(a, b, opts, io);
+    .action(async (a, b, opts) => {
+      await runRunsDiff(a, b, opts, io);
     });
   runs
     .command("card")

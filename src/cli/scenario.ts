@@ -48,7 +48,7 @@ function planFromFile(file: string, channels: string[], horizonWeeks: number): S
   return { label: file, rules };
 }
 
-export function runScenario(runDir: string, o: ScenarioOptions, io: CliIo): ScenarioReport {
+export async function runScenario(runDir: string, o: ScenarioOptions, io: CliIo): Promise<ScenarioReport> {
   const settings = parseHorizonSettings(o);
   if ((!o.plan || o.plan.length === 0) && (!o.planFile || o.planFile.length === 0))
     throw new MmmError(
@@ -63,7 +63,7 @@ export function runScenario(runDir: string, o: ScenarioOptions, io: CliIo): Scen
   const inputs = planInputs(runDir, files);
   if (o.out !== undefined) checkOutputPath(o.out, { kind: "file", inputs });
   const run = readRun(runDir);
-  draftNotice(runDir, io);
+  await draftNotice(runDir, io);
   const channels = run.model.data.channels.map((c) => c.name);
   // every plan is checked before any work, so a typo in the third plan fails fast
   const plans = [

@@ -1,19 +1,21 @@
-// The run registry: every prepare, fit, plan and report of a workspace as a row in an embedded
-// SQLite database, with its lineage (data and spec hashes, code version), headline measures,
+// The run registry: every prepare, fit, plan and report of a workspace as a row in a database (an
+// embedded SQLite file by default, a shared Postgres server for a team), with its lineage (data and spec hashes, code version), headline measures,
 // diagnostics, status (draft → approved → retired), owner and change note, plus an audit trail of
 // every status change. Run folders stay the source of truth for draws and files; the registry
 // indexes them and records decisions about them.
 //
-// Integrity: WAL journal (readers never block the writer), a busy timeout so concurrent writers
-// queue instead of failing, and every write in one IMMEDIATE transaction. Rows are validated when
-// read: a row damaged by hand is reported as such, never crashes a listing.
+// Integrity: every write is one transaction serialised against every other writer of the registry
+// (see the connections, sqlite.ts and postgres.ts). Rows are validated when read: a row damaged by
+// hand is reported as such, never crashes a listing.
 
 import { existsSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
-import Database from "better-sqlite3";
 import { z } from "zod";
 import { MmmError } from "../core/errors.js";
+import { PostgresConnection } from "./postgres.js";
 import { migrate, SCHEMA_VERSION } from "./schema.js";
+import type { SqlConnection } from "./sql.js";
+import { SqliteConnection } from "./sqlite.js";
 
 export const RUN_KINDS = ["prepare", "fit", "plan", "report"] as const;
 export type RunKind = (typeof RUN_KINDS)[number];
@@ -107,52 +109,68 @@ export interface ListFilter {
   status?: RunStatus;
 }
 
+/** Where a registry lives: an SQLite file, or a schema in a Postgres database. */
+export type RegistryTarget = { file: string } | { url: string; schema: string };
+
 export class Registry {
-  private readonly db: Database.Database;
+  private constructor(
+    private readonly db: SqlConnection,
+    /** The workspace folder run folders are resolved against. */
+    readonly root: string,
+  ) {}
+
+  /** Where the registry is, for messages: its file, or its server and schema. */
+  get location(): string {
+    return this.db.location;
+  }
 
   /**
-   * Opens (creating if needed) the registry at `file`; `root` is the workspace folder run folders
+   * Opens (creating if needed) the registry at `target`; `root` is the workspace folder run folders
    * are resolved against. Migrates an older schema; refuses a newer one.
    */
-  constructor(
-    readonly file: string,
-    readonly root: string,
-  ) {
+  static async open(target: RegistryTarget, root: string): Promise<Registry> {
+    const where = "file" in target ? target.file : target.url;
+    let db: SqlConnection | undefined;
     try {
-      this.db = new Database(file, { timeout: 10_000 });
-      this.db.pragma("journal_mode = WAL");
-      this.db.pragma("foreign_keys = ON");
-      const version = this.db.pragma("user_version", { simple: true }) as number;
+      db =
+        "file" in target
+          ? new SqliteConnection(target.file)
+          : await PostgresConnection.open(target.url, target.schema);
+      const version = await db.schemaVersion();
       if (version > SCHEMA_VERSION) {
         throw new MmmError(
           "E_REGISTRY_VERSION",
           `the registry has schema version ${version}; this version of mmm knows up to ${SCHEMA_VERSION}`,
-          { file },
+          { file: db.location },
           "upgrade mmm-os (npm ci on a newer checkout); an older mmm must not write to a newer registry",
         );
       }
-      migrate(this.db);
+      await migrate(db);
+      return new Registry(db, root);
     } catch (e) {
+      await db?.close().catch(() => undefined);
       if (e instanceof MmmError) throw e;
       throw new MmmError(
         "E_REGISTRY_OPEN",
         `cannot open the run registry: ${(e as Error).message}`,
-        { file },
-        "check that the file is a registry written by mmm (or remove it to start a new one) and that its folder is writable",
+        { file: db?.location ?? ("file" in target ? where : "the registry URL in mmm.yaml") },
+        "file" in target
+          ? "check that the file is a registry written by mmm (or remove it to start a new one) and that its folder is writable"
+          : "check that the Postgres server is running and reachable, the URL's user and database exist, and the password is in the URL or PGPASSWORD",
       );
     }
   }
 
-  close(): void {
-    this.db.close();
+  close(): Promise<void> {
+    return this.db.close();
   }
 
-  get schemaVersion(): number {
-    return this.db.pragma("user_version", { simple: true }) as number;
+  schemaVersion(): Promise<number> {
+    return this.db.schemaVersion();
   }
 
   /** Adds a run as a draft, with its registration as the first event. */
-  register(run: NewRun): RunRecord {
+  async register(run: NewRun): Promise<RunRecord> {
     if (!run.note.trim())
       throw new MmmError(
         "E_REGISTRY_NOTE",
@@ -160,50 +178,50 @@ export class Registry {
         { option: "--note" },
         "say what changed and why, e.g. --note 'April refresh: two new weeks, TV taxonomy fixed'",
       );
-    const insert = this.db.prepare(`
-      INSERT INTO runs (id, kind, parent_id, created_at, folder, status, owner, note, data_sha256,
-        spec_sha256, spec_json, code_version, diagnostics_json, headline_json)
-      VALUES (@id, @kind, @parentId, @createdAt, @folder, 'draft', @owner, @note, @dataSha256,
-        @specSha256, @specJson, @codeVersion, @diagnosticsJson, @headlineJson)`);
-    this.db
-      .transaction(() => {
-        if (this.db.prepare("SELECT 1 FROM runs WHERE id = ?").get(run.id))
-          throw new MmmError(
-            "E_REGISTRY_DUPLICATE",
-            `a run with id ${run.id} is already registered`,
-            {},
-            "register each run folder once; `mmm runs show` prints the existing entry",
-          );
-        if (run.parentId && !this.db.prepare("SELECT 1 FROM runs WHERE id = ?").get(run.parentId))
-          throw new MmmError("E_REGISTRY_PARENT", `parent run ${run.parentId} is not in the registry`, {
-            option: "--parent",
-          });
-        insert.run({
-          id: run.id,
-          kind: run.kind,
-          parentId: run.parentId ?? null,
-          createdAt: run.createdAt,
-          folder: this.storedFolder(run.folder),
-          owner: run.owner,
-          note: run.note.trim(),
-          dataSha256: run.dataSha256 ?? null,
-          specSha256: run.specSha256 ?? null,
-          specJson: run.spec === undefined ? null : JSON.stringify(run.spec),
-          codeVersion: run.codeVersion ?? null,
-          diagnosticsJson: run.diagnostics ? JSON.stringify(run.diagnostics) : null,
-          headlineJson: run.headline ? JSON.stringify(run.headline) : null,
+    await this.db.write(async (tx) => {
+      const exists = async (id: string) => (await tx.all("SELECT 1 FROM runs WHERE id = ?", [id])).length > 0;
+      if (await exists(run.id))
+        throw new MmmError(
+          "E_REGISTRY_DUPLICATE",
+          `a run with id ${run.id} is already registered`,
+          {},
+          "register each run folder once; `mmm runs show` prints the existing entry",
+        );
+      if (run.parentId && !(await exists(run.parentId)))
+        throw new MmmError("E_REGISTRY_PARENT", `parent run ${run.parentId} is not in the registry`, {
+          option: "--parent",
         });
-        this.event(run.id, "registered", null, "draft", run.owner, run.note.trim(), run.createdAt);
-      })
-      .immediate();
+      await tx.run(
+        `INSERT INTO runs (id, kind, parent_id, created_at, folder, status, owner, note, data_sha256,
+          spec_sha256, spec_json, code_version, diagnostics_json, headline_json)
+        VALUES (?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
+          run.id,
+          run.kind,
+          run.parentId ?? null,
+          run.createdAt,
+          this.storedFolder(run.folder),
+          run.owner,
+          run.note.trim(),
+          run.dataSha256 ?? null,
+          run.specSha256 ?? null,
+          run.spec === undefined ? null : JSON.stringify(run.spec),
+          run.codeVersion ?? null,
+          run.diagnostics ? JSON.stringify(run.diagnostics) : null,
+          run.headline ? JSON.stringify(run.headline) : null,
+        ],
+      );
+      await this.event(tx, run.id, "registered", null, "draft", run.owner, run.note.trim(), run.createdAt);
+    });
     return this.get(run.id);
   }
 
   /** The run with this id (a unique prefix is enough); a clear error otherwise. */
-  get(idOrPrefix: string): RunRecord {
-    const rows = this.db
-      .prepare("SELECT * FROM runs WHERE id = ? OR id LIKE ? ESCAPE '\\' ORDER BY id")
-      .all(idOrPrefix, `${idOrPrefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`) as RunRow[];
+  async get(idOrPrefix: string): Promise<RunRecord> {
+    const rows = await this.db.all<RunRow>(
+      "SELECT * FROM runs WHERE id = ? OR id LIKE ? ESCAPE '\\' ORDER BY id",
+      [idOrPrefix, `${idOrPrefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`],
+    );
     const exact = rows.find((r) => r.id === idOrPrefix);
     if (exact) return this.record(exact);
     if (rows.length === 1) return this.record(rows[0]);
@@ -215,21 +233,22 @@ export class Registry {
             .slice(0, 4)
             .map((r) => r.id)
             .join(", ")}${rows.length > 4 ? ", …" : ""})`,
-      { file: this.file },
+      { file: this.location },
       rows.length === 0 ? "`mmm runs list` shows the registered runs" : "give more of the id",
     );
   }
 
   /** The newest run registered with this folder, if any. */
-  findByFolder(folder: string): RunRecord | undefined {
-    const row = this.db
-      .prepare("SELECT * FROM runs WHERE folder = ? ORDER BY created_at DESC, id DESC LIMIT 1")
-      .get(this.storedFolder(folder)) as RunRow | undefined;
+  async findByFolder(folder: string): Promise<RunRecord | undefined> {
+    const [row] = await this.db.all<RunRow>(
+      "SELECT * FROM runs WHERE folder = ? ORDER BY created_at DESC, id DESC LIMIT 1",
+      [this.storedFolder(folder)],
+    );
     return row ? this.record(row) : undefined;
   }
 
   /** Runs, newest first. */
-  list(filter: ListFilter = {}): RunRecord[] {
+  async list(filter: ListFilter = {}): Promise<RunRecord[]> {
     const where: string[] = [];
     const args: string[] = [];
     if (filter.kind) {
@@ -241,18 +260,16 @@ export class Registry {
       args.push(filter.status);
     }
     const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at DESC, id DESC`;
-    return (this.db.prepare(sql).all(...args) as RunRow[]).map((r) => this.record(r));
+    return (await this.db.all<RunRow>(sql, args)).map((r) => this.record(r));
   }
 
   /** The approved run of a kind, if any (the one a refresh or a plan starts from). */
-  approved(kind: RunKind): RunRecord | undefined {
-    return this.list({ kind, status: "approved" })[0];
+  async approved(kind: RunKind): Promise<RunRecord | undefined> {
+    return (await this.list({ kind, status: "approved" }))[0];
   }
 
-  events(id: string): RunEvent[] {
-    const rows = this.db
-      .prepare("SELECT * FROM run_events WHERE run_id = ? ORDER BY seq")
-      .all(this.get(id).id) as {
+  async events(id: string): Promise<RunEvent[]> {
+    const rows = await this.db.all<{
       seq: number;
       at: string;
       action: string;
@@ -260,7 +277,7 @@ export class Registry {
       status_to: RunStatus | null;
       owner: string;
       note: string;
-    }[];
+    }>("SELECT * FROM run_events WHERE run_id = ? ORDER BY seq", [(await this.get(id)).id]);
     return rows.map((r) => ({
       seq: r.seq,
       at: r.at,
@@ -277,8 +294,8 @@ export class Registry {
    * transaction ("superseded by …"), so a kind has at most one approved run. A run whose folder is
    * gone, whose row is damaged, or whose fit did not pass its diagnostics is refused.
    */
-  approve(id: string, owner: string, note: string, at = new Date().toISOString()): RunRecord {
-    const run = this.get(id);
+  async approve(id: string, owner: string, note: string, at = new Date().toISOString()): Promise<RunRecord> {
+    const run = await this.get(id);
     requireNote(note, "approve");
     if (run.status !== "draft")
       throw new MmmError("E_REGISTRY_STATUS", `run ${run.id} is ${run.status}; only a draft can be approved`);
@@ -291,7 +308,7 @@ export class Registry {
       );
     if (run.problem)
       throw new MmmError("E_REGISTRY_CORRUPT", `run ${run.id}'s registry row is damaged: ${run.problem}`, {
-        file: this.file,
+        file: this.location,
       });
     if (run.kind === "fit" && run.diagnostics?.verdict !== "ok")
       throw new MmmError(
@@ -302,7 +319,7 @@ export class Registry {
       );
     // a plan or report stands on its fit: it can be approved only once the fit is
     if (run.kind === "plan" || run.kind === "report") {
-      const source = run.parentId ? this.get(run.parentId) : null;
+      const source = run.parentId ? await this.get(run.parentId) : null;
       if (source?.kind !== "fit" || source.status !== "approved")
         throw new MmmError(
           "E_REGISTRY_SOURCE",
@@ -313,47 +330,56 @@ export class Registry {
             : "make it again from a registered, approved fit",
         );
     }
-    this.db
-      .transaction(() => {
-        const previous = this.db
-          .prepare("SELECT id FROM runs WHERE kind = ? AND status = 'approved' AND id <> ?")
-          .all(run.kind, run.id) as { id: string }[];
-        for (const p of previous)
-          this.setStatus(p.id, "approved", "retired", owner, `superseded by ${run.id}`, at);
-        this.setStatus(run.id, "draft", "approved", owner, note.trim(), at);
-      })
-      .immediate();
+    await this.db.write(async (tx) => {
+      const previous = await tx.all<{ id: string }>(
+        "SELECT id FROM runs WHERE kind = ? AND status = 'approved' AND id <> ?",
+        [run.kind, run.id],
+      );
+      for (const p of previous)
+        await this.setStatus(tx, p.id, "approved", "retired", owner, `superseded by ${run.id}`, at);
+      await this.setStatus(tx, run.id, "draft", "approved", owner, note.trim(), at);
+    });
     return this.get(run.id);
   }
 
-  retire(id: string, owner: string, note: string, at = new Date().toISOString()): RunRecord {
-    const run = this.get(id);
+  async retire(id: string, owner: string, note: string, at = new Date().toISOString()): Promise<RunRecord> {
+    const run = await this.get(id);
     requireNote(note, "retire");
     if (run.status === "retired") throw new MmmError("E_REGISTRY_STATUS", `run ${run.id} is already retired`);
-    this.db
-      .transaction(() => this.setStatus(run.id, run.status, "retired", owner, note.trim(), at))
-      .immediate();
+    await this.db.write((tx) => this.setStatus(tx, run.id, run.status, "retired", owner, note.trim(), at));
     return this.get(run.id);
   }
 
-  /** SQLite's own integrity check ("ok" when the file is sound). */
-  integrity(): string {
-    return (this.db.pragma("integrity_check") as { integrity_check: string }[])
-      .map((r) => r.integrity_check)
-      .join("; ");
+  /**
+   * "ok" when the registry is sound: the database's own check (SQLite's integrity_check) and the
+   * registry's rules that constraints cannot state — every event's run exists, and no kind has two
+   * approved runs. Otherwise what is wrong.
+   */
+  async integrity(): Promise<string> {
+    const problems: string[] = [];
+    const own = await this.db.integrity();
+    if (own !== "ok") problems.push(own);
+    const [orphans] = await this.db.all<{ n: number | string }>(
+      "SELECT count(*) AS n FROM run_events e LEFT JOIN runs r ON r.id = e.run_id WHERE r.id IS NULL",
+    );
+    if (Number(orphans.n) > 0) problems.push(`${orphans.n} events of runs that do not exist`);
+    const doubles = await this.db.all<{ kind: string }>(
+      "SELECT kind FROM runs WHERE status = 'approved' GROUP BY kind HAVING count(*) > 1",
+    );
+    for (const d of doubles) problems.push(`more than one approved ${d.kind}`);
+    return problems.length ? problems.join("; ") : "ok";
   }
 
-  private setStatus(
+  private async setStatus(
+    tx: SqlConnection,
     id: string,
     from: RunStatus,
     to: RunStatus,
     owner: string,
     note: string,
     at: string,
-  ): void {
-    const changed = this.db
-      .prepare("UPDATE runs SET status = ? WHERE id = ? AND status = ?")
-      .run(to, id, from).changes;
+  ): Promise<void> {
+    const changed = await tx.run("UPDATE runs SET status = ? WHERE id = ? AND status = ?", [to, id, from]);
     // another process changed it between our read and this write: refuse rather than overwrite
     if (changed !== 1)
       throw new MmmError(
@@ -362,10 +388,11 @@ export class Registry {
         {},
         "run it again",
       );
-    this.event(id, to === "approved" ? "approved" : "retired", from, to, owner, note, at);
+    await this.event(tx, id, to === "approved" ? "approved" : "retired", from, to, owner, note, at);
   }
 
-  private event(
+  private async event(
+    tx: SqlConnection,
     id: string,
     action: string,
     from: RunStatus | null,
@@ -373,12 +400,11 @@ export class Registry {
     owner: string,
     note: string,
     at: string,
-  ): void {
-    this.db
-      .prepare(
-        "INSERT INTO run_events (run_id, at, action, status_from, status_to, owner, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
-      )
-      .run(id, at, action, from, to, owner, note);
+  ): Promise<void> {
+    await tx.run(
+      "INSERT INTO run_events (run_id, at, action, status_from, status_to, owner, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      [id, at, action, from, to, owner, note],
+    );
   }
 
   private storedFolder(folder: string): string {

@@ -13,6 +13,7 @@ import {
   findWorkspace,
   ownerOf,
   registeredRun,
+  registryName,
   type Workspace,
   withRegistry,
 } from "../registry/workspace.js";
@@ -45,11 +46,11 @@ export interface PlannedRegistration {
  * current folder, else from the output folder's). Without --out, a workspace run goes to
  * <runs_dir>/<id>.
  */
-export function planRegistration(
+export async function planRegistration(
   kind: RunKind,
   out: string | undefined,
   o: RegistrationOptions,
-): PlannedRegistration | undefined {
+): Promise<PlannedRegistration | undefined> {
   const ws =
     o.register === false
       ? undefined
@@ -72,8 +73,8 @@ export function planRegistration(
       { option: "--note" },
       "say what changed and why, e.g. --note 'April refresh: 4 new weeks'; or --no-register to write the folder only",
     );
-  const parentId = withRegistry(ws, (registry) =>
-    o.parent ? registry.get(o.parent).id : (registry.approved(kind)?.id ?? null),
+  const parentId = await withRegistry(ws, async (registry) =>
+    o.parent ? (await registry.get(o.parent)).id : ((await registry.approved(kind))?.id ?? null),
   );
   const id = o.id ?? newRunId(kind, new Date().toISOString(), out ?? ws.root);
   return {
@@ -87,21 +88,21 @@ export function planRegistration(
 }
 
 /** Registers the written folder as a draft and says how to approve it. */
-export function completeRegistration(plan: PlannedRegistration, io: CliIo): RunRecord {
-  const run = withRegistry(plan.ws, (registry) =>
+export async function completeRegistration(plan: PlannedRegistration, io: CliIo): Promise<RunRecord> {
+  const run = await withRegistry(plan.ws, (registry) =>
     registry.register(
       runFromFolder(plan.out, { id: plan.id, owner: plan.owner, note: plan.note, parentId: plan.parentId }),
     ),
   );
   io.out(
-    `Registered ${run.id} (draft${run.parentId ? `, follows ${run.parentId}` : ""}) in ${plan.ws.config.registry}. Approve it with: mmm runs approve ${run.id} --note '…'`,
+    `Registered ${run.id} (draft${run.parentId ? `, follows ${run.parentId}` : ""}) in ${registryName(plan.ws)}. Approve it with: mmm runs approve ${run.id} --note '…'`,
   );
   return run;
 }
 
 /** A registered run that is not approved: said first, so no one takes its plan as final. */
-export function draftNotice(runDir: string, io: CliIo): void {
-  const r = registeredRun(runDir)?.run;
+export async function draftNotice(runDir: string, io: CliIo): Promise<void> {
+  const r = (await registeredRun(runDir))?.run;
   if (r && r.status !== "approved")
     io.out(
       `${r.status === "retired" ? "RETIRED RUN" : "DRAFT"}: run ${r.id} is ${r.status}, not approved; these figures are provisional (mmm runs approve ${r.id} --note …).`,
@@ -125,11 +126,11 @@ export interface PlannedArtefact {
  * team takes to a meeting. Printing a plan to look at it records nothing. Found from the current
  * folder or the source run's; without a workspace, --note is an error rather than ignored.
  */
-export function planArtefact(
+export async function planArtefact(
   kind: "plan" | "report",
   runDir: string,
   o: RegistrationOptions,
-): PlannedArtefact | undefined {
+): Promise<PlannedArtefact | undefined> {
   const note = o.note?.trim();
   if (o.register === false || note === undefined) return undefined;
   const ws = o.ws ?? findWorkspace() ?? findWorkspace(resolve(runDir));
@@ -147,7 +148,7 @@ export function planArtefact(
       { option: "--note" },
       "say what it is for",
     );
-  const sourceRun = registeredRun(runDir)?.run ?? null;
+  const sourceRun = (await registeredRun(runDir))?.run ?? null;
   const facts = runFromFolder(runDir, { owner: "", note: "" });
   const id = o.id ?? newRunId(kind, new Date().toISOString(), runDir);
   return {
@@ -167,7 +168,11 @@ export function planArtefact(
 }
 
 /** Writes the artefact's run folder (its files and run.json) and registers it as a draft that follows its fit. */
-export function completeArtefact(plan: PlannedArtefact, files: OutputFile[], io: CliIo): RunRecord {
+export async function completeArtefact(
+  plan: PlannedArtefact,
+  files: OutputFile[],
+  io: CliIo,
+): Promise<RunRecord> {
   const runJson = {
     format: ARTEFACT_FORMAT,
     kind: plan.kind,
@@ -180,13 +185,13 @@ export function completeArtefact(plan: PlannedArtefact, files: OutputFile[], io:
     ...files,
     { name: ARTEFACT_FILE, content: `${JSON.stringify(runJson, null, 2)}\n` },
   ]);
-  const run = withRegistry(plan.ws, (registry) =>
+  const run = await withRegistry(plan.ws, (registry) =>
     registry.register(
       runFromFolder(plan.dir, { id: plan.id, owner: plan.owner, note: plan.note, parentId: plan.source.id }),
     ),
   );
   io.out(
-    `Registered ${run.id} (draft${run.parentId ? `, from ${run.parentId}` : ""}) in ${plan.ws.config.registry}: ${plan.dir}`,
+    `Registered ${run.id} (draft${run.parentId ? `, from ${run.parentId}` : ""}) in ${registryName(plan.ws)}: ${plan.dir}`,
   );
   return run;
 }
@@ -196,11 +201,11 @@ export function completeArtefact(plan: PlannedArtefact, files: OutputFile[], io:
  * whose process was killed between writing its folder and registering it). Its parent is the
  * approved run of its kind, as for `mmm runs register`.
  */
-export function registerRunFolder(ws: Workspace, dir: string, note: string): RunRecord {
-  return withRegistry(ws, (registry) => {
-    const known = registry.findByFolder(dir);
+export function registerRunFolder(ws: Workspace, dir: string, note: string): Promise<RunRecord> {
+  return withRegistry(ws, async (registry) => {
+    const known = await registry.findByFolder(dir);
     if (known) return known;
     const facts = runFromFolder(dir, { owner: ownerOf(ws), note });
-    return registry.register({ ...facts, parentId: registry.approved(facts.kind)?.id ?? null });
+    return registry.register({ ...facts, parentId: (await registry.approved(facts.kind))?.id ?? null });
   });
 }

@@ -7,12 +7,12 @@
 // them may run scripts, and only this server's.
 
 import { existsSync, readFileSync } from "node:fs";
-import { extname, join, resolve } from "node:path";
+import { extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Hono } from "hono";
 import { MmmError } from "../core/errors.js";
-import type { Registry, RunRecord } from "../registry/registry.js";
-import { type Workspace, withRegistry } from "../registry/workspace.js";
+import type { Registry, RunEvent, RunRecord } from "../registry/registry.js";
+import { registryTarget, type Workspace, withRegistry } from "../registry/workspace.js";
 import type { RefreshRecord } from "../report/refreshPage.js";
 import { comparisonChart, comparisonRows } from "./compare.js";
 import { curvesComparisonChart } from "./compareCurves.js";
@@ -62,14 +62,21 @@ function refreshOf(run: RunRecord): RefreshRecord | null {
   }
 }
 
+async function runWithEvents(r: Registry, id: string): Promise<{ run: RunRecord; events: RunEvent[] }> {
+  const run = await r.get(id);
+  return { run, events: await r.events(run.id) };
+}
+
 export function createApp(ws: Workspace, options: AppOptions = {}): Hono {
   const app = new Hono();
   const assetsDir = options.assetsDir ?? DEFAULT_ASSETS;
   const allowSave = options.allowSave === true;
   const savePath = /^\/api\/runs\/[^/]+\/plans$/;
   const name = ws.root.split(/[\\/]/).pop() ?? ws.root;
-  const registryFile = resolve(ws.root, ws.config.registry);
-  const read = <T>(f: (r: Registry) => T) => withRegistry(ws, f);
+  // the registry's own file is never served (a Postgres registry has none in the workspace)
+  const target = registryTarget(ws);
+  const hidden = "file" in target ? [target.file] : [];
+  const read = <T>(f: (r: Registry) => T | Promise<T>) => withRegistry(ws, f);
 
   app.use("*", async (c, next) => {
     if (LOOPBACK.has(options.host ?? "127.0.0.1") && !LOOPBACK.has(new URL(c.req.url).hostname)) {
@@ -100,8 +107,8 @@ export function createApp(ws: Workspace, options: AppOptions = {}): Hono {
     c.header("Cache-Control", "no-store");
   });
 
-  app.get("/", (c) => {
-    const runs = read((r) => r.list());
+  app.get("/", async (c) => {
+    const runs = await read((r) => r.list());
     // the newest fit a refresh wrote: what it found is the first thing to see
     const refreshed = runs
       .filter((r) => r.kind === "fit")
@@ -110,7 +117,7 @@ export function createApp(ws: Workspace, options: AppOptions = {}): Hono {
     return c.html(runsPage(runs, name, refreshed?.rec ? refreshPanel(refreshed.r, refreshed.rec) : null));
   });
   app.get("/compare", async (c) => {
-    const runs = read((r) => r.list());
+    const runs = await read((r) => r.list());
     return c.html(
       comparePage(
         await comparisonChart(runs),
@@ -120,16 +127,11 @@ export function createApp(ws: Workspace, options: AppOptions = {}): Hono {
       ),
     );
   });
-  app.get("/api/runs", (c) => c.json(read((r) => r.list())));
-  app.get("/api/runs/:id", (c) =>
-    c.json(read((r) => ({ run: r.get(c.req.param("id")), events: r.events(r.get(c.req.param("id")).id) }))),
-  );
+  app.get("/api/runs", async (c) => c.json(await read((r) => r.list())));
+  app.get("/api/runs/:id", async (c) => c.json(await read((r) => runWithEvents(r, c.req.param("id")))));
 
   app.get("/runs/:id", async (c) => {
-    const { run, events } = read((r) => {
-      const found = r.get(c.req.param("id"));
-      return { run: found, events: r.events(found.id) };
-    });
+    const { run, events } = await read((r) => runWithEvents(r, c.req.param("id")));
     if (run.kind !== "fit" || !run.folderExists || run.problem)
       return c.html(
         runPage(
@@ -160,7 +162,7 @@ export function createApp(ws: Workspace, options: AppOptions = {}): Hono {
   addPlannerRoutes(app, { ws, name, assetsDir, allowSave, read });
 
   app.get("/files/*", (c) => {
-    const path = workspaceFile(ws.root, c.req.path.slice("/files/".length), [registryFile]);
+    const path = workspaceFile(ws.root, c.req.path.slice("/files/".length), hidden);
     if (!path) return notFound(c.req.path);
     const type = CONTENT_TYPES[extname(path).toLowerCase()] ?? "application/octet-stream";
     return c.body(readFileSync(path), 200, { "Content-Type": type });

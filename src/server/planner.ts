@@ -123,7 +123,7 @@ export interface SavedPlan {
  * numbers are recomputed here by `mmm scenario`'s code, not taken from the browser; plan.json
  * reads back with `mmm scenario <fit> --plan-file plan.json`.
  */
-export function savePlan(ws: Workspace, run: RunRecord, body: unknown): SavedPlan {
+export async function savePlan(ws: Workspace, run: RunRecord, body: unknown): Promise<SavedPlan> {
   const parsed = SavePlanSchema.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -148,7 +148,7 @@ export function savePlan(ws: Workspace, run: RunRecord, body: unknown): SavedPla
       { key: "amounts" },
       `give one amount per channel: ${channels.join(", ")}`,
     );
-  const record = planArtefact("plan", run.path, { note, ws });
+  const record = await planArtefact("plan", run.path, { note, ws });
   if (!record) throw new Error("a plan with a note is always registered");
   const label = `dashboard plan: ${note}`;
   const report = evaluateScenarios(
@@ -160,7 +160,7 @@ export function savePlan(ws: Workspace, run: RunRecord, body: unknown): SavedPla
   const s = report.scenarios[0];
   const planJson = { format: "mmm-os/scenario-plan@1", run: run.id, ...report, rows: s.rows };
   const silent = { out: () => {}, err: () => {} };
-  const saved = completeArtefact(
+  const saved = await completeArtefact(
     record,
     [
       { name: "plan.json", content: finiteJson(planJson, join(record.dir, "plan.json")) },

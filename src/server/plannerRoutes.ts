@@ -24,13 +24,13 @@ export interface PlannerRouteContext {
   name: string;
   assetsDir: string;
   allowSave: boolean;
-  read: <T>(f: (r: Registry) => T) => T;
+  read: <T>(f: (r: Registry) => T | Promise<T>) => Promise<T>;
 }
 
 export function addPlannerRoutes(app: Hono, ctx: PlannerRouteContext): void {
   const { ws, name, assetsDir, allowSave, read } = ctx;
-  app.get("/runs/:id/plan", (c) => {
-    const run = read((r) => r.get(c.req.param("id")));
+  app.get("/runs/:id/plan", async (c) => {
+    const run = await read((r) => r.get(c.req.param("id")));
     const horizonWeeks = horizonParam(c.req.query("horizon"));
     const { session, result } = referenceOutcome(run, horizonWeeks);
     const fit = fitOf(run);
@@ -52,8 +52,8 @@ export function addPlannerRoutes(app: Hono, ctx: PlannerRouteContext): void {
       ),
     );
   });
-  app.get("/api/runs/:id/planner", (c) => {
-    const run = read((r) => r.get(c.req.param("id")));
+  app.get("/api/runs/:id/planner", async (c) => {
+    const run = await read((r) => r.get(c.req.param("id")));
     return c.json(plannerPayload(run, horizonParam(c.req.query("horizon"))));
   });
   app.post(
@@ -78,8 +78,8 @@ export function addPlannerRoutes(app: Hono, ctx: PlannerRouteContext): void {
       } catch {
         return c.json(apiError("The plan is not valid JSON.", "send the planner's JSON"), 400);
       }
-      const run = read((r) => r.get(c.req.param("id")));
-      return c.json(savePlan(ws, run, body), 201);
+      const run = await read((r) => r.get(c.req.param("id")));
+      return c.json(await savePlan(ws, run, body), 201);
     },
   );
   app.get("/local", (c) => {

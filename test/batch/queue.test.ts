@@ -146,7 +146,7 @@ describe("mmm batch on a Redis queue with two workers", () => {
       expect(readdirSync(join(job.workspace, "runs")).filter((n) => n.startsWith("."))).toEqual([]);
     }
     for (const m of manifest.models) {
-      const runs = withRegistry(loadWorkspace(join(m.workspace, "mmm.yaml")), (r) => r.list());
+      const runs = await withRegistry(loadWorkspace(join(m.workspace, "mmm.yaml")), (r) => r.list());
       const folders = runs.map((r) => r.folder);
       expect(new Set(folders).size, m.name).toBe(folders.length);
       expect(runs, m.name).toHaveLength(4);

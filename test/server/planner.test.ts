@@ -128,7 +128,7 @@ describe("saving a plan", () => {
     const res = await post(JSON.stringify({ note: "shift video into search", horizonWeeks: 13, amounts }));
     expect(res.status).toBe(201);
     const saved = (await res.json()) as { id: string; folder: string; gain: number; pBetter: number };
-    const run = withRegistry(loadWorkspace(join(ws, "mmm.yaml")), (r) => r.get(saved.id));
+    const run = await withRegistry(loadWorkspace(join(ws, "mmm.yaml")), (r) => r.get(saved.id));
     expect(run.kind).toBe("plan");
     expect(run.status).toBe("draft");
     expect(run.parentId).toBe(fitId);
