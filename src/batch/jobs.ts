@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { loadPrepareConfig } from "../data/config.js";
 import { sha256 } from "../data/lineage.js";
-import type { Manifest, PortfolioModel } from "./manifest.js";
+import type { Manifest, PortfolioModel, SharedRegistryTarget } from "./manifest.js";
 
 export type BatchJobKind = "prepare" | "fit" | "variant" | "report" | "plan";
 
@@ -23,6 +23,8 @@ export interface BatchJob {
   /** 16 hex characters of the content key. */
   key: string;
   workspace: string;
+  /** The workspace's registry when the portfolio shares one (Postgres), else null (its SQLite file). */
+  registry: SharedRegistryTarget | null;
   /** A run folder (prepare, fit, variant), or a file (report, plan). */
   out: string;
   /** `mmm` arguments; the command runs in the workspace. */
@@ -56,7 +58,7 @@ export function prepareInputsDigest(configPath: string): string {
 function modelJobs(m: PortfolioModel, manifestName: string): BatchJob[] {
   const note = (id: string) => `batch ${manifestName}: ${id}`;
   const runs = join(m.workspace, "runs");
-  const base = { model: m.name, workspace: m.workspace };
+  const base = { model: m.name, workspace: m.workspace, registry: m.registry };
   const prepareKey = key("prepare", prepareInputsDigest(m.data));
   const prepareOut = join(runs, `prepare-${prepareKey}`);
   const prepareId = `${m.name}/prepare`;

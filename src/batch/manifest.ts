@@ -56,8 +56,24 @@ const Model = z.strictObject({
   variants: z.array(Variant).default([]),
 });
 
+/** A registry shared by the portfolio's workers: a Postgres database, one schema per model. */
+const POSTGRES_URL = z.string().regex(/^postgres(ql)?:\/\//, "the registry must be a postgres:// URL");
+const SharedRegistry = z.strictObject({
+  url: POSTGRES_URL,
+  /** Put before each model's name to make its schema, so two portfolios can share a database. */
+  schema_prefix: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,30}$/, "registry.schema_prefix must be lower-case letters, digits and _")
+    .default(""),
+});
+
 const ManifestSchema = z.strictObject({
   version: z.literal(1),
+  /**
+   * Where the models' runs are registered: each model's own SQLite file (the default), or a
+   * Postgres database shared by every machine that runs the portfolio's jobs.
+   */
+  registry: z.union([POSTGRES_URL, SharedRegistry]).optional(),
   /** Where the models' workspaces go (one folder each); default: beside the manifest. */
   root: z.string().default("."),
   defaults: Defaults.default({
@@ -83,6 +99,20 @@ export interface PortfolioModel {
   variants: { name: string; model: string }[];
   /** The model's workspace folder (created by `mmm batch` if missing). */
   workspace: string;
+  /** Its registry, when the portfolio shares one: the Postgres URL and the model's schema. */
+  registry: SharedRegistryTarget | null;
+}
+
+export interface SharedRegistryTarget {
+  url: string;
+  schema: string;
+}
+
+/** A model's schema in a shared registry: the prefix and its name in Postgres's identifier alphabet. */
+export function modelSchema(prefix: string, model: string): string {
+  return `${prefix}${model.toLowerCase().replace(/[^a-z0-9_]/g, "_")}`
+    .replace(/^([0-9])/, "_$1")
+    .slice(0, 63);
 }
 
 export interface Manifest {
@@ -128,6 +158,7 @@ export function loadManifest(file: string): Manifest {
   const m = parsed.data;
   const dir = dirname(abs);
   const root = resolve(dir, m.root);
+  const shared = typeof m.registry === "string" ? { url: m.registry, schema_prefix: "" } : m.registry;
   const seen = new Set<string>();
   const models = m.models.map((x, i): PortfolioModel => {
     const key = `models[${i}]`;
@@ -192,6 +223,7 @@ export function loadManifest(file: string): Manifest {
         model: path(v.model, `${key}.variants[${j}].model`),
       })),
       workspace: resolve(root, x.name),
+      registry: shared ? { url: shared.url, schema: modelSchema(shared.schema_prefix, x.name) } : null,
     };
   });
   return { file: abs, name: basename(abs).replace(/\.[^.]+$/, ""), root, models };

@@ -9,9 +9,18 @@ import { existsSync, linkSync, mkdirSync, readdirSync, rmSync, writeFileSync } f
 import { availableParallelism } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadWorkspace, WORKSPACE_FILE, workspaceYaml } from "../registry/workspace.js";
+import { MmmError } from "../core/errors.js";
+import { redactUrl } from "../registry/postgres.js";
+import {
+  loadWorkspace,
+  registryName,
+  registryTarget,
+  WORKSPACE_FILE,
+  workspaceYaml,
+} from "../registry/workspace.js";
 import { registerRunFolder } from "../runs/runRegistration.js";
 import type { BatchJob } from "./jobs.js";
+import type { SharedRegistryTarget } from "./manifest.js";
 
 /** done: ran now; skipped: its output was already there; blocked: a job it needs failed. */
 export type JobStatus = "done" | "skipped" | "failed" | "cancelled" | "blocked";
@@ -53,14 +62,25 @@ function removeLeftovers(job: BatchJob): void {
     if (name.startsWith(prefix)) rmSync(join(dir, name), { recursive: true, force: true });
 }
 
-/** The workspace of a model, made on first use (mmm init's mmm.yaml; the registry comes with the first run). */
-export function ensureWorkspace(dir: string, owner: string): void {
+/**
+ * The workspace of a model, made on first use (mmm init's mmm.yaml, naming the portfolio's shared
+ * registry if it has one; an SQLite registry comes with the first run). A workspace already there
+ * must name the registry the manifest asks for: runs are never registered somewhere else quietly.
+ */
+export function ensureWorkspace(
+  dir: string,
+  owner: string,
+  registry: SharedRegistryTarget | null = null,
+): void {
   const file = join(dir, WORKSPACE_FILE);
-  if (existsSync(file)) return;
+  if (existsSync(file)) {
+    checkRegistry(file, registry);
+    return;
+  }
   mkdirSync(dir, { recursive: true });
   // written whole, and only once: link() fails if another worker made it first, and theirs stands
   const tmp = join(dir, `.${WORKSPACE_FILE}.${process.pid}-${Date.now()}`);
-  writeFileSync(tmp, workspaceYaml({ owner }));
+  writeFileSync(tmp, workspaceYaml({ owner, registry: registry ?? undefined }));
   try {
     linkSync(tmp, file);
   } catch (e) {
@@ -68,6 +88,21 @@ export function ensureWorkspace(dir: string, owner: string): void {
   } finally {
     rmSync(tmp, { force: true });
   }
+}
+
+function checkRegistry(file: string, want: SharedRegistryTarget | null): void {
+  const ws = loadWorkspace(file);
+  const target = registryTarget(ws);
+  const same = want
+    ? "url" in target && target.url === want.url && target.schema === want.schema
+    : "file" in target;
+  if (!same)
+    throw new MmmError(
+      "E_WORKSPACE",
+      `the workspace's registry (${registryName(ws)}) is not the one the manifest asks for (${want ? `${redactUrl(want.url)} (schema ${want.schema})` : "the workspace's own SQLite file"})`,
+      { file, key: "registry" },
+      "make mmm.yaml's registry and registry_schema match the manifest's registry (or change the manifest); runs already registered stay where they are",
+    );
 }
 
 /** A registering job's folder is in its workspace's registry (registered now if it was not). */
@@ -91,7 +126,7 @@ export interface RunJobOptions {
 export async function runJob(job: BatchJob, o: RunJobOptions = {}): Promise<JobOutcome> {
   const t0 = performance.now();
   const seconds = () => (performance.now() - t0) / 1000;
-  ensureWorkspace(job.workspace, o.owner ?? "batch");
+  ensureWorkspace(job.workspace, o.owner ?? "batch", job.registry);
   if (outputExists(job)) {
     await ensureRegistered(job);
     return { id: job.id, status: "skipped", seconds: seconds() };

@@ -8,7 +8,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expandManifest } from "../../src/batch/jobs.js";
 import { loadManifest } from "../../src/batch/manifest.js";
+import { ensureWorkspace } from "../../src/batch/runJob.js";
 import { main } from "../../src/cli/main.js";
+import { loadWorkspace } from "../../src/registry/workspace.js";
 import { capture } from "../cli/helpers.js";
 
 let root = "";
@@ -57,9 +59,40 @@ describe("the portfolio manifest", () => {
         "version: 1\nmodels:\n  - { name: a, data: b1/prepare.yaml, fit: { chainz: 2 } }\n",
         /at 'models.0.fit'/,
       ],
+      [
+        "version: 1\nregistry: mysql://db/mmm\nmodels:\n  - { name: a, data: b1/prepare.yaml }\n",
+        /must be a postgres:\/\/ URL/,
+      ],
+      [
+        "version: 1\nregistry: { url: 'postgres://db/mmm', schema_prefix: Acme }\nmodels:\n  - { name: a, data: b1/prepare.yaml }\n",
+        /at 'registry.schema_prefix'/,
+      ],
     ];
     for (const [text, message] of bad)
       expect(() => loadManifest(write("bad.yaml", text)), text).toThrow(message);
+  });
+
+  it("gives each model its own schema of a shared registry, and keeps a workspace on its registry", () => {
+    const file = write(
+      "shared.yaml",
+      "version: 1\nregistry: { url: 'postgres://mmm@db.internal/mmm', schema_prefix: acme_ }\nmodels:\n  - { name: UK-Brand.1, data: b1/prepare.yaml }\n",
+    );
+    const [model] = loadManifest(file).models;
+    expect(model.registry).toEqual({ url: "postgres://mmm@db.internal/mmm", schema: "acme_uk_brand_1" });
+    expect(expandManifest(loadManifest(file)).every((j) => j.registry?.schema === "acme_uk_brand_1")).toBe(
+      true,
+    );
+    // the workspace is made naming the shared registry; a manifest naming another is refused
+    const ws = join(root, "ws-shared");
+    ensureWorkspace(ws, "ana", model.registry);
+    expect(loadWorkspace(join(ws, "mmm.yaml")).config).toMatchObject({
+      registry: "postgres://mmm@db.internal/mmm",
+      registry_schema: "acme_uk_brand_1",
+    });
+    expect(() => ensureWorkspace(ws, "ana", null)).toThrow(/is not the one the manifest asks for/);
+    expect(() => ensureWorkspace(ws, "ana", { ...model.registry!, schema: "other" })).toThrow(
+      /registry_schema match/,
+    );
   });
 
   it("gives jobs keys that change only downstream of a changed input", () => {

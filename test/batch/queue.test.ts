@@ -1,6 +1,7 @@
 // A portfolio through a real Redis queue (redis-server from Debian; CI installs it, and this test
 // skips without it): 4 brands × (prepare, fit, 2 sensitivity variants) = 12 NUTS fits, processed by
-// two `mmm worker` processes. One worker is killed with SIGKILL in the middle of a fit: its job is
+// two `mmm worker` processes, registering into one shared Postgres registry (Debian's postgresql,
+// a throwaway server; each model's SQLite file when Postgres is absent). One worker is killed with SIGKILL in the middle of a fit: its job is
 // taken up again by the other once its lock expires and completes. Afterwards every output is
 // there, each run folder is registered exactly once, no temporary leftovers remain, and submitting
 // the same manifest again queues nothing.
@@ -18,6 +19,7 @@ import { mmmCommand } from "../../src/batch/runJob.js";
 import { main } from "../../src/cli/main.js";
 import { loadWorkspace, withRegistry } from "../../src/registry/workspace.js";
 import { capture } from "../cli/helpers.js";
+import { PG_BIN, type PgServer, startPostgres } from "../registry/pgServer.js";
 
 const HAS_REDIS = (() => {
   try {
@@ -32,6 +34,7 @@ const SKIP = "skipped: redis-server not found (apt-get install -y redis-server; 
 let root = "";
 let redis: ChildProcess | undefined;
 let url = "";
+let pgServer: PgServer | undefined;
 const workers: { proc: ChildProcess; log: string[] }[] = [];
 
 async function freePort(): Promise<number> {
@@ -72,6 +75,7 @@ beforeAll(async () => {
     stdio: "ignore",
   });
   url = `redis://127.0.0.1:${port}`;
+  if (PG_BIN) pgServer = await startPostgres();
   const c = capture();
   for (const seed of [1, 2, 3, 4])
     expect(
@@ -96,13 +100,14 @@ beforeAll(async () => {
     .join("\n");
   writeFileSync(
     join(root, "portfolio.yaml"),
-    `version: 1\nroot: models\ndefaults:\n  fit: { chains: 2, warmup: 120, draws: 120 }\n  jobs: [prepare, fit, variants]\nmodels:\n${models}\n`,
+    `version: 1\n${pgServer ? `registry: { url: "${pgServer.url}", schema_prefix: q_ }\n` : ""}root: models\ndefaults:\n  fit: { chains: 2, warmup: 120, draws: 120 }\n  jobs: [prepare, fit, variants]\nmodels:\n${models}\n`,
   );
 }, 120_000);
 
 afterAll(async () => {
   for (const w of workers) w.proc.kill("SIGKILL");
   redis?.kill("SIGKILL");
+  await pgServer?.stop();
   if (root) rmSync(root, { recursive: true, force: true });
 });
 
@@ -146,7 +151,12 @@ describe("mmm batch on a Redis queue with two workers", () => {
       expect(readdirSync(join(job.workspace, "runs")).filter((n) => n.startsWith("."))).toEqual([]);
     }
     for (const m of manifest.models) {
-      const runs = await withRegistry(loadWorkspace(join(m.workspace, "mmm.yaml")), (r) => r.list());
+      const ws = loadWorkspace(join(m.workspace, "mmm.yaml"));
+      // the workers registered into the shared registry, the model's own schema
+      if (pgServer)
+        expect(ws.config).toMatchObject({ registry: pgServer.url, registry_schema: `q_${m.name}` });
+      const runs = await withRegistry(ws, (r) => r.list());
+      expect(await withRegistry(ws, (r) => r.integrity())).toBe("ok");
       const folders = runs.map((r) => r.folder);
       expect(new Set(folders).size, m.name).toBe(folders.length);
       expect(runs, m.name).toHaveLength(4);
