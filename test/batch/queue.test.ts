@@ -29,6 +29,8 @@ const HAS_REDIS = (() => {
     return false;
   }
 })();
+if (!HAS_REDIS && process.env.CI === "true")
+  throw new Error("CI=true but redis-server is not installed (.ci/run installs it)");
 const SKIP = "skipped: redis-server not found (apt-get install -y redis-server; CI installs it)";
 
 let root = "";
