@@ -10,10 +10,17 @@ import { loadPrepareConfig } from "../data/config.js";
 import { sha256 } from "../data/lineage.js";
 import type { Manifest, PortfolioModel, SharedRegistryTarget } from "./manifest.js";
 
-export type BatchJobKind = "prepare" | "fit" | "variant" | "report" | "plan";
+export type BatchJobKind = "prepare" | "fit" | "variant" | "refresh" | "report" | "plan";
 
 /** The order of stages: a pool or queue with a choice takes the earliest, whose outputs others wait for. */
-export const STAGE: Record<BatchJobKind, number> = { prepare: 1, fit: 2, variant: 3, report: 4, plan: 4 };
+export const STAGE: Record<BatchJobKind, number> = {
+  prepare: 1,
+  fit: 2,
+  refresh: 2,
+  variant: 3,
+  report: 4,
+  plan: 4,
+};
 
 export interface BatchJob {
   /** "<model>/<kind>", or "<model>/variant:<name>". */
@@ -25,8 +32,13 @@ export interface BatchJob {
   workspace: string;
   /** The workspace's registry when the portfolio shares one (Postgres), else null (its SQLite file). */
   registry: SharedRegistryTarget | null;
-  /** A run folder (prepare, fit, variant), or a file (report, plan). */
+  /**
+   * A run folder (prepare, fit, variant), or a file (report, plan; a refresh's refresh.json, the
+   * last thing it writes): once it exists, the job is done.
+   */
   out: string;
+  /** Folders a job writes on the way to `out` (a refresh's table and fit), for cleaning up after a kill. */
+  steps?: string[];
   /** `mmm` arguments; the command runs in the workspace. */
   argv: string[];
   /** Ids of the jobs whose outputs it reads. */
@@ -59,21 +71,23 @@ function modelJobs(m: PortfolioModel, manifestName: string): BatchJob[] {
   const note = (id: string) => `batch ${manifestName}: ${id}`;
   const runs = join(m.workspace, "runs");
   const base = { model: m.name, workspace: m.workspace, registry: m.registry };
-  const prepareKey = key("prepare", prepareInputsDigest(m.data));
+  const inputsDigest = prepareInputsDigest(m.data);
+  const prepareKey = key("prepare", inputsDigest);
   const prepareOut = join(runs, `prepare-${prepareKey}`);
   const prepareId = `${m.name}/prepare`;
-  const jobs: BatchJob[] = [
-    {
-      ...base,
-      id: prepareId,
-      kind: "prepare",
-      key: prepareKey,
-      out: prepareOut,
-      argv: ["prepare", "--config", m.data, "--out", prepareOut, "--note", note(prepareId)],
-      deps: [],
-      note: note(prepareId),
-    },
-  ];
+  const jobs: BatchJob[] = [];
+  if (m.jobs.includes("refresh")) jobs.push(refreshJob(m, inputsDigest, base, note));
+  if (!m.jobs.includes("prepare")) return jobs;
+  jobs.push({
+    ...base,
+    id: prepareId,
+    kind: "prepare",
+    key: prepareKey,
+    out: prepareOut,
+    argv: ["prepare", "--config", m.data, "--out", prepareOut, "--note", note(prepareId)],
+    deps: [],
+    note: note(prepareId),
+  });
   if (!m.jobs.includes("fit")) return jobs;
   const f = m.fit;
   const settings = [
@@ -159,6 +173,51 @@ function modelJobs(m: PortfolioModel, manifestName: string): BatchJob[] {
       ),
     );
   return jobs;
+}
+
+/**
+ * `mmm refresh` of the model's approved fit on the manifest's exports: re-prepared, checked for
+ * drift, reviewed on the new weeks and refitted warm-started, in folders named by the key. It needs
+ * no other job of the manifest (the approved fit is from an earlier cycle); run again after an
+ * interruption, it resumes from the folders already written.
+ */
+function refreshJob(
+  m: PortfolioModel,
+  inputsDigest: string,
+  base: Pick<BatchJob, "model" | "workspace" | "registry">,
+  note: (id: string) => string,
+): BatchJob {
+  const runs = join(m.workspace, "runs");
+  const id = `${m.name}/refresh`;
+  const k = key("refresh", inputsDigest, m.model ? readFileSync(m.model, "utf8") : "", String(m.fit.seed));
+  const fitOut = join(runs, `refresh-${k}`);
+  const tableOut = join(runs, `refresh-table-${k}`);
+  return {
+    ...base,
+    id,
+    kind: "refresh",
+    key: k,
+    out: join(fitOut, "refresh.json"),
+    steps: [tableOut, fitOut],
+    argv: [
+      "refresh",
+      "--config",
+      m.data,
+      ...(m.model ? ["--spec", m.model] : []),
+      "--out",
+      fitOut,
+      "--table-out",
+      tableOut,
+      "--seed",
+      String(m.fit.seed),
+      "--quiet",
+      "--note",
+      note(id),
+    ],
+    deps: [],
+    // mmm refresh registers its table and fit itself
+    note: null,
+  };
 }
 
 /** Every job of the manifest, each after the jobs it depends on. */

@@ -10,7 +10,7 @@ import { MmmError } from "../core/errors.js";
 import { HORIZON_WEEKS } from "../planning/context.js";
 
 /** Jobs a model can ask for; each runs one `mmm` command. */
-export const JOB_KINDS = ["prepare", "fit", "variants", "report", "plan"] as const;
+export const JOB_KINDS = ["prepare", "fit", "variants", "refresh", "report", "plan"] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
@@ -182,8 +182,9 @@ export function loadManifest(file: string): Manifest {
       return full;
     };
     const jobs = x.jobs ?? m.defaults.jobs;
-    // a job needs the jobs it reads from: a fit needs its table, a report or plan its fit
-    if (jobs.some((j) => j !== "prepare") && !jobs.includes("prepare"))
+    // a job needs the jobs it reads from: a fit needs its table, a report or plan its fit (a
+    // refresh prepares its own table from the approved fit's workspace)
+    if (jobs.some((j) => j !== "prepare" && j !== "refresh") && !jobs.includes("prepare"))
       throw manifestError(
         file,
         `model '${x.name}' asks for ${jobs.join(", ")} without prepare.`,

@@ -4,7 +4,7 @@
 // has empty cells, not made-up ones.
 
 import { existsSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import type { FitSummary } from "../analysis/fitSummary.js";
 import type { BatchJob } from "./jobs.js";
 import type { Manifest } from "./manifest.js";
@@ -44,10 +44,14 @@ function readJson<T>(path: string): T | null {
 export function portfolioRows(manifest: Manifest, jobs: BatchJob[]): PortfolioRow[] {
   return manifest.models.map((m) => {
     const own = jobs.filter((j) => j.model === m.name);
-    const fit = own.find((j) => j.kind === "fit");
+    const fitJob = own.find((j) => j.kind === "fit");
+    const refresh = own.find((j) => j.kind === "refresh");
+    const refreshed = refresh && existsSync(refresh.out) ? dirname(refresh.out) : null;
+    // the headline is the manifest's fit's, else the refreshed fit's
+    const fit = fitJob && existsSync(fitJob.out) ? fitJob.out : refreshed;
     const plan = own.find((j) => j.kind === "plan");
     const report = own.find((j) => j.kind === "report");
-    const summary = fit && existsSync(fit.out) ? readJson<FitSummary>(join(fit.out, "summary.json")) : null;
+    const summary = fit ? readJson<FitSummary>(join(fit, "summary.json")) : null;
     const row: PortfolioRow = {
       model: m.name,
       brand: m.brand,
@@ -64,7 +68,7 @@ export function portfolioRows(manifest: Manifest, jobs: BatchJob[]): PortfolioRo
       planGain: null,
       planP: null,
       currency: null,
-      fitFolder: summary && fit ? fit.out : null,
+      fitFolder: summary ? fit : null,
       report: report && existsSync(report.out) ? relative(manifest.root, report.out) : null,
     };
     if (summary) {
@@ -82,11 +86,9 @@ export function portfolioRows(manifest: Manifest, jobs: BatchJob[]): PortfolioRo
       row.verdict = summary.diagnostics.verdict;
       row.method = summary.method;
       row.currency = summary.currency;
-      const refresh = fit
-        ? readJson<{ drift?: { severity: string }[] }>(join(fit.out, "refresh.json"))
-        : null;
-      row.driftAlarms = refresh?.drift ? refresh.drift.filter((d) => d.severity === "alarm").length : null;
     }
+    const record = refresh && refreshed ? readJson<{ drift?: { severity: string }[] }>(refresh.out) : null;
+    row.driftAlarms = record?.drift ? record.drift.filter((d) => d.severity === "alarm").length : null;
     const planJson =
       plan && existsSync(plan.out)
         ? readJson<{ gainOverReference?: { mean: number }; pGainOverReference?: number }>(plan.out)

@@ -53,13 +53,15 @@ export function outputExists(job: BatchJob): boolean {
   return existsSync(job.out);
 }
 
-/** Removes what a killed attempt left: hidden temporary siblings of the output (atomicDir's). */
+/** Removes what a killed attempt left: hidden temporary siblings of the output and its steps (atomicDir's). */
 function removeLeftovers(job: BatchJob): void {
-  const dir = dirname(job.out);
-  if (!existsSync(dir)) return;
-  const prefix = `.${basename(job.out).slice(0, 180)}.`;
-  for (const name of readdirSync(dir))
-    if (name.startsWith(prefix)) rmSync(join(dir, name), { recursive: true, force: true });
+  for (const path of [job.out, ...(job.steps ?? [])]) {
+    const dir = dirname(path);
+    if (!existsSync(dir)) continue;
+    const prefix = `.${basename(path).slice(0, 180)}.`;
+    for (const name of readdirSync(dir))
+      if (name.startsWith(prefix)) rmSync(join(dir, name), { recursive: true, force: true });
+  }
 }
 
 /**

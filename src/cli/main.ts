@@ -398,6 +398,12 @@ function buildProgram(io: CliIo): Command {
     .option("--owner <name>", "who the new runs are registered as")
     .option("--seed <n>", "random seed of the refit", "1")
     .option("--cold", "refit from scratch instead of warm-starting")
+    .option("--spec <file>", "the model spec (default: the workspace's model_spec)")
+    .option(
+      "--out <dir>",
+      "the new fit's folder (default: runs/<id>); with it, an interrupted refresh run again resumes",
+    )
+    .option("--table-out <dir>", "the new table's folder (default: runs/<id>)")
     .option("--quiet", "no progress output")
     .action(async (opts) => {
       await runRefresh(opts, io);

@@ -17,9 +17,10 @@ import { readModelingTable } from "../data/tableFolder.js";
 import { buildModel } from "../inference/executor.js";
 import { DEFAULT_SAMPLE_OPTIONS as SAMPLE } from "../inference/sample.js";
 import { newRunId } from "../registry/runFolder.js";
-import { ownerOf, withRegistry } from "../registry/workspace.js";
+import { ownerOf, type Workspace, withRegistry } from "../registry/workspace.js";
 import { type RefreshRecord, renderRefreshPage } from "../report/refreshPage.js";
 import { readRun } from "../runs/runReader.js";
+import { registerRunFolder } from "../runs/runRegistration.js";
 import { runFit } from "./fit.js";
 import type { CliIo } from "./io.js";
 import { runPrepare } from "./prepare.js";
@@ -36,6 +37,15 @@ export interface RefreshOptions {
   seed?: string;
   /** Fit from scratch instead of warm-starting. */
   cold?: boolean;
+  /** The model spec (default: the workspace's model_spec). */
+  spec?: string;
+  /**
+   * The new fit's folder (default: <runs_dir>/<id>). Given, the refresh can be resumed: a table or
+   * fit folder an interrupted attempt already wrote is reused, not redone.
+   */
+  out?: string;
+  /** The new table's folder (default: <runs_dir>/<id>). */
+  tableOut?: string;
   quiet?: boolean;
 }
 
@@ -78,16 +88,28 @@ export async function runRefresh(o: RefreshOptions, io: CliIo): Promise<RefreshR
       "add data_config to mmm.yaml, or pass --config FILE",
     );
   const stamp = new Date().toISOString();
-  const tableId = newRunId("prepare", stamp, config);
-  const fitId = newRunId("fit", stamp, config);
-  const tableDir = join(ws.root, ws.config.runs_dir, tableId);
-  const fitDir = join(ws.root, ws.config.runs_dir, fitId);
+  let tableId = newRunId("prepare", stamp, config);
+  let fitId = newRunId("fit", stamp, config);
+  const tableDir = resolve(o.tableOut ?? join(ws.root, ws.config.runs_dir, tableId));
+  const fitDir = resolve(o.out ?? join(ws.root, ws.config.runs_dir, fitId));
+  if (existsSync(join(fitDir, "refresh.json")))
+    throw new MmmError(
+      "E_OUT",
+      `this refresh is already complete: ${join(fitDir, "refresh.json")}`,
+      { option: "--out" },
+      "open its refresh.html, or give another --out",
+    );
+  const spec = o.spec
+    ? resolve(o.spec)
+    : ws.config.model_spec
+      ? resolve(ws.root, ws.config.model_spec)
+      : undefined;
 
   io.out(`== 1/4  Re-prepare the exports (${config}) for the refresh of ${previous.id}`);
-  await runPrepare(
-    { config, out: tableDir, id: tableId, note: `refresh of ${previous.id}: ${note}`, owner },
-    io,
-  );
+  const tableNote = `refresh of ${previous.id}: ${note}`;
+  const reusedTable = o.tableOut ? await resumed(ws, tableDir, tableNote, io) : undefined;
+  if (reusedTable) tableId = reusedTable;
+  else await runPrepare({ config, out: tableDir, id: tableId, note: tableNote, owner }, io);
 
   io.out("\n== 2/4  Input drift against the approved run's data");
   const prevRun = readRun(previous.path);
@@ -136,28 +158,33 @@ export async function runRefresh(o: RefreshOptions, io: CliIo): Promise<RefreshR
           : "post-period ok"
       : "no post-period review",
   ];
-  const summary = await runFit(
-    {
-      table: tableDir,
-      ...(ws.config.model_spec ? { config: resolve(ws.root, ws.config.model_spec) } : {}),
-      out: fitDir,
-      id: fitId,
-      note: `${note} [refresh of ${previous.id}: ${found.join("; ")}]`,
-      owner,
-      parent: previous.id,
-      ...(o.cold ? {} : { warmStart: previous.path, warmupDefaulted: true }),
-      chains: String(SAMPLE.chains),
-      warmup: String(SAMPLE.warmup),
-      draws: String(SAMPLE.draws),
-      seed: o.seed ?? "1",
-      method: "nuts",
-      metric: SAMPLE.metric,
-      adaptDelta: String(SAMPLE.adaptDelta),
-      maxDepth: String(SAMPLE.maxDepth),
-      quiet: o.quiet,
-    },
-    io,
-  );
+  const fitNote = `${note} [refresh of ${previous.id}: ${found.join("; ")}]`;
+  const reusedFit = o.out ? await resumed(ws, fitDir, fitNote, io) : undefined;
+  if (reusedFit) fitId = reusedFit;
+  const summary = reusedFit
+    ? readRun(fitDir).summary
+    : await runFit(
+        {
+          table: tableDir,
+          ...(spec ? { config: spec } : {}),
+          out: fitDir,
+          id: fitId,
+          note: fitNote,
+          owner,
+          parent: previous.id,
+          ...(o.cold ? {} : { warmStart: previous.path, warmupDefaulted: true }),
+          chains: String(SAMPLE.chains),
+          warmup: String(SAMPLE.warmup),
+          draws: String(SAMPLE.draws),
+          seed: o.seed ?? "1",
+          method: "nuts",
+          metric: SAMPLE.metric,
+          adaptDelta: String(SAMPLE.adaptDelta),
+          maxDepth: String(SAMPLE.maxDepth),
+          quiet: o.quiet,
+        },
+        io,
+      );
 
   io.out(`\nWhat moved (${previous.id} → ${fitId}):`);
   const moved = await runRunsDiff(
@@ -201,6 +228,17 @@ export async function runRefresh(o: RefreshOptions, io: CliIo): Promise<RefreshR
       : `\nReview before approving ${fitId}:\n${blockers.map((b) => `  - ${b}`).join("\n")}`,
   );
   return { tableId, fitId, drift, review, readyToApprove };
+}
+
+/**
+ * A step's folder that an interrupted attempt of this refresh already wrote (whole: folders are
+ * written atomically): its run id, registered now if the attempt stopped before registering it.
+ */
+async function resumed(ws: Workspace, dir: string, note: string, io: CliIo): Promise<string | undefined> {
+  if (!existsSync(dir)) return undefined;
+  const run = await registerRunFolder(ws, dir, note);
+  io.out(`  (resumed: ${dir} is already written, as ${run.id})`);
+  return run.id;
 }
 
 function readLineage(dir: string): unknown {

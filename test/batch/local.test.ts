@@ -2,7 +2,15 @@
 // jobs whose keys change exactly where an input changed, and run on this machine's pool: the second
 // run does nothing, and a broken model fails alone, blocking only its own later jobs.
 
-import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,7 +18,7 @@ import { expandManifest } from "../../src/batch/jobs.js";
 import { loadManifest } from "../../src/batch/manifest.js";
 import { ensureWorkspace } from "../../src/batch/runJob.js";
 import { main } from "../../src/cli/main.js";
-import { loadWorkspace } from "../../src/registry/workspace.js";
+import { loadWorkspace, withRegistry } from "../../src/registry/workspace.js";
 import { capture } from "../cli/helpers.js";
 
 let root = "";
@@ -169,5 +177,46 @@ describe("mmm batch on this machine", () => {
     expect(out).toMatch(/bad\s+fit\s+blocked/);
     expect(out).toMatch(/one\s+fit\s+skipped/);
     expect(m.err.join("\n")).toMatch(/E_BATCH_FAILED.*bad\/prepare/s);
+  }, 240_000);
+
+  it("refreshes each model's approved fit, once, and resumes a refresh that was cut short", async () => {
+    const first = write(
+      "cycle1.yaml",
+      "version: 1\nroot: cycle\ndefaults:\n  jobs: [prepare, fit]\nmodels:\n  - { name: uk, data: b1/prepare.yaml }\n",
+    );
+    expect(await main(["batch", first], capture().io)).toBe(0);
+    const ws = loadWorkspace(join(root, "cycle", "uk", "mmm.yaml"));
+    // the team reviews the month's fit and approves it
+    const fit = await withRegistry(ws, async (r) => {
+      const [run] = await r.list({ kind: "fit" });
+      return r.approve(run.id, "ana", "reviewed");
+    });
+    // next month: a refresh of the approved fit on the exports
+    const second = write(
+      "cycle2.yaml",
+      "version: 1\nroot: cycle\ndefaults:\n  jobs: [refresh]\nmodels:\n  - { name: uk, data: b1/prepare.yaml }\n",
+    );
+    const [job] = expandManifest(loadManifest(second));
+    expect(job).toMatchObject({ id: "uk/refresh", deps: [] });
+    const c = capture();
+    expect(await main(["batch", second], c.io)).toBe(0);
+    expect(c.out.join("\n")).toMatch(/uk\s+refresh\s+done/);
+    const record = JSON.parse(readFileSync(job.out, "utf8"));
+    expect(record.previous.id).toBe(fit.id);
+    const runs = async () => withRegistry(ws, (r) => r.list());
+    const after = await runs();
+    expect(after).toHaveLength(4);
+    expect(after.find((r) => r.folder.endsWith(job.key) && r.kind === "fit")?.parentId).toBe(fit.id);
+    const portfolio = JSON.parse(readFileSync(join(root, "cycle", "portfolio.json"), "utf8"));
+    expect(portfolio.rows[0].driftAlarms).toBe(0);
+    // cut short after the refit was written and registered: run again, it resumes and refits nothing
+    rmSync(job.out);
+    const resumed = capture();
+    expect(await main(["batch", second], resumed.io)).toBe(0);
+    expect(existsSync(job.out)).toBe(true);
+    expect((await runs()).map((r) => r.id).sort()).toEqual(after.map((r) => r.id).sort());
+    const again = capture();
+    expect(await main(["batch", second], again.io)).toBe(0);
+    expect(again.out.join("\n")).toMatch(/0 done, 1 already done and unchanged/);
   }, 240_000);
 });
