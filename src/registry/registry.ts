@@ -1,7 +1,7 @@
 // The run registry: every prepare, fit, plan and report of a workspace as a row in a database (an
-// embedded SQLite file by default, a shared Postgres server for a team), with its lineage (data and spec hashes, code version), headline measures,
-// diagnostics, status (draft → approved → retired), owner and change note, plus an audit trail of
-// every status change. Run folders stay the source of truth for draws and files; the registry
+// embedded SQLite file by default, a shared Postgres server for a team), with its lineage (data
+// and spec hashes, code version), headline measures, diagnostics, status (draft → approved →
+// retired), owner and change note, plus an audit trail of every status change. Run folders stay the source of truth for draws and files; the registry
 // indexes them and records decisions about them.
 //
 // Integrity: every write is one transaction serialised against every other writer of the registry
@@ -12,7 +12,7 @@ import { existsSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { z } from "zod";
 import { MmmError } from "../core/errors.js";
-import { PostgresConnection } from "./postgres.js";
+import { PostgresConnection, redactUrl } from "./postgres.js";
 import { migrate, SCHEMA_VERSION } from "./schema.js";
 import type { SqlConnection } from "./sql.js";
 import { SqliteConnection } from "./sqlite.js";
@@ -129,7 +129,6 @@ export class Registry {
    * are resolved against. Migrates an older schema; refuses a newer one.
    */
   static async open(target: RegistryTarget, root: string): Promise<Registry> {
-    const where = "file" in target ? target.file : target.url;
     let db: SqlConnection | undefined;
     try {
       db =
@@ -153,7 +152,7 @@ export class Registry {
       throw new MmmError(
         "E_REGISTRY_OPEN",
         `cannot open the run registry: ${(e as Error).message}`,
-        { file: db?.location ?? ("file" in target ? where : "the registry URL in mmm.yaml") },
+        { file: db?.location ?? ("file" in target ? target.file : redactUrl(target.url)) },
         "file" in target
           ? "check that the file is a registry written by mmm (or remove it to start a new one) and that its folder is writable"
           : "check that the Postgres server is running and reachable, the URL's user and database exist, and the password is in the URL or PGPASSWORD",

@@ -13,7 +13,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { PostgresConnection } from "../../src/registry/postgres.js";
 import { type NewRun, Registry, type RegistryTarget } from "../../src/registry/registry.js";
 import { migrate } from "../../src/registry/schema.js";
-import type { SqlConnection } from "../../src/registry/sql.js";
+import { numberedPlaceholders, type SqlConnection } from "../../src/registry/sql.js";
 import { SqliteConnection } from "../../src/registry/sqlite.js";
 import { PG_BIN, PG_SKIP, type PgServer, startPostgres } from "./pgServer.js";
 
@@ -273,6 +273,17 @@ describe.each(BACKENDS)("the registry on $name", (backend) => {
       for (const r of runs) events += (await registry.events(r.id)).length;
       expect(events).toBe(100 + 20 + 19);
     }, 60_000);
+  });
+});
+
+describe("statements for Postgres", () => {
+  it("numbers the placeholders, leaving quoted text alone", () => {
+    expect(numberedPlaceholders("SELECT * FROM runs WHERE id = ? OR id LIKE ? ESCAPE '\\'")).toBe(
+      "SELECT * FROM runs WHERE id = $1 OR id LIKE $2 ESCAPE '\\'",
+    );
+    expect(numberedPlaceholders("SELECT 'what?', 'it''s ?' FROM t WHERE a = ?")).toBe(
+      "SELECT 'what?', 'it''s ?' FROM t WHERE a = $1",
+    );
   });
 });
 
