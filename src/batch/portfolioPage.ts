@@ -38,9 +38,28 @@ const TITLES: Record<Key, string> = {
   p: "P(gain > 0)",
 };
 
-function cells(r: PortfolioRow): SafeHtml {
+/**
+ * Where a row's links go: in portfolio.html, the model's name opens its report (a file beside the
+ * page); in the dashboard, the model's own dashboard, with its report as a second link.
+ */
+export interface PortfolioLinks {
+  model(r: PortfolioRow): string | null;
+  report(r: PortfolioRow): string | null;
+  /** How the page was made, for its first line. */
+  source: string;
+}
+
+export const FILE_LINKS: PortfolioLinks = {
+  model: (r) => r.report,
+  report: () => null,
+  source: "by mmm batch",
+};
+
+function cells(r: PortfolioRow, links: PortfolioLinks): SafeHtml {
   const dash = "—";
-  return html`<td>${r.report ? html`<a href="${r.report}">${r.model}</a>` : r.model}${r.brand || r.market ? html`<br><small class="muted">${[r.brand, r.market].filter(Boolean).join(" · ")}</small>` : ""}</td>
+  const model = links.model(r);
+  const report = links.report(r);
+  return html`<td>${model ? html`<a href="${model}">${r.model}</a>` : r.model}${report ? html` <small><a href="${report}">report</a></small>` : ""}${r.brand || r.market ? html`<br><small class="muted">${[r.brand, r.market].filter(Boolean).join(" · ")}</small>` : ""}</td>
 <td class="num">${r.jobsDone}/${r.jobsTotal}</td>
 <td class="num">${r.blendedRoi === null ? dash : sig(r.blendedRoi, 3)}</td>
 <td>${r.best ? `${r.best.channel} ${sig(r.best.roi, 3)}` : dash}</td>
@@ -51,17 +70,28 @@ function cells(r: PortfolioRow): SafeHtml {
 <td class="num">${r.planP === null ? dash : r.planP.toFixed(2)}</td>`;
 }
 
-function sortedTable(rows: PortfolioRow[], key: Key, id: string, cls: string): SafeHtml {
+function sortedTable(
+  rows: PortfolioRow[],
+  key: Key,
+  id: string,
+  cls: string,
+  links: PortfolioLinks,
+): SafeHtml {
   const head = (k: Key, numeric = false) =>
     html`<th${numeric ? html` class="num"` : ""}><a href="#by-${k}">${TITLES[k]}${k === key ? " ▾" : ""}</a></th>`;
   const sorted = [...rows].sort((a, b) => ORDER[key](a, b) || a.model.localeCompare(b.model));
   return html`<section id="${id}" class="${cls}"><table>
 <thead><tr>${head("model")}<th class="num">jobs done</th>${head("roi", true)}<th>best channel</th><th>weakest channel</th>${head("verdict")}${head("alarms", true)}${head("gain", true)}${head("p", true)}</tr></thead>
-<tbody>${sorted.map((r) => html`<tr>${cells(r)}</tr>`)}</tbody>
+<tbody>${sorted.map((r) => html`<tr>${cells(r, links)}</tr>`)}</tbody>
 </table></section>`;
 }
 
-export function portfolioPage(name: string, rows: PortfolioRow[], generatedAt: string): string {
+export function portfolioPage(
+  name: string,
+  rows: PortfolioRow[],
+  generatedAt: string,
+  links: PortfolioLinks = FILE_LINKS,
+): string {
   const keys: Key[] = ["roi", "verdict", "alarms", "gain", "p"];
   const spend = rows.filter((r) => r.blendedRoi !== null).length;
   return html`<!doctype html>
@@ -75,9 +105,9 @@ export function portfolioPage(name: string, rows: PortfolioRow[], generatedAt: s
 </head>
 <body><main>
 <h1>Portfolio ${name}</h1>
-<p class="muted">${rows.length} model(s), ${spend} with a fit; written ${generatedAt} by mmm batch. Blended ROI is each fit's mean contribution value over its media spend, in its display units. Plan gain is the expected gain of the recommended plan over the reference plan, with P(gain &gt; 0). Click a column to sort.</p>
-${keys.map((k) => sortedTable(rows, k, `by-${k}`, "sorted"))}
-${sortedTable(rows, "model", "by-model", "sorted default")}
+<p class="muted">${rows.length} model(s), ${spend} with a fit; written ${generatedAt} ${links.source}. Blended ROI is each fit's mean contribution value over its media spend, in its display units. Plan gain is the expected gain of the recommended plan over the reference plan, with P(gain &gt; 0). Click a column to sort.</p>
+${keys.map((k) => sortedTable(rows, k, `by-${k}`, "sorted", links))}
+${sortedTable(rows, "model", "by-model", "sorted default", links)}
 </main></body></html>
 `.value;
 }

@@ -368,6 +368,10 @@ function buildProgram(io: CliIo): Command {
       "The dashboard: a workspace's runs, their history and executive pages, a live planner and a browser-only fit.",
     )
     .option("--workspace <dir>", "the workspace folder (default: found from the current folder upwards)")
+    .option(
+      "--portfolio <manifest>",
+      "serve a portfolio instead: its page at /, each model's dashboard under /m/<model>/",
+    )
     .option("--port <n>", "port to listen on (0: any free port)", "8080")
     .option("--host <address>", "address to bind (default: this machine only)", "127.0.0.1")
     .option("--allow-save", "let the planner save plans to the registry (default: read-only)")

@@ -1,14 +1,19 @@
-// `mmm serve`: the dashboard over a workspace, on 127.0.0.1 unless told otherwise.
+// `mmm serve`: the dashboard over a workspace (or, with --portfolio, over every model of a
+// portfolio manifest), on 127.0.0.1 unless told otherwise.
 
 import { serve } from "@hono/node-server";
+import type { Hono } from "hono";
 import { MmmError } from "../core/errors.js";
 import { parseUserNumber } from "../core/userNumber.js";
 import { createApp } from "../server/app.js";
+import { createPortfolioApp } from "../server/portfolioApp.js";
 import type { CliIo } from "./io.js";
 import { workspace } from "./runs.js";
 
 export interface ServeOptions {
   workspace?: string;
+  /** A portfolio manifest: its page at /, each model's dashboard under /m/<model>/. */
+  portfolio?: string;
   port: string;
   host: string;
   /** Lets the planner save plans to the registry (off by default: the dashboard is read-only). */
@@ -22,19 +27,35 @@ export async function runServe(
   o: ServeOptions,
   io: CliIo,
 ): Promise<{ url: string; close: () => Promise<void> }> {
-  const ws = workspace(o.workspace);
+  if (o.portfolio && o.workspace)
+    throw new MmmError(
+      "E_OPTION",
+      "--portfolio and --workspace name two different things to serve",
+      { option: "--portfolio" },
+      "give one: a portfolio serves each of its models' workspaces under /m/<model>/",
+    );
   const port = parseUserNumber(
     o.port,
     "--port",
     { option: "--port" },
     { integer: true, min: 0, max: 65535, example: "--port 8080" },
   );
-  const app = createApp(ws, { allowSave: o.allowSave, assetsDir: o.assetsDir, host: o.host });
+  const options = { allowSave: o.allowSave, assetsDir: o.assetsDir, host: o.host };
+  let app: Hono;
+  let what: string;
+  if (o.portfolio) {
+    app = createPortfolioApp(o.portfolio, options);
+    what = `the portfolio ${o.portfolio}`;
+  } else {
+    const ws = workspace(o.workspace);
+    app = createApp(ws, options);
+    what = ws.root;
+  }
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port, hostname: o.host }, (info) => {
       const url = `http://${o.host.includes(":") ? `[${o.host}]` : o.host}:${info.port}/`;
       io.out(
-        `Serving ${ws.root} at ${url} (${o.allowSave ? "read-only except saving plans" : "read-only"}; Ctrl+C stops)`,
+        `Serving ${what} at ${url} (${o.allowSave ? "read-only except saving plans" : "read-only"}; Ctrl+C stops)`,
       );
       if (o.host !== "127.0.0.1" && o.host !== "localhost" && o.host !== "::1")
         io.err(

@@ -16,8 +16,8 @@ import { registryTarget, type Workspace, withRegistry } from "../registry/worksp
 import type { RefreshRecord } from "../report/refreshPage.js";
 import { comparisonChart, comparisonRows } from "./compare.js";
 import { curvesComparisonChart } from "./compareCurves.js";
-import { apiError, CSP } from "./http.js";
-import { comparePage, errorPage, refreshPanel, runPage, runsPage } from "./pages.js";
+import { apiError, CSP, refuseForeignHost } from "./http.js";
+import { comparePage, errorPage, refreshPanel, runPage, runsPage, type Site } from "./pages.js";
 import { addPlannerRoutes } from "./plannerRoutes.js";
 import { executivePage } from "./runReport.js";
 import { workspaceFile } from "./safePath.js";
@@ -35,9 +35,14 @@ export interface AppOptions {
    * host: a web page whose domain was re-pointed at 127.0.0.1 (DNS rebinding) gets nothing.
    */
   host?: string;
+  /**
+   * The path the dashboard is served under: "/" (default), or "/m/<model>/" when a portfolio's
+   * dashboard serves many workspaces. Every route and link starts from it.
+   */
+  base?: string;
+  /** The portfolio page to link back to, when served inside one. */
+  portfolio?: string;
 }
-
-const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
 
 const CONTENT_TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -68,22 +73,28 @@ async function runWithEvents(r: Registry, id: string): Promise<{ run: RunRecord;
 }
 
 export function createApp(ws: Workspace, options: AppOptions = {}): Hono {
-  const app = new Hono();
+  const base = options.base ?? "/";
+  // under a base, "/m/x" and "/m/x/" are the same page
+  const app = base === "/" ? new Hono() : new Hono({ strict: false }).basePath(base.replace(/\/$/, ""));
+  /** A request's path inside the dashboard: without the base. */
+  const local = (path: string) => (path.startsWith(base) ? path.slice(base.length - 1) : "/");
   const assetsDir = options.assetsDir ?? DEFAULT_ASSETS;
   const allowSave = options.allowSave === true;
   const savePath = /^\/api\/runs\/[^/]+\/plans$/;
-  const name = ws.root.split(/[\\/]/).pop() ?? ws.root;
+  const site: Site = {
+    name: ws.root.split(/[\\/]/).pop() ?? ws.root,
+    base,
+    ...(options.portfolio ? { portfolio: options.portfolio } : {}),
+  };
   // the registry's own file is never served (a Postgres registry has none in the workspace)
   const target = registryTarget(ws);
   const hidden = "file" in target ? [target.file] : [];
   const read = <T>(f: (r: Registry) => T | Promise<T>) => withRegistry(ws, f);
 
   app.use("*", async (c, next) => {
-    if (LOOPBACK.has(options.host ?? "127.0.0.1") && !LOOPBACK.has(new URL(c.req.url).hostname)) {
-      c.status(403);
-      return c.text("This dashboard answers requests for 127.0.0.1 and localhost only.");
-    }
-    const saving = allowSave && c.req.method === "POST" && savePath.test(c.req.path);
+    const refused = refuseForeignHost(c.req.url, options.host);
+    if (refused) return refused;
+    const saving = allowSave && c.req.method === "POST" && savePath.test(local(c.req.path));
     if (c.req.method !== "GET" && c.req.method !== "HEAD" && !saving) {
       c.status(405);
       c.header("Allow", "GET, HEAD");
@@ -95,7 +106,7 @@ export function createApp(ws: Workspace, options: AppOptions = {}): Hono {
           allowSave
             ? "only saving a plan (POST /api/runs/<id>/plans) is open; use the mmm commands for the rest"
             : "use the mmm commands to register, approve or retire runs (mmm serve --allow-save lets the planner save plans)",
-          name,
+          site,
         ),
       );
     }
@@ -114,7 +125,9 @@ export function createApp(ws: Workspace, options: AppOptions = {}): Hono {
       .filter((r) => r.kind === "fit")
       .map((r) => ({ r, rec: refreshOf(r) }))
       .find((x) => x.rec);
-    return c.html(runsPage(runs, name, refreshed?.rec ? refreshPanel(refreshed.r, refreshed.rec) : null));
+    return c.html(
+      runsPage(runs, site, refreshed?.rec ? refreshPanel(refreshed.r, refreshed.rec, site) : null),
+    );
   });
   app.get("/compare", async (c) => {
     const runs = await read((r) => r.list());
@@ -122,7 +135,7 @@ export function createApp(ws: Workspace, options: AppOptions = {}): Hono {
       comparePage(
         await comparisonChart(runs),
         comparisonRows(runs).rows,
-        name,
+        site,
         await curvesComparisonChart(runs),
       ),
     );
@@ -143,7 +156,7 @@ export function createApp(ws: Workspace, options: AppOptions = {}): Hono {
             : !run.folderExists
               ? `This run's folder (${run.folder}) is missing: it was moved or deleted by hand.`
               : `A ${run.kind} run: its files are in ${run.folder}.`,
-          name,
+          site,
         ),
       );
     const refresh = refreshOf(run);
@@ -153,16 +166,16 @@ export function createApp(ws: Workspace, options: AppOptions = {}): Hono {
         events,
         await executivePage(run, events),
         "",
-        name,
-        refresh ? refreshPanel(run, refresh) : null,
+        site,
+        refresh ? refreshPanel(run, refresh, site) : null,
       ),
     );
   });
 
-  addPlannerRoutes(app, { ws, name, assetsDir, allowSave, read });
+  addPlannerRoutes(app, { ws, site, assetsDir, allowSave, read });
 
   app.get("/files/*", (c) => {
-    const path = workspaceFile(ws.root, c.req.path.slice("/files/".length), hidden);
+    const path = workspaceFile(ws.root, local(c.req.path).slice("/files/".length), hidden);
     if (!path) return notFound(c.req.path);
     const type = CONTENT_TYPES[extname(path).toLowerCase()] ?? "application/octet-stream";
     return c.body(readFileSync(path), 200, { "Content-Type": type });
@@ -175,7 +188,7 @@ export function createApp(ws: Workspace, options: AppOptions = {}): Hono {
         "Not found",
         `Nothing at ${what} in this workspace.`,
         "start from the list of runs",
-        name,
+        site,
       ),
       {
         status: 404,
@@ -189,7 +202,7 @@ export function createApp(ws: Workspace, options: AppOptions = {}): Hono {
     const status = known && e.code === "E_REGISTRY_RUN" ? 404 : known ? 422 : 500;
     const [what] = e.message.split("\n");
     if (!known) console.error(e);
-    if (c.req.path.startsWith("/api/"))
+    if (local(c.req.path).startsWith("/api/"))
       return c.json(apiError(what, known ? e.fix || "see the message" : "see the server's log"), status);
     c.status(status);
     c.header("Content-Security-Policy", CSP);
@@ -199,7 +212,7 @@ export function createApp(ws: Workspace, options: AppOptions = {}): Hono {
         status === 404 ? "No such run" : "This run cannot be shown",
         what,
         known ? e.fix || "see the message above" : "see the server's log; this is a bug worth reporting",
-        name,
+        site,
       ),
     );
   });

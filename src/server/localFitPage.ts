@@ -3,7 +3,7 @@
 // policy forbids every connection (connect-src 'none'): the table cannot leave the machine.
 
 import { html } from "../report/safeHtml.js";
-import { page } from "./pages.js";
+import { page, type Site } from "./pages.js";
 
 const LOCAL_CSS = `
 #drop { border: 2px dashed #99a; border-radius: 8px; padding: 28px; text-align: center; margin: 12px 0; }
@@ -13,7 +13,7 @@ const LOCAL_CSS = `
 progress { width: 320px; }
 `;
 
-export function localFitPage(workspaceName: string, scriptReady: boolean): string {
+export function localFitPage(site: Site, scriptReady: boolean): string {
   return page(
     "Fit in this browser",
     html`<h1>Fit in this browser</h1>
@@ -30,7 +30,7 @@ export function localFitPage(workspaceName: string, scriptReady: boolean): strin
 <p id="fit-status" class="muted">${scriptReady ? "Waiting for a table." : "The fit's script is not built (run npm run build)."}</p>
 <progress id="fit-progress" max="1" value="0" hidden></progress>
 <section id="fit-result"></section>`,
-    workspaceName,
+    site,
     { script: scriptReady ? "local-fit.js" : undefined, css: LOCAL_CSS },
   );
 }

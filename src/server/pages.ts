@@ -20,11 +20,22 @@ td a { text-decoration: none; }
 
 const STATUS_TONE: Record<RunRecord["status"], Tone> = { draft: "warn", approved: "ok", retired: "info" };
 
-/** A page in the dashboard's frame; `script` names a bundled module under /assets/ (CSP: 'self'). */
+/**
+ * Where a workspace's dashboard is served: its name, the path its pages live under ("/" alone, or
+ * "/m/<model>/" inside a portfolio's dashboard), and the portfolio page to go back to, if any.
+ * Every link a page makes starts from `base`.
+ */
+export interface Site {
+  name: string;
+  base: string;
+  portfolio?: string;
+}
+
+/** A page in the dashboard's frame; `script` names a bundled module under <base>assets/ (CSP: 'self'). */
 export function page(
   title: string,
   body: SafeHtml,
-  workspaceName: string,
+  site: Site,
   extra: { script?: string; css?: string } = {},
 ): string {
   const { script, css = "" } = extra;
@@ -36,11 +47,11 @@ export function page(
 <meta name="color-scheme" content="light">
 <title>${title} · MMM-OS</title>
 <style>${trusted(REPORT_CSS)}${trusted(PAGE_CSS)}${trusted(css)}</style>
-${script ? html`<script type="module" src="/assets/${script}"></script>` : ""}
+${script ? html`<script type="module" src="${site.base}assets/${script}"></script>` : ""}
 </head>
-<body>
+<body data-base="${site.base}">
 <main>
-<nav class="top"><a class="brand" href="/">MMM-OS</a><span class="muted">workspace ${workspaceName}</span><a href="/">Runs</a><a href="/compare">Compare fits</a><a href="/local">Fit in this browser</a></nav>
+<nav class="top"><a class="brand" href="${site.portfolio ?? site.base}">MMM-OS</a>${site.portfolio ? html`<a href="${site.portfolio}">Portfolio</a>` : ""}<span class="muted">workspace ${site.name}</span><a href="${site.base}">Runs</a><a href="${site.base}compare">Compare fits</a><a href="${site.base}local">Fit in this browser</a></nav>
 ${body}
 </main>
 </body>
@@ -58,10 +69,10 @@ const roiLine = (r: RunRecord) => {
 };
 
 /** What the newest refresh found: its verdict, the review, and the drift findings worth a look. */
-export function refreshPanel(run: RunRecord, r: RefreshRecord): SafeHtml {
+export function refreshPanel(run: RunRecord, r: RefreshRecord, site: Site): SafeHtml {
   const review = r.review;
   const findings = r.drift.filter((f) => f.severity !== "info");
-  return html`<section class="refresh"><h2>Refresh ${r.previous.id} → <a href="/runs/${run.id}">${run.id}</a></h2>
+  return html`<section class="refresh"><h2>Refresh ${r.previous.id} → <a href="${site.base}runs/${run.id}">${run.id}</a></h2>
 <p>${r.readyToApprove ? badge("ready to approve", "ok") : badge("review before approving", "bad")} ${
     review
       ? review.alarm
@@ -70,7 +81,7 @@ export function refreshPanel(run: RunRecord, r: RefreshRecord): SafeHtml {
           ? html`${badge("borderline", "warn")} the new weeks lean ${review.cumulative.actual < review.cumulative.mean ? "below" : "above"} the forecast (PIT ${review.cumulative.pit.toFixed(3)})`
           : "The previous run's forecast held on the new weeks."
       : `No post-period review${r.reviewSkipped ? `: ${r.reviewSkipped}` : ""}.`
-  } <a href="/files/${run.folder}/refresh.html">Refresh page</a></p>
+  } <a href="${site.base}files/${run.folder}/refresh.html">Refresh page</a></p>
 ${
   findings.length > 0
     ? table(
@@ -92,7 +103,7 @@ export function comparePage(
     q05: number | null;
     q95: number | null;
   }[],
-  workspaceName: string,
+  site: Site,
   curvesSvg: string | null = null,
 ): string {
   const fmt = (x: number | null) => (x === null ? "—" : x.toPrecision(3));
@@ -111,24 +122,20 @@ ${table(
     { label: "95%", numeric: true },
   ],
   rows.map((r) => [
-    html`<a href="/runs/${r.id}">${r.run}</a>`,
+    html`<a href="${site.base}runs/${r.id}">${r.run}</a>`,
     r.channel,
     fmt(r.mean),
     fmt(r.q05),
     fmt(r.q95),
   ]),
 )}`,
-    workspaceName,
+    site,
   );
 }
 
-export function runsPage(
-  runs: RunRecord[],
-  workspaceName: string,
-  latestRefresh: SafeHtml | null = null,
-): string {
+export function runsPage(runs: RunRecord[], site: Site, latestRefresh: SafeHtml | null = null): string {
   const rows = runs.map((r) => [
-    html`<a href="/runs/${r.id}">${r.id}</a>`,
+    html`<a href="${site.base}runs/${r.id}">${r.id}</a>`,
     r.kind,
     badge(r.status, STATUS_TONE[r.status]),
     r.createdAt.slice(0, 16).replace("T", " "),
@@ -144,7 +151,7 @@ export function runsPage(
 <p class="muted">Every prepare, fit, plan and report registered in this workspace, newest first. Approved runs are the ones plans and refreshes start from.</p>
 ${latestRefresh ?? ""}
 ${table(["run", "kind", "status", "created", "owner", "note", "diagnostics", runs.find((r) => r.headline?.roi_display)?.headline?.roi_display?.short ?? "ROI", ""], rows)}`,
-    workspaceName,
+    site,
   );
 }
 
@@ -153,7 +160,7 @@ export function runPage(
   events: RunEvent[],
   report: SafeHtml | null,
   reportNote: string,
-  workspaceName: string,
+  site: Site,
   refresh: SafeHtml | null = null,
 ): string {
   const history = events.map(
@@ -163,30 +170,24 @@ export function runPage(
   return page(
     run.id,
     html`<h1>${run.id} ${badge(run.status, STATUS_TONE[run.status])}</h1>
-<p>${run.kind} · created ${run.createdAt.slice(0, 16).replace("T", " ")} by ${run.owner}${run.parentId ? html` · follows <a href="/runs/${run.parentId}">${run.parentId}</a>` : ""} · folder <code>${run.folder}</code></p>
+<p>${run.kind} · created ${run.createdAt.slice(0, 16).replace("T", " ")} by ${run.owner}${run.parentId ? html` · follows <a href="${site.base}runs/${run.parentId}">${run.parentId}</a>` : ""} · folder <code>${run.folder}</code></p>
 <p>Note: ${run.note}</p>
-${run.kind === "fit" && run.folderExists && !run.problem ? html`<p><a class="planner-link" href="/runs/${run.id}/plan">Plan the next weeks with this fit →</a> (live: move spend between channels, see the gain and its probability)</p>` : ""}
+${run.kind === "fit" && run.folderExists && !run.problem ? html`<p><a class="planner-link" href="${site.base}runs/${run.id}/plan">Plan the next weeks with this fit →</a> (live: move spend between channels, see the gain and its probability)</p>` : ""}
 <h2>History</h2>
 <ul class="history">${history}</ul>
 ${refresh ?? ""}
 ${report ?? html`<p class="muted">${reportNote}</p>`}`,
-    workspaceName,
+    site,
   );
 }
 
-export function errorPage(
-  status: number,
-  title: string,
-  message: string,
-  fix: string,
-  workspaceName: string,
-): string {
+export function errorPage(status: number, title: string, message: string, fix: string, site: Site): string {
   return page(
     title,
     html`<h1>${title}</h1>
 <p>${message}</p>
 <p><b>How to fix it:</b> ${fix}</p>
 <p class="muted">HTTP ${status}</p>`,
-    workspaceName,
+    site,
   );
 }

@@ -9,7 +9,7 @@ import { planRulesText } from "../planning/scenario.js";
 import type { RunRecord } from "../registry/registry.js";
 import { badge } from "../report/elements.js";
 import { html, type SafeHtml } from "../report/safeHtml.js";
-import { page } from "./pages.js";
+import { page, type Site } from "./pages.js";
 
 const PLANNER_CSS = `
 main { max-width: 1120px; }
@@ -62,7 +62,7 @@ function channelRows(v: PlannerView): SafeHtml[] {
   });
 }
 
-export function plannerPage(v: PlannerView, workspaceName: string): string {
+export function plannerPage(v: PlannerView, site: Site): string {
   const text = liveText(v.result, v.horizonWeeks, v.display);
   const s = v.session;
   const horizons = [4, 8, 13, 26, 52].map((h) =>
@@ -74,7 +74,7 @@ export function plannerPage(v: PlannerView, workspaceName: string): string {
   return page(
     `Plan · ${v.run.id}`,
     html`<h1>Plan the next ${v.horizonWeeks} weeks</h1>
-<p>From fit <a href="/runs/${v.run.id}">${v.run.id}</a> ${v.run.status === "approved" ? badge("approved", "ok") : badge(v.run.status, "warn")}${v.approximate ? html` ${badge("approximate: Laplace fit", "warn")}` : ""} · horizon: ${horizons.map((h, i) => html`${i > 0 ? " · " : ""}${h}`)}</p>
+<p>From fit <a href="${site.base}runs/${v.run.id}">${v.run.id}</a> ${v.run.status === "approved" ? badge("approved", "ok") : badge(v.run.status, "warn")}${v.approximate ? html` ${badge("approximate: Laplace fit", "warn")}` : ""} · horizon: ${horizons.map((h, i) => html`${i > 0 ? " · " : ""}${h}`)}</p>
 <p class="muted">Reference plan: ${s.context.referenceLabel}${s.context.geoSplitLabel === "national" ? "" : `; geo split: ${s.context.geoSplitLabel}`}. Values are incremental ${s.valueUnit} over spending nothing, carryover included, over ${String(s.rows.length)} posterior draws — the valuation <code>mmm scenario</code> uses. Marginal ${marginal} is in ${v.display.unit}.</p>
 <form id="planner" data-run="${v.run.id}" data-horizon="${String(v.horizonWeeks)}" data-folder="${v.run.folder}" data-save="${v.allowSave ? "on" : "off"}" data-factor="${String(v.display.factor)}" data-short="${v.display.short}">
 <table class="planner">
@@ -109,7 +109,7 @@ ${
     : html`<p class="muted">The dashboard is read-only. Start it with <code>mmm serve --allow-save</code> to save plans to the registry, or copy the command above.</p>`
 }
 </section>`,
-    workspaceName,
+    site,
     { script: v.scriptReady ? "planner.js" : undefined, css: PLANNER_CSS },
   );
 }

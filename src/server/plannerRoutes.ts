@@ -11,6 +11,7 @@ import type { Registry } from "../registry/registry.js";
 import type { Workspace } from "../registry/workspace.js";
 import { apiError, LOCAL_FIT_CSP, PLANNER_CSP } from "./http.js";
 import { localFitPage } from "./localFitPage.js";
+import type { Site } from "./pages.js";
 import { horizonParam, plannerPayload, referenceOutcome, savePlan } from "./planner.js";
 import { plannerPage } from "./plannerPage.js";
 import { fitOf } from "./runCache.js";
@@ -20,15 +21,15 @@ const SAVE_LIMIT_BYTES = 16 * 1024;
 
 export interface PlannerRouteContext {
   ws: Workspace;
-  /** The workspace's name, for the pages' frame. */
-  name: string;
+  /** Where the pages are served, for their frame and links. */
+  site: Site;
   assetsDir: string;
   allowSave: boolean;
   read: <T>(f: (r: Registry) => T | Promise<T>) => Promise<T>;
 }
 
 export function addPlannerRoutes(app: Hono, ctx: PlannerRouteContext): void {
-  const { ws, name, assetsDir, allowSave, read } = ctx;
+  const { ws, site, assetsDir, allowSave, read } = ctx;
   app.get("/runs/:id/plan", async (c) => {
     const run = await read((r) => r.get(c.req.param("id")));
     const horizonWeeks = horizonParam(c.req.query("horizon"));
@@ -48,7 +49,7 @@ export function addPlannerRoutes(app: Hono, ctx: PlannerRouteContext): void {
           allowSave,
           approximate: fit.fit.method === "fast",
         },
-        name,
+        site,
       ),
     );
   });
@@ -84,7 +85,7 @@ export function addPlannerRoutes(app: Hono, ctx: PlannerRouteContext): void {
   );
   app.get("/local", (c) => {
     c.header("Content-Security-Policy", LOCAL_FIT_CSP);
-    return c.html(localFitPage(name, existsSync(join(assetsDir, "local-fit.js"))));
+    return c.html(localFitPage(site, existsSync(join(assetsDir, "local-fit.js"))));
   });
   app.get("/assets/:file", (c) => {
     const file = c.req.param("file");

@@ -7,7 +7,7 @@
 // of every view are kept in test/server/__output__/ (docs/dashboard.md shows copies).
 // Skips when /usr/bin/chromium is absent (fresh dev machines); CI installs it (.ci/run).
 
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -258,4 +258,56 @@ describe("the browser-only fit in headless Chromium", () => {
       );
     }
   }, 300_000);
+});
+
+describe("a portfolio's dashboard in headless Chromium", () => {
+  it("opens a model from the portfolio page and plans with its fit under /m/<model>/", async (ctx) => {
+    ctx.skip(!HAS_CHROMIUM, SKIP_NOTE);
+    if (!browser) throw new Error("not started");
+    // the dashboard's workspace is the portfolio's one model ("brand", beside the manifest)
+    const manifest = join(root, "portfolio.yaml");
+    writeFileSync(
+      manifest,
+      "version: 1\nmodels:\n  - { name: brand, brand: Acme, market: UK, data: brand/lab/prepare.yaml }\n",
+    );
+    const portfolio = await runServe(
+      { portfolio: manifest, port: "0", host: "127.0.0.1", allowSave: true, assetsDir: assets },
+      capture().io,
+    );
+    try {
+      const origin = new URL(portfolio.url).origin;
+      const { page, check } = await watchedPage(browser, origin);
+      await page.goto(portfolio.url);
+      mkdirSync(OUTPUT_DIR, { recursive: true });
+      await page.screenshot({ path: join(OUTPUT_DIR, "dashboard-portfolio.png"), fullPage: true });
+      await page.click('section.default a[href="/m/brand/"]');
+      await page.waitForURL(`${origin}/m/brand/`);
+      expect(await page.locator("nav.top a", { hasText: "Portfolio" }).getAttribute("href")).toBe("/");
+      await page.click(`a[href="/m/brand/runs/${fitId}"]`);
+      await page.click("a.planner-link");
+      expect(page.url()).toBe(`${origin}/m/brand/runs/${fitId}/plan`);
+      await page.waitForFunction(
+        () => (window as unknown as { mmmPlanner: { ready: boolean } }).mmmPlanner?.ready,
+        null,
+        { timeout: 60_000 },
+      );
+      await page.locator('tbody tr[data-channel="tv"] input[type=range]').evaluate((el) => {
+        (el as HTMLInputElement).value = "0";
+        el.dispatchEvent(new Event("input", { bubbles: true }));
+      });
+      await page.waitForFunction(
+        () => (window as unknown as { mmmPlanner: { updates: number } }).mmmPlanner.updates >= 1,
+      );
+      expect(await page.locator("#p-better").textContent()).toMatch(/^[01]\.\d+$/);
+      await page.fill("#save-note", "no TV, from the portfolio");
+      await page.click("#save-plan");
+      await page.locator("#save-status a").waitFor({ timeout: 30_000 });
+      expect(await page.locator("#save-status a").getAttribute("href")).toMatch(/^\/m\/brand\/runs\/plan-/);
+      await page.screenshot({ path: join(OUTPUT_DIR, "dashboard-portfolio-planner.png"), fullPage: true });
+      check();
+      await page.close();
+    } finally {
+      await portfolio.close();
+    }
+  }, 120_000);
 });

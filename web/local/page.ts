@@ -9,6 +9,7 @@ import { parseModelingTable, parseTableSchema } from "../../src/data/tableIo.js"
 import { fitTable } from "../../src/fitTable.js";
 import { DEFAULT_SAMPLE_OPTIONS } from "../../src/inference/sample.js";
 import { type ModelSpec, parseModelSpec } from "../../src/model/spec.js";
+import { BASE } from "../base.js";
 import { WebWorkerExecutor } from "./webWorkerExecutor.js";
 
 /** What a benchmark or test reads once the fit is done. */
@@ -127,7 +128,7 @@ async function runFit(): Promise<void> {
     const perChain = new Map<number, number>();
     const total = opts.chains * (opts.warmup + opts.draws);
     status.textContent = `Fitting: NUTS, ${opts.chains} chains × (${opts.warmup} warm-up + ${opts.draws} draws) in ${Math.min(opts.chains, navigator.hardwareConcurrency || 2)} workers…`;
-    executor = new WebWorkerExecutor("/assets/chain-worker.js");
+    executor = new WebWorkerExecutor(`${BASE}assets/chain-worker.js`);
     const t0 = performance.now();
     const summary = await fitTable(table, spec, opts, executor, (p) => {
       perChain.set(p.chain, p.iteration);

@@ -6,6 +6,7 @@ import type { LiveResult } from "../../src/planning/liveScenario.js";
 import { liveText, type ReturnDisplay } from "../../src/planning/liveText.js";
 import { planRulesText } from "../../src/planning/scenario.js";
 import type { PlannerPayload } from "../../src/server/planner.js";
+import { BASE } from "../base.js";
 import { drawHistogram } from "./histogram.js";
 import type { FromWorker, ToWorker } from "./protocol.js";
 
@@ -32,7 +33,7 @@ class Planner {
   private readonly rows: HTMLTableRowElement[];
   private readonly references: number[];
   private readonly amounts: number[];
-  private readonly worker = new Worker("/assets/planner-worker.js", { type: "module" });
+  private readonly worker = new Worker(`${BASE}assets/planner-worker.js`, { type: "module" });
   private readonly status = $<HTMLElement>("#planner-status");
   private readonly run: string;
   private readonly folder: string;
@@ -59,7 +60,9 @@ class Planner {
   /** Fetches the fit's posterior once and hands it to the worker. */
   async load(): Promise<void> {
     try {
-      const res = await fetch(`/api/runs/${encodeURIComponent(this.run)}/planner?horizon=${this.horizon}`);
+      const res = await fetch(
+        `${BASE}api/runs/${encodeURIComponent(this.run)}/planner?horizon=${this.horizon}`,
+      );
       const body = await res.json();
       if (!res.ok) throw new Error(body.error ?? `HTTP ${res.status}`);
       this.post({ type: "init", payload: body as PlannerPayload });
@@ -209,7 +212,7 @@ class Planner {
     );
     button.disabled = true;
     try {
-      const res = await fetch(`/api/runs/${encodeURIComponent(this.run)}/plans`, {
+      const res = await fetch(`${BASE}api/runs/${encodeURIComponent(this.run)}/plans`, {
         method: "POST",
         headers: { "Content-Type": "application/json" },
         body: JSON.stringify({ note, horizonWeeks: this.horizon, amounts }),
@@ -219,7 +222,7 @@ class Planner {
       if (!res.ok) saveStatus.textContent = `Not saved: ${body.error} (${body.fix})`;
       else {
         const link = document.createElement("a");
-        link.href = `/runs/${encodeURIComponent(body.id)}`;
+        link.href = `${BASE}runs/${encodeURIComponent(body.id)}`;
         link.textContent = body.id;
         saveStatus.append("Saved as ", link, " (a draft following this fit).");
       }
