@@ -9,7 +9,7 @@ import { type Interval, probabilityAbove, summarise } from "../analysis/summarie
 import { MmmError } from "../core/errors.js";
 import type { MmmModel } from "../model/mmm.js";
 import { type ChannelPlanContext, type PlanContext, planContext } from "./context.js";
-import { PlanValuer } from "./planValue.js";
+import { type InFlight, PlanValuer } from "./planValue.js";
 import type { ScenarioOptions } from "./scenario.js";
 
 export interface LiveRow {
@@ -59,6 +59,8 @@ export class ScenarioSession {
   private readonly valuer: PlanValuer;
   private readonly referenceValues: Float64Array;
   private readonly state: ChannelState[];
+  /** Per channel and draw, the carryover already in flight: computed once, reused by every move. */
+  private readonly inFlight: InFlight[][];
   private readonly valued: boolean;
 
   constructor(model: MmmModel, draws: Float64Array, options: ScenarioOptions) {
@@ -69,6 +71,7 @@ export class ScenarioSession {
     this.valued = Boolean(d.valuePerUnit);
     this.valueUnit = d.valuePerUnit ? d.currency : d.kpi;
     this.valuer = new PlanValuer(model, options, d.valuePerUnit ?? 1);
+    this.inFlight = this.context.channels.map(() => this.rows.map(() => PlanValuer.emptyInFlight()));
     this.state = this.context.channels.map((c) => this.channelState(c, c.current));
     this.referenceValues = this.sum();
     this.returnUnits = returnUnits(
@@ -145,8 +148,9 @@ export class ScenarioSession {
     const out = new Float64Array(3);
     const values = new Float64Array(this.rows.length);
     const mroi = new Float64Array(this.rows.length);
+    const memos = this.inFlight[this.context.channels.indexOf(c)];
     this.rows.forEach((x, k) => {
-      this.valuer.channelValues(x, c, at, out);
+      this.valuer.channelValues(x, c, at, out, memos[k]);
       values[k] = out[0];
       mroi[k] = (out[2] - out[1]) / (at[2] - at[1]);
     });

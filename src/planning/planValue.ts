@@ -12,9 +12,27 @@ import type { ChannelPlanContext, HorizonSettings } from "./context.js";
  * Values (KPI units × valuePerUnit) of spending each amount in `amounts` on channel ctx.c over the
  * horizon, for one draw of constrained parameters x. Incremental over spending nothing.
  */
+/**
+ * What a channel's value under one draw needs before any amount is known: per geo, the carryover
+ * in flight from the observed weeks into each future week, and the value of that carryover alone.
+ * The live planner keeps one per channel and draw, so a move recomputes only the plan's part; the
+ * numbers are the ones computed without it, to the bit.
+ */
+export interface InFlight {
+  /** base[g × steps + t]: adstock of the observed weeks into future week t of geo g. */
+  base: Float64Array;
+  /** Σ_t saturation(base) per geo. */
+  without: Float64Array;
+}
+
+/**
+ * Values (KPI units × valuePerUnit) of spending each amount in `amounts` on channel ctx.c over the
+ * horizon, for one draw of constrained parameters x. Incremental over spending nothing.
+ */
 export class PlanValuer {
   private readonly weights: Float64Array;
   private readonly dWeights: Float64Array;
+  private readonly unit: Float64Array;
   readonly horizon: number;
   readonly tail: number;
 
@@ -28,13 +46,24 @@ export class PlanValuer {
     this.dWeights = new Float64Array(2 * maxLag);
     this.horizon = settings.horizonWeeks;
     this.tail = settings.carryoverWeeks ?? maxLag - 1;
+    this.unit = new Float64Array(this.horizon + this.tail);
   }
 
+  /** An empty in-flight record, filled by the first channelValues call given it. */
+  static emptyInFlight(): InFlight {
+    return { base: new Float64Array(0), without: new Float64Array(0) };
+  }
+
+  /**
+   * `memo`, when given, must belong to this channel and this draw: its first call fills it, and
+   * later calls reuse it instead of recomputing the carryover in flight.
+   */
   channelValues(
     x: ArrayLike<number>,
     ctx: ChannelPlanContext,
     amounts: ArrayLike<number>,
     out: Float64Array,
+    memo?: InFlight,
   ): void {
     const m = this.model;
     const d = m.data;
@@ -47,30 +76,45 @@ export class PlanValuer {
     const saturate = saturationValue(ch.saturation);
     const H = this.horizon;
     const steps = H + this.tail;
+    // the plan's own adstock per unit of weekly (scaled) spend: Σ_{l ≤ t, t − l < H} w[l]
+    const unit = this.unit;
+    for (let t = 0; t < steps; t++) {
+      let u = 0;
+      for (let l = 0; l < L && l <= t; l++) if (t - l < H) u += w[l];
+      unit[t] = u;
+    }
+    const known = memo !== undefined && memo.base.length === G * steps;
+    const flight = known ? memo : { base: new Float64Array(G * steps), without: new Float64Array(G) };
     out.fill(0, 0, amounts.length);
     for (let g = 0; g < G; g++) {
-      // a geo the plan puts nothing into adds nothing (by-geo plan items have one geo each)
-      if (ctx.geoSplit[g] === 0) continue;
-      // carryover in flight: the adstock of the last L−1 observed weeks into each future week
-      const base = new Float64Array(steps);
-      for (let t = 0; t < steps; t++) {
-        let a = 0;
-        for (let l = t + 1; l < L; l++) a += w[l] * ch.x[g * T + T - 1 - (l - t - 1)];
-        base[t] = a;
+      // a geo the plan puts nothing into adds nothing (by-geo plan items have one geo each); a
+      // record kept for later calls is filled for every geo all the same
+      if (ctx.geoSplit[g] === 0 && (known || !memo)) continue;
+      const o = g * steps;
+      if (!known) {
+        // carryover in flight: the adstock of the last L−1 observed weeks into each future week
+        let without = 0;
+        for (let t = 0; t < steps; t++) {
+          let a = 0;
+          for (let l = t + 1; l < L; l++) a += w[l] * ch.x[g * T + T - 1 - (l - t - 1)];
+          flight.base[o + t] = a;
+          without += saturate(a, s1, n);
+        }
+        flight.without[g] = without;
+        if (ctx.geoSplit[g] === 0) continue;
       }
-      // the plan's own adstock per unit of weekly (scaled) spend: Σ_{l ≤ t, t − l < H} w[l]
-      const unit = new Float64Array(steps);
-      for (let t = 0; t < steps; t++) for (let l = 0; l < L && l <= t; l++) if (t - l < H) unit[t] += w[l];
-      let without = 0;
-      for (let t = 0; t < steps; t++) without += saturate(base[t], s1, n);
       const scale = ctx.geoSplit[g] / (H * ch.inputScale[g]);
       const factor = coef * geoEffectFactor(lay, x, g) * d.yScale[g] * this.valuePerUnit;
       for (let k = 0; k < amounts.length; k++) {
         const weeklyScaled = amounts[k] * scale;
         let with_ = 0;
-        for (let t = 0; t < steps; t++) with_ += saturate(base[t] + unit[t] * weeklyScaled, s1, n);
-        out[k] += factor * (with_ - without);
+        for (let t = 0; t < steps; t++) with_ += saturate(flight.base[o + t] + unit[t] * weeklyScaled, s1, n);
+        out[k] += factor * (with_ - flight.without[g]);
       }
+    }
+    if (memo && !known) {
+      memo.base = flight.base;
+      memo.without = flight.without;
     }
   }
 }
