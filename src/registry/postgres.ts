@@ -101,11 +101,15 @@ export class PostgresConnection extends PostgresStatements implements SqlConnect
     return next;
   }
 
-  async schemaVersion(): Promise<number> {
-    const meta = await this.all(
+  private async hasMeta(): Promise<boolean> {
+    const rows = await this.all(
       "SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename = 'registry_meta'",
     );
-    if (meta.length === 0) return 0;
+    return rows.length > 0;
+  }
+
+  async schemaVersion(): Promise<number> {
+    if (!(await this.hasMeta())) return 0;
     const [row] = await this.all<{ value: number }>(
       "SELECT value FROM registry_meta WHERE key = 'schema_version'",
     );
@@ -113,9 +117,8 @@ export class PostgresConnection extends PostgresStatements implements SqlConnect
   }
 
   async setSchemaVersion(version: number): Promise<void> {
-    await this.exec(
-      "CREATE TABLE IF NOT EXISTS registry_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
-    );
+    if (!(await this.hasMeta()))
+      await this.exec("CREATE TABLE registry_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
     await this.run(
       "INSERT INTO registry_meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
       [version],
