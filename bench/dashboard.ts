@@ -177,20 +177,20 @@ try {
     const rng = new Rng(`dashboard-${seed}`);
     const single = await replan(page, rng, moves, false);
     const held = await replan(page, rng, Math.ceil(moves / 3), true);
+    const planner = {
+      seed,
+      replan_median_ms: median(single.latency),
+      replan_p95_ms: quantile(single.latency, 0.95),
+      replan_worst_ms: Math.max(...single.latency),
+      valuation_median_ms: median(single.valuation),
+      held_median_ms: median(held.latency),
+      held_worst_ms: Math.max(...held.latency),
+    };
     if (plannerOnly) {
       await page.close();
       await server.close();
-      const row = {
-        seed,
-        replan_median_ms: median(single.latency),
-        replan_p95_ms: quantile(single.latency, 0.95),
-        replan_worst_ms: Math.max(...single.latency),
-        valuation_median_ms: median(single.valuation),
-        held_median_ms: median(held.latency),
-        held_worst_ms: Math.max(...held.latency),
-      };
-      rows.push(row);
-      console.log(JSON.stringify(row));
+      rows.push(planner);
+      console.log(JSON.stringify(planner));
       continue;
     }
     const tableDir = join(ws, "table");
@@ -206,13 +206,7 @@ try {
     await page.close();
     await server.close();
     const row = {
-      seed,
-      replan_median_ms: median(single.latency),
-      replan_p95_ms: quantile(single.latency, 0.95),
-      replan_worst_ms: Math.max(...single.latency),
-      valuation_median_ms: median(single.valuation),
-      held_median_ms: median(held.latency),
-      held_worst_ms: Math.max(...held.latency),
+      ...planner,
       browser_fit_s: inBrowser.ms / 1000,
       node_fit_s: nodeMs / 1000,
       ratio: inBrowser.ms / nodeMs,
@@ -229,29 +223,25 @@ try {
 }
 
 const fmt = (x: number, d = 1) => x.toFixed(d);
+const plannerCells = (r: Record<string, number>) => [
+  r.seed,
+  fmt(r.replan_median_ms),
+  fmt(r.replan_p95_ms),
+  fmt(r.replan_worst_ms),
+  fmt(r.valuation_median_ms),
+  `${fmt(r.held_median_ms)} / ${fmt(r.held_worst_ms)}`,
+];
+const PLANNER_HEADER = ["seed", "re-plan median ms", "p95", "worst", "worker ms", "hold-total med/worst"];
+const all = (k: string) => rows.map((r) => r[k]);
+const replanSummary = {
+  replan_median_ms: median(all("replan_median_ms")),
+  replan_worst_ms: Math.max(...all("replan_worst_ms"), ...all("held_worst_ms")),
+};
+const replanLine = `re-plan: median ${fmt(replanSummary.replan_median_ms)} ms, worst ${fmt(replanSummary.replan_worst_ms)} ms (bar ≤ 150)`;
 if (plannerOnly) {
-  console.log(
-    table(
-      rows.map((r) => [
-        r.seed,
-        fmt(r.replan_median_ms),
-        fmt(r.replan_p95_ms),
-        fmt(r.replan_worst_ms),
-        fmt(r.valuation_median_ms),
-        `${fmt(r.held_median_ms)} / ${fmt(r.held_worst_ms)}`,
-      ]),
-      ["seed", "re-plan median ms", "p95", "worst", "worker ms", "hold-total med/worst"],
-    ),
-  );
-  const all = (k: string) => rows.map((r) => r[k]);
-  const summary = {
-    replan_median_ms: median(all("replan_median_ms")),
-    replan_worst_ms: Math.max(...all("replan_worst_ms"), ...all("held_worst_ms")),
-    bars: { replan_ms: 150 },
-  };
-  console.log(
-    `${scenario}: re-plan median ${fmt(summary.replan_median_ms)} ms, worst ${fmt(summary.replan_worst_ms)} ms (bar ≤ 150)`,
-  );
+  console.log(table(rows.map(plannerCells), PLANNER_HEADER));
+  console.log(`${scenario} ${replanLine}`);
+  const summary = { ...replanSummary, bars: { replan_ms: 150 } };
   console.log(
     `wrote ${writeResult(`dashboard-${scenario}`, { scenario, method, moves, draws: 1000, rows, summary })}`,
   );
@@ -260,43 +250,24 @@ if (plannerOnly) {
 console.log(
   table(
     rows.map((r) => [
-      r.seed,
-      fmt(r.replan_median_ms),
-      fmt(r.replan_p95_ms),
-      fmt(r.replan_worst_ms),
-      fmt(r.valuation_median_ms),
-      `${fmt(r.held_median_ms)} / ${fmt(r.held_worst_ms)}`,
+      ...plannerCells(r),
       fmt(r.browser_fit_s),
       fmt(r.node_fit_s),
       fmt(r.ratio, 2),
       `${r.browser_divergences} / ${r.node_divergences}`,
       fmt(r.roi_max_diff_mcse, 2),
     ]),
-    [
-      "seed",
-      "re-plan median ms",
-      "p95",
-      "worst",
-      "worker ms",
-      "hold-total med/worst",
-      "browser fit s",
-      "node fit s",
-      "ratio",
-      "div b/n",
-      "max ΔROI (MCSE)",
-    ],
+    [...PLANNER_HEADER, "browser fit s", "node fit s", "ratio", "div b/n", "max ΔROI (MCSE)"],
   ),
 );
-const all = (k: string) => rows.map((r) => r[k]);
 const summary = {
-  replan_median_ms: median(all("replan_median_ms")),
-  replan_worst_ms: Math.max(...all("replan_worst_ms"), ...all("held_worst_ms")),
+  ...replanSummary,
   ratio_median: median(all("ratio")),
   ratio_worst: Math.max(...all("ratio")),
   bars: { replan_ms: 150, ratio: 1.5 },
 };
 console.log(
-  `re-plan: median ${fmt(summary.replan_median_ms)} ms, worst ${fmt(summary.replan_worst_ms)} ms (bar ≤ 150); browser ÷ Node fit: median ${fmt(summary.ratio_median, 2)}, worst ${fmt(summary.ratio_worst, 2)} (bar ≤ 1.5)`,
+  `${replanLine}; browser ÷ Node fit: median ${fmt(summary.ratio_median, 2)}, worst ${fmt(summary.ratio_worst, 2)} (bar ≤ 1.5)`,
 );
 console.log(`wrote ${writeResult("dashboard", { moves, draws: 1000, channels: 6, rows, summary })}`);
 process.exit(0);

@@ -8,6 +8,8 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { MmmError } from "../core/errors.js";
 import { HORIZON_WEEKS } from "../planning/context.js";
+import { schemaNameFor } from "../registry/postgres.js";
+import { POSTGRES_URL as POSTGRES_URL_PATTERN } from "../registry/workspace.js";
 
 /** Jobs a model can ask for; each runs one `mmm` command. */
 export const JOB_KINDS = ["prepare", "fit", "variants", "refresh", "report", "plan"] as const;
@@ -57,7 +59,7 @@ const Model = z.strictObject({
 });
 
 /** A registry shared by the portfolio's workers: a Postgres database, one schema per model. */
-const POSTGRES_URL = z.string().regex(/^postgres(ql)?:\/\//, "the registry must be a postgres:// URL");
+const POSTGRES_URL = z.string().regex(POSTGRES_URL_PATTERN, "the registry must be a postgres:// URL");
 const SharedRegistry = z.strictObject({
   url: POSTGRES_URL,
   /** Put before each model's name to make its schema, so two portfolios can share a database. */
@@ -110,9 +112,7 @@ export interface SharedRegistryTarget {
 
 /** A model's schema in a shared registry: the prefix and its name in Postgres's identifier alphabet. */
 export function modelSchema(prefix: string, model: string): string {
-  return `${prefix}${model.toLowerCase().replace(/[^a-z0-9_]/g, "_")}`
-    .replace(/^([0-9])/, "_$1")
-    .slice(0, 63);
+  return schemaNameFor(`${prefix}${model}`);
 }
 
 export interface Manifest {

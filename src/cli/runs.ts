@@ -12,7 +12,7 @@ import { MmmError } from "../core/errors.js";
 import { writeFileAtomic } from "../data/atomicDir.js";
 import { planBudget } from "../planning/plan.js";
 import { diffPlans, type PlanDiff, planDiffLines } from "../planning/planDiff.js";
-import { redactUrl, SCHEMA_NAME } from "../registry/postgres.js";
+import { redactUrl, SCHEMA_NAME, schemaNameFor } from "../registry/postgres.js";
 import {
   type Registry,
   RUN_KINDS,
@@ -100,14 +100,7 @@ function sharedRegistry(
       { option: "--registry" },
       "e.g. --registry postgres://mmm@db.internal:5432/mmm (leave the password to PGPASSWORD or ~/.pgpass); without --registry the registry is registry.sqlite in the workspace",
     );
-  const schema =
-    o.registrySchema ??
-    (basename(root)
-      .toLowerCase()
-      .replace(/[^a-z0-9_]+/g, "_")
-      .replace(/^([^a-z_])/, "_$1")
-      .slice(0, 63) ||
-      "mmm");
+  const schema = o.registrySchema ?? schemaNameFor(basename(root));
   if (!SCHEMA_NAME.test(schema))
     throw new MmmError(
       "E_OPTION",

@@ -16,6 +16,20 @@ import { numberedPlaceholders, type SqlConnection } from "./sql.js";
 /** A schema name we can put in SQL without quoting surprises. */
 export const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
+/**
+ * A schema name made from a folder's or model's name: lower-case, every character outside
+ * [a-z0-9_] as "_", a leading digit guarded by "_", at most 63 characters ("mmm" for nothing).
+ */
+export function schemaNameFor(text: string): string {
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9_]/g, "_")
+      .replace(/^([0-9])/, "_$1")
+      .slice(0, 63) || "mmm"
+  );
+}
+
 /** The registry URL without its password, for messages and listings. */
 export function redactUrl(url: string): string {
   try {
@@ -70,10 +84,13 @@ export class PostgresConnection extends PostgresStatements implements SqlConnect
     try {
       await client.connect();
       const conn = new PostgresConnection(client, schema, `${redactUrl(url)} (schema ${schema})`);
-      await conn.write(async (tx) => {
-        if ((await tx.all("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ?", [schema])).length === 0)
-          await tx.exec(`CREATE SCHEMA ${schema}`);
-      });
+      const exists = async (db: SqlConnection) =>
+        (await db.all("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ?", [schema])).length > 0;
+      // the lock only for making the schema; asked again under it, another process may have won
+      if (!(await exists(conn)))
+        await conn.write(async (tx) => {
+          if (!(await exists(tx))) await tx.exec(`CREATE SCHEMA ${schema}`);
+        });
       await client.query(`SET search_path TO ${schema}`);
       return conn;
     } catch (e) {

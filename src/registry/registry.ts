@@ -144,7 +144,8 @@ export class Registry {
           "upgrade mmm-os (npm ci on a newer checkout); an older mmm must not write to a newer registry",
         );
       }
-      await migrate(db);
+      // an up-to-date registry takes no write lock to open (migrate asks again under the lock)
+      if (version < SCHEMA_VERSION) await migrate(db);
       return new Registry(db, root);
     } catch (e) {
       await db?.close().catch(() => undefined);
